@@ -1,0 +1,244 @@
+import { Tensor, type TensorLike } from '../tensor.js';
+import { DTypeError, GradError, ShapeError } from '../errors.js';
+import { broadcastsTo, formatShape, shapesEqual } from '../shape.js';
+import { cast } from '../ops/cast.js';
+import { add } from '../ops/elementwise.js';
+import { sumToShape } from '../ops/reduce.js';
+import { onesLike, scalarLike } from '../creation.js';
+import type { Node } from './node.js';
+import { isAnomalyEnabled, setGradEnabled } from './mode.js';
+import { checkBackwardAnomaly } from './anomaly.js';
+
+/** Options of `tensor.backward()`. */
+export interface BackwardOptions {
+  /** Keep the tape so that another backward can go through it (default false). */
+  retainGraph?: boolean;
+  /** Record the backward pass itself, for higher-order gradients (default false; implies retainGraph). */
+  createGraph?: boolean;
+}
+
+/** Options of {@link gradients}. */
+export interface GradientsOptions extends BackwardOptions {
+  /** Seed gradients ∂C/∂output, one per output (default: ones for one-element outputs). */
+  gradOutputs?: readonly TensorLike[];
+  /** Return null for inputs the outputs do not depend on, instead of throwing (default false). */
+  allowUnused?: boolean;
+}
+
+/** Every node reachable from the roots, in descending id order (a reverse topological order). */
+export function reachableNodes(roots: readonly Tensor[]): Node[] {
+  const seen = new Set<Node>();
+  const stack: Node[] = [];
+  for (const r of roots) if (r.gradFn) stack.push(r.gradFn);
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (seen.has(node)) continue;
+    seen.add(node);
+    for (const input of node.inputs) {
+      const producer = input.gradFn;
+      if (producer !== null && !seen.has(producer)) stack.push(producer);
+    }
+  }
+  return [...seen].sort((a, b) => b.id - a.id);
+}
+
+function seedFor(root: Tensor, seed: TensorLike | undefined, index: number): Tensor {
+  if (seed === undefined) {
+    if (root.size !== 1) {
+      throw new GradError(
+        `backward: output ${index} has shape ${formatShape(root.shape)}, so a gradient can only be implicit for one-element outputs. ` +
+          `Reduce it first (e.g. loss.sum() or loss.mean()), pass a seed gradient of shape ${formatShape(root.shape)}, or compute a Jacobian row by row.`,
+      );
+    }
+    return onesLike(root);
+  }
+  const g = typeof seed === 'number' ? scalarLike(seed, root).broadcastTo(root.shape) : seed;
+  if (!shapesEqual(g.shape, root.shape)) {
+    throw new ShapeError(`backward: the seed gradient for output ${index} has shape ${formatShape(g.shape)} but the output has shape ${formatShape(root.shape)}; they must match.`);
+  }
+  if (g.dtype !== root.dtype) {
+    throw new DTypeError(`backward: the seed gradient for output ${index} is ${g.dtype} but the output is ${root.dtype}; cast it with .to('${root.dtype}').`);
+  }
+  return g;
+}
+
+function checkVersions(node: Node): void {
+  const { inputs, output, versions } = node;
+  for (let i = 0; i <= inputs.length; i++) {
+    const t = i < inputs.length ? inputs[i]! : output;
+    if (t.version !== versions[i]) {
+      const which = i < inputs.length ? `input ${i}` : 'its output';
+      throw new GradError(
+        `backward: ${which} of '${node.op.name}' (node ${node.id}, shape ${formatShape(t.shape)}) was modified in place after it was recorded ` +
+          `(version ${versions[i]} at record time, ${t.version} now), so its gradient would use stale values. ` +
+          `Run backward before editing it (e.g. before optimizer.step()), or edit a .clone().`,
+      );
+    }
+  }
+}
+
+/**
+ * Brings a vjp's gradient for input `i` to that input's shape and dtype, the work shared by every
+ * op: sums over broadcast dimensions, casts back across dtype promotion, rejects anything else.
+ */
+function fitGradient(node: Node, i: number, g: unknown): Tensor {
+  const input = node.inputs[i]!;
+  const op = node.op.name;
+  if (!(g instanceof Tensor)) {
+    throw new GradError(`'${op}': the vjp returned ${g === undefined ? 'undefined' : typeof g} as the gradient of input ${i}; expected a Tensor (or null for no gradient).`);
+  }
+  let grad = g;
+  if (grad.dtype !== input.dtype) {
+    if (grad.dtype !== node.output.dtype) {
+      throw new DTypeError(`'${op}': the vjp returned a ${grad.dtype} gradient for input ${i}, which is ${input.dtype}; gradients must have their input's dtype.`);
+    }
+    grad = cast(grad, input.dtype);
+  }
+  if (!shapesEqual(grad.shape, input.shape)) {
+    // A broadcast input may get a gradient of the broadcast shape (same rank as the output).
+    if (grad.ndim !== node.output.ndim || !broadcastsTo(input.shape, grad.shape)) {
+      throw new ShapeError(
+        `'${op}': the vjp returned a gradient of shape ${formatShape(grad.shape)} for input ${i}, which has shape ${formatShape(input.shape)}; ` +
+          `a gradient must have its input's shape (or, for an input that was broadcast, a shape it broadcasts to with the output's rank ${node.output.ndim}).`,
+      );
+    }
+    grad = sumToShape(grad, input.shape, op, i);
+  }
+  return grad;
+}
+
+function runHooks(t: Tensor, g: Tensor): Tensor {
+  let grad = g;
+  for (const hook of t.gradHooks) {
+    const replaced = hook(grad);
+    if (replaced !== undefined) {
+      if (!(replaced instanceof Tensor) || !shapesEqual(replaced.shape, grad.shape) || replaced.dtype !== grad.dtype) {
+        throw new GradError(`registerHook: a hook on a ${formatShape(t.shape)} tensor returned something other than a ${grad.dtype} tensor of shape ${formatShape(grad.shape)}.`);
+      }
+      grad = replaced;
+    }
+  }
+  return grad;
+}
+
+/**
+ * The reverse sweep shared by backward() and gradients(): seeds the roots, walks reachable nodes
+ * by descending id, calls each vjp once with the node's total incoming gradient, and returns the
+ * adjoints of every leaf reached and of every tensor in `keep`.
+ */
+function propagate(
+  roots: readonly Tensor[],
+  seeds: readonly (TensorLike | undefined)[],
+  keep: ReadonlySet<Tensor>,
+  createGraph: boolean,
+  retainGraph: boolean,
+): Map<Tensor, Tensor> {
+  roots.forEach((r, i) => {
+    if (!r.requiresGrad) {
+      throw new GradError(
+        `backward: output ${i} (shape ${formatShape(r.shape)}) does not require grad: no input that produced it had requiresGrad, or it was computed inside noGrad.`,
+      );
+    }
+  });
+  return setGradEnabled(createGraph, () => {
+    const adjoints = new Map<Tensor, Tensor>();
+    const accumulate = (t: Tensor, g: Tensor): void => {
+      const prev = adjoints.get(t);
+      adjoints.set(t, prev === undefined ? g : add(prev, g));
+    };
+    roots.forEach((r, i) => accumulate(r, seedFor(r, seeds[i], i)));
+    const nodes = reachableNodes(roots);
+    for (const node of nodes) {
+      if (node.released) {
+        throw new GradError(
+          `backward: the tape through '${node.op.name}' (node ${node.id}) was already released by an earlier backward pass. ` +
+            `Pass {retainGraph: true} to the earlier backward()/gradients() call to go through the graph more than once.`,
+        );
+      }
+    }
+    const anomaly = isAnomalyEnabled();
+    for (const node of nodes) {
+      const out = node.output;
+      const incoming = adjoints.get(out);
+      if (incoming === undefined) continue;
+      const g = runHooks(out, incoming);
+      if (out.retainsGradient) out.grad = out.grad === null ? g : add(out.grad, g);
+      if (keep.has(out)) adjoints.set(out, g);
+      else adjoints.delete(out);
+      checkVersions(node);
+      if (createGraph && node.op.vjpDifferentiable === false) {
+        throw new GradError(`'${node.op.name}': its vjp is not differentiable, so higher-order gradients (createGraph) through it are not supported.`);
+      }
+      const inputs = node.inputs;
+      const needsGrad = inputs.map((t) => t.requiresGrad);
+      const grads = node.op.vjp!(g, { inputs, output: out, params: node.params, needsGrad });
+      if (!Array.isArray(grads) || grads.length !== inputs.length) {
+        throw new GradError(
+          `'${node.op.name}': the vjp returned ${Array.isArray(grads) ? grads.length : typeof grads} gradient(s) for ${inputs.length} input(s); return one per input (null where none).`,
+        );
+      }
+      for (let i = 0; i < inputs.length; i++) {
+        const gi = grads[i];
+        if (!needsGrad[i] || gi === null || gi === undefined) continue;
+        const fitted = fitGradient(node, i, gi);
+        if (anomaly) checkBackwardAnomaly(node, i, fitted, g);
+        accumulate(inputs[i]!, fitted);
+      }
+      if (!retainGraph) node.release();
+    }
+    for (const [t, g] of adjoints) if (t.isLeaf) adjoints.set(t, runHooks(t, g));
+    return adjoints;
+  });
+}
+
+/**
+ * Backpropagates from `roots` and accumulates gradients into `.grad` of every leaf that requires
+ * grad (and of non-leaves that called retainGrad). Releases the tape unless `retainGraph`.
+ */
+export function backward(roots: readonly Tensor[], seeds: readonly TensorLike[] | undefined, options: BackwardOptions = {}): void {
+  const createGraph = options.createGraph ?? false;
+  const adjoints = propagate(roots, seeds ?? [], new Set(), createGraph, options.retainGraph ?? createGraph);
+  setGradEnabled(createGraph, () => {
+    for (const [t, g] of adjoints) {
+      if (!t.isLeaf || !t.requiresGrad) continue;
+      const grad = createGraph ? g : g.detach();
+      t.grad = t.grad === null ? grad : add(t.grad, grad);
+    }
+  });
+}
+
+/**
+ * ∂outputs/∂inputs for any recorded tensors, leaves and intermediates alike, without touching
+ * any `.grad` field (PyTorch's `torch.autograd.grad`). With several outputs, their seeded
+ * gradients are summed. Returns one gradient per input; null only with `allowUnused`.
+ */
+export function gradients(outputs: Tensor | readonly Tensor[], inputs: readonly Tensor[], options?: GradientsOptions): (Tensor | null)[];
+export function gradients(outputs: Tensor | readonly Tensor[], inputs: Tensor, options?: GradientsOptions): Tensor | null;
+export function gradients(
+  outputs: Tensor | readonly Tensor[],
+  inputs: Tensor | readonly Tensor[],
+  options: GradientsOptions = {},
+): (Tensor | null)[] | Tensor | null {
+  const outs = outputs instanceof Tensor ? [outputs] : [...outputs];
+  const ins = inputs instanceof Tensor ? [inputs] : [...inputs];
+  if (options.gradOutputs !== undefined && options.gradOutputs.length !== outs.length) {
+    throw new GradError(`gradients: ${options.gradOutputs.length} gradOutputs given for ${outs.length} output(s); pass one per output.`);
+  }
+  ins.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new GradError(`gradients: input ${i} is not a Tensor.`);
+    if (!t.requiresGrad) {
+      throw new GradError(`gradients: input ${i} (shape ${formatShape(t.shape)}) does not require grad; create it with {requiresGrad: true} or set .requiresGrad = true before the forward pass.`);
+    }
+  });
+  const createGraph = options.createGraph ?? false;
+  const adjoints = propagate(outs, options.gradOutputs ?? [], new Set(ins), createGraph, options.retainGraph ?? createGraph);
+  const result = ins.map((t, i) => {
+    const g = adjoints.get(t);
+    if (g !== undefined) return createGraph ? g : g.detach();
+    if (options.allowUnused) return null;
+    throw new GradError(
+      `gradients: input ${i} (shape ${formatShape(t.shape)}) was not used to compute the outputs. Pass {allowUnused: true} to get null for it.`,
+    );
+  });
+  return inputs instanceof Tensor ? result[0]! : result;
+}

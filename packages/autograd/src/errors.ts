@@ -1,0 +1,28 @@
+/**
+ * Named error classes. Every error the library throws on bad input is one of these,
+ * with a message that names the op, the shapes involved and the fix.
+ * @packageDocumentation
+ */
+
+/** Base class of every error tapegrad throws on purpose. Catch this to catch them all. */
+export class TapegradError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Shapes that do not fit the op: broadcasting, matmul inner dims, reshape sizes, axes. */
+export class ShapeError extends TapegradError {}
+
+/** A dtype the op cannot take, or a mix that would need a downcast. */
+export class DTypeError extends TapegradError {}
+
+/** Misuse of the tape: released graphs, non-scalar backward, stale saved tensors, wrong vjp results. */
+export class GradError extends TapegradError {}
+
+/** An argument of the right type but a wrong value: NaN sizes, fractional indices, unknown options. */
+export class ArgumentError extends TapegradError {}
+
+/** Thrown in anomaly mode at the first op that produced NaN or Infinity. */
+export class AnomalyError extends TapegradError {}

@@ -1,0 +1,21 @@
+import { type DType, allocate, checkDType } from '../dtype.js';
+import { Tensor } from '../tensor.js';
+import { applyOp, type OpSpec } from './define.js';
+import { expectTensor } from './operands.js';
+
+const CAST: OpSpec<DType> = {
+  name: 'cast',
+  forward: ([x], dtype) => {
+    const out = allocate(dtype, x!.size);
+    out.set(x!.data);
+    return new Tensor(out, x!.shape);
+  },
+  vjp: (g, { inputs: [x] }) => [cast(g, x!.dtype)],
+};
+
+/** The same values in `dtype`; returns `x` itself when it already has that dtype. Differentiable. */
+export function cast(x: Tensor, dtype: DType): Tensor {
+  const t = expectTensor('cast', x);
+  const d = checkDType('cast', dtype);
+  return t.dtype === d ? t : applyOp(CAST, [t], d);
+}

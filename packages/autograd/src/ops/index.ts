@@ -1,0 +1,7 @@
+/** Every op, re-exported from its family file. */
+export * from './elementwise.js';
+export * from './unary.js';
+export * from './reduce.js';
+export * from './movement.js';
+export * from './linalg.js';
+export * from './cast.js';

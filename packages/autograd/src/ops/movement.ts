@@ -1,0 +1,112 @@
+/** Ops that move or reshape data: each forward beside its vjp. */
+import { allocate } from '../dtype.js';
+import { ArgumentError, ShapeError } from '../errors.js';
+import { broadcastsTo, formatShape, normalizeAxis, sizeOf } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { broadcastCopy } from '../kernels/elementwise.js';
+import { permuteCopy } from '../kernels/movement.js';
+import { applyOp, type OpSpec } from './define.js';
+import { expectTensor } from './operands.js';
+
+const RESHAPE: OpSpec<readonly number[]> = {
+  name: 'reshape',
+  // A view: shares storage and the version counter, so an edit through either is seen by both.
+  forward: ([x], shape) => new Tensor(x!.data, shape, { shareVersionWith: x! }),
+  vjp: (g, { inputs: [x] }) => [reshape(g, x!.shape)],
+};
+
+/** The same data in a new shape with the same number of elements; one size may be −1 (inferred). */
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  const t = expectTensor('reshape', x);
+  if (!Array.isArray(shape)) throw new ArgumentError(`reshape: shape must be an array of integers, got ${String(shape)}.`);
+  let inferAt = -1;
+  let known = 1;
+  shape.forEach((d, i) => {
+    if (d === -1 && inferAt < 0) inferAt = i;
+    else if (!Number.isInteger(d) || d < 0) {
+      throw new ShapeError(`reshape: invalid size ${d} at position ${i} of ${JSON.stringify(shape)}; sizes are non-negative integers, with at most one −1.`);
+    } else known *= d;
+  });
+  const resolved = [...shape];
+  if (inferAt >= 0) {
+    if (known === 0 || t.size % known !== 0) {
+      throw new ShapeError(`reshape: cannot reshape ${formatShape(t.shape)} (${t.size} elements) to ${JSON.stringify(shape)}: ${t.size} is not divisible by ${known}.`);
+    }
+    resolved[inferAt] = t.size / known;
+  }
+  if (sizeOf(resolved) !== t.size) {
+    throw new ShapeError(`reshape: cannot reshape ${formatShape(t.shape)} (${t.size} elements) to ${formatShape(resolved)} (${sizeOf(resolved)} elements); the sizes must multiply to the same count.`);
+  }
+  return applyOp(RESHAPE, [t], resolved);
+}
+
+const BROADCAST_TO: OpSpec<readonly number[]> = {
+  name: 'broadcastTo',
+  forward: ([x], shape) => {
+    const out = allocate(x!.dtype, sizeOf(shape));
+    broadcastCopy(x!.data, x!.shape, out, shape);
+    return new Tensor(out, shape);
+  },
+  vjp: (g) => [g], // the engine sums it back over the broadcast dimensions
+};
+
+/** Broadcasts `x` to `shape` by NumPy rules (size-1 and missing leading dims repeat). */
+export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
+  const t = expectTensor('broadcastTo', x);
+  if (!broadcastsTo(t.shape, shape)) {
+    throw new ShapeError(`broadcastTo: shape ${formatShape(t.shape)} cannot be broadcast to ${formatShape(shape)}; each size must match or be 1, aligned from the right.`);
+  }
+  return applyOp(BROADCAST_TO, [t], [...shape]);
+}
+
+const PERMUTE: OpSpec<readonly number[]> = {
+  name: 'permute',
+  forward: ([x], axes) => {
+    const out = allocate(x!.dtype, x!.size);
+    permuteCopy(x!.data, x!.shape, axes, out);
+    return new Tensor(out, axes.map((a) => x!.shape[a]!));
+  },
+  vjp: (g, { params: axes }) => {
+    const inverse = new Array<number>(axes.length);
+    axes.forEach((a, i) => (inverse[a] = i));
+    return [permute(g, inverse)];
+  },
+};
+
+/** Reorders dimensions: output dimension i is input dimension axes[i]. */
+export function permute(x: Tensor, axes: readonly number[]): Tensor {
+  const t = expectTensor('permute', x);
+  if (!Array.isArray(axes) || axes.length !== t.ndim) {
+    throw new ShapeError(`permute: expected ${t.ndim} axes for a tensor of shape ${formatShape(t.shape)}, got ${JSON.stringify(axes)}.`);
+  }
+  const resolved = axes.map((a) => normalizeAxis('permute', a, t.ndim));
+  if (new Set(resolved).size !== resolved.length) {
+    throw new ShapeError(`permute: axes ${JSON.stringify(axes)} repeat a dimension; each of 0..${t.ndim - 1} must appear once.`);
+  }
+  return applyOp(PERMUTE, [t], resolved);
+}
+
+/** Swaps two dimensions (the last two by default). */
+export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
+  const t = expectTensor('transpose', x);
+  if (t.ndim < 2) {
+    throw new ShapeError(`transpose: needs at least 2 dimensions, got shape ${formatShape(t.shape)}; a 1-D tensor is its own transpose (use .T).`);
+  }
+  const a = normalizeAxis('transpose', dim0, t.ndim);
+  const b = normalizeAxis('transpose', dim1, t.ndim);
+  const axes = t.shape.map((_, i) => i);
+  axes[a] = b;
+  axes[b] = a;
+  return permute(t, axes);
+}
+
+const CLONE: OpSpec<void> = {
+  name: 'clone',
+  forward: ([x]) => new Tensor(x!.data.slice(), x!.shape),
+  vjp: (g) => [g],
+};
+
+/** A copy with its own storage. */
+export function clone(x: Tensor): Tensor {
+  return applyOp(CLONE, [expectTensor('clone', x)], undefined);
+}

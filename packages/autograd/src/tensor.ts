@@ -1,0 +1,260 @@
+import { type DType, type FloatArray, dtypeOfArray } from './dtype.js';
+import { ArgumentError, GradError } from './errors.js';
+import { type Shape, formatShape, sizeOf, stridesOf } from './shape.js';
+import type { Node } from './engine/node.js';
+import { isGradEnabled } from './engine/mode.js';
+import { backward as runBackward, type BackwardOptions } from './engine/backward.js';
+import * as ops from './ops/index.js';
+import type { ReduceOptions } from './ops/reduce.js';
+
+/** A tensor or a plain number; numbers take the dtype of the tensor they meet. */
+export type TensorLike = Tensor | number;
+
+/** A nested array of numbers, as returned by {@link Tensor.toArray}. */
+export type NestedArray = number | NestedArray[];
+
+/** A gradient hook: sees the gradient flowing into a tensor and may return a replacement. */
+export type GradHook = (grad: Tensor) => Tensor | void;
+
+/** A shared counter of in-place edits; views of one storage share it. */
+interface VersionCounter {
+  value: number;
+}
+
+/**
+ * A dense, row-major, contiguous n-dimensional array of float64 (default) or float32.
+ *
+ * Tensors are immutable to users: every op returns a new tensor. The only in-place path is
+ * {@link Tensor.mutate_}, which bumps a version counter so that backward can refuse to use a
+ * tensor that was edited after the tape saved it.
+ */
+export class Tensor {
+  /** The elements, row-major. Read freely; never write (use {@link Tensor.mutate_}). */
+  readonly data: FloatArray;
+  /** The sizes of each dimension. */
+  readonly shape: Shape;
+  /** The element type. */
+  readonly dtype: DType;
+  /** The number of elements. */
+  readonly size: number;
+
+  private node: Node | null = null;
+  private leafRequiresGrad: boolean;
+  private storedGrad: Tensor | null = null;
+  private retainsGrad = false;
+  private hooks: GradHook[] | null = null;
+  private readonly versionCounter: VersionCounter;
+
+  /**
+   * Wraps existing storage without copying. Most code should use `tensor()` and the other
+   * creation functions, which validate their input.
+   */
+  constructor(data: FloatArray, shape: Shape, options: { requiresGrad?: boolean; shareVersionWith?: Tensor } = {}) {
+    const size = sizeOf(shape);
+    if (data.length !== size) {
+      throw new ArgumentError(`Tensor: data has ${data.length} elements but shape ${formatShape(shape)} needs ${size}.`);
+    }
+    this.data = data;
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtypeOfArray(data);
+    this.size = size;
+    this.leafRequiresGrad = options.requiresGrad ?? false;
+    this.versionCounter = options.shareVersionWith ? options.shareVersionWith.versionCounter : { value: 0 };
+  }
+
+  // ---- autograd state --------------------------------------------------------------------
+
+  /** The tape node that produced this tensor, or null for a leaf. */
+  get gradFn(): Node | null {
+    return this.node;
+  }
+
+  /** True for tensors not produced by a recorded op (user-created tensors, parameters, detached results). */
+  get isLeaf(): boolean {
+    return this.node === null;
+  }
+
+  /** Whether gradients flow to this tensor. Settable on leaves only. */
+  get requiresGrad(): boolean {
+    return this.node !== null || this.leafRequiresGrad;
+  }
+
+  set requiresGrad(value: boolean) {
+    if (this.node !== null) {
+      throw new GradError(
+        `requiresGrad can only be set on leaf tensors; this ${formatShape(this.shape)} tensor was produced by ` +
+          `'${this.node.op.name}'. Use .detach() to get a leaf that shares its data.`,
+      );
+    }
+    this.leafRequiresGrad = value;
+  }
+
+  /**
+   * The accumulated gradient. On leaves, null until a backward pass reaches them. On non-leaf
+   * tensors it is only kept after {@link Tensor.retainGrad}; reading it otherwise throws and
+   * says how to get it.
+   */
+  get grad(): Tensor | null {
+    if (this.node !== null && !this.retainsGrad) {
+      throw new GradError(
+        `.grad of a non-leaf tensor (shape ${formatShape(this.shape)}, produced by '${this.node.op.name}') is not kept. ` +
+          `Call .retainGrad() on it before backward(), or ask for it directly with gradients(loss, [tensor]).`,
+      );
+    }
+    return this.storedGrad;
+  }
+
+  set grad(value: Tensor | null) {
+    this.storedGrad = value;
+  }
+
+  /** Keeps `.grad` on this non-leaf tensor during backward (a no-op on leaves). */
+  retainGrad(): this {
+    if (this.node !== null) this.retainsGrad = true;
+    return this;
+  }
+
+  /** True when backward stores this tensor's gradient in `.grad`. */
+  get retainsGradient(): boolean {
+    return this.node === null ? this.leafRequiresGrad : this.retainsGrad;
+  }
+
+  /**
+   * Registers a hook that sees the total gradient flowing into this tensor during a backward
+   * pass and may return a replacement. Returns a function that removes the hook.
+   */
+  registerHook(hook: GradHook): () => void {
+    if (!this.requiresGrad) {
+      throw new GradError(`registerHook: this ${formatShape(this.shape)} tensor does not require grad, so no gradient will ever flow into it.`);
+    }
+    (this.hooks ??= []).push(hook);
+    return () => {
+      const i = this.hooks?.indexOf(hook) ?? -1;
+      if (i >= 0) this.hooks!.splice(i, 1);
+    };
+  }
+
+  /** The hooks registered on this tensor (engine use). */
+  get gradHooks(): readonly GradHook[] {
+    return this.hooks ?? [];
+  }
+
+  /** @internal Attaches the tape node that produced this tensor (engine use only). */
+  _setNode(node: Node): void {
+    this.node = node;
+  }
+
+  /** The number of in-place edits to this tensor's storage. */
+  get version(): number {
+    return this.versionCounter.value;
+  }
+
+  /**
+   * Edits the storage in place and bumps the version counter, so that a tape which saved this
+   * tensor refuses to backward through stale values. Allowed on leaves that require grad only
+   * outside grad mode (inside `noGrad`), as optimizer steps do.
+   */
+  mutate_(edit: (data: FloatArray) => void): this {
+    if (this.node !== null) {
+      throw new GradError(`mutate_: cannot edit a tensor produced by '${this.node.op.name}' in place; edit a leaf, or .detach() first.`);
+    }
+    if (this.leafRequiresGrad && isGradEnabled()) {
+      throw new GradError(
+        `mutate_: this ${formatShape(this.shape)} leaf requires grad; edit it inside noGrad(() => ...) so the edit is not mistaken for a differentiable op.`,
+      );
+    }
+    edit(this.data);
+    this.versionCounter.value++;
+    return this;
+  }
+
+  /**
+   * Runs backpropagation from this tensor and accumulates gradients into the `.grad` of every
+   * leaf that requires grad. Without a seed the tensor must hold a single element.
+   */
+  backward(seed?: TensorLike, options: BackwardOptions = {}): void {
+    runBackward([this], seed === undefined ? undefined : [seed], options);
+  }
+
+  /** A leaf sharing this tensor's data (and version counter), cut from the tape. */
+  detach(): Tensor {
+    return new Tensor(this.data, this.shape, { shareVersionWith: this });
+  }
+
+  /** A copy with its own storage, recorded on the tape like any op. */
+  clone(): Tensor {
+    return ops.clone(this);
+  }
+
+  // ---- reading -----------------------------------------------------------------------------
+
+  /** The number of dimensions. */
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) {
+      throw new ArgumentError(`item: only a one-element tensor can be converted to a number; this one has shape ${formatShape(this.shape)}. Use .toArray().`);
+    }
+    return this.data[0]!;
+  }
+
+  /** The elements as nested arrays (a number for a scalar). */
+  toArray(): NestedArray {
+    if (this.shape.length === 0) return this.data[0]!;
+    const strides = stridesOf(this.shape);
+    const build = (dim: number, offset: number): NestedArray[] => {
+      const n = this.shape[dim]!;
+      const out: NestedArray[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        out[i] = dim === this.shape.length - 1 ? this.data[offset + i]! : build(dim + 1, offset + i * strides[dim]!);
+      }
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  /** A readable rendering: the values, then shape, dtype and grad status. */
+  toString(): string {
+    const body = this.size > 1000 ? `<${this.size} values>` : JSON.stringify(this.toArray());
+    const grad = this.node ? `, gradFn=${this.node.op.name}` : this.leafRequiresGrad ? ', requiresGrad=true' : '';
+    return `tensor(${body}, shape=${formatShape(this.shape)}, dtype=${this.dtype}${grad})`;
+  }
+
+  // ---- ops as methods (each delegates to the function of the same name) --------------------
+
+  /** Elementwise a + b with broadcasting. */
+  add(other: TensorLike): Tensor { return ops.add(this, other); }
+  /** Elementwise a − b with broadcasting. */
+  sub(other: TensorLike): Tensor { return ops.sub(this, other); }
+  /** Elementwise a · b with broadcasting. */
+  mul(other: TensorLike): Tensor { return ops.mul(this, other); }
+  /** Elementwise a / b with broadcasting. */
+  div(other: TensorLike): Tensor { return ops.div(this, other); }
+  /** −a. */
+  neg(): Tensor { return ops.neg(this); }
+  /** eˣ. */
+  exp(): Tensor { return ops.exp(this); }
+  /** Natural logarithm. */
+  log(): Tensor { return ops.log(this); }
+  /** Logistic sigmoid 1 / (1 + e⁻ˣ), computed stably for large |x|. */
+  sigmoid(): Tensor { return ops.sigmoid(this); }
+  /** Sum over `axis` (all axes by default). */
+  sum(options?: ReduceOptions): Tensor { return ops.sum(this, options); }
+  /** Matrix product with NumPy semantics (1-D, 2-D, batched with broadcast batch dims). */
+  matmul(other: Tensor): Tensor { return ops.matmul(this, other); }
+  /** A tensor with the same data and a new shape; one size may be −1. */
+  reshape(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
+  /** Broadcasts to a larger shape (NumPy rules). */
+  broadcastTo(shape: readonly number[]): Tensor { return ops.broadcastTo(this, shape); }
+  /** Reorders the dimensions. */
+  permute(axes: readonly number[]): Tensor { return ops.permute(this, axes); }
+  /** Swaps two dimensions (the last two by default). */
+  transpose(dim0?: number, dim1?: number): Tensor { return ops.transpose(this, dim0, dim1); }
+  /** The transpose of a matrix (reverses all dimensions, like NumPy's `.T`). */
+  get T(): Tensor { return ops.permute(this, this.shape.map((_, i) => this.shape.length - 1 - i)); }
+  /** The same values in another dtype (a differentiable cast). */
+  to(dtype: DType): Tensor { return ops.cast(this, dtype); }
+}

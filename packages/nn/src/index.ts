@@ -1,0 +1,2 @@
+/** Placeholder until the nn package lands. */
+export const placeholder = true;

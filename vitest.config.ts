@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// Resolve workspace packages to their TypeScript sources (the "@tapegrad/source" export
+// condition), so tests run without a build.
+const conditions = ['@tapegrad/source', 'import', 'module', 'node', 'default'];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: conditions } },
+  test: {
+    include: ['packages/*/test/**/*.test.ts'],
+    testTimeout: 60_000,
+    pool: 'forks',
+  },
+});
