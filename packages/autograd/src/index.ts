@@ -17,3 +17,4 @@ export { applyOp, type OpSpec, type Vjp, type VjpContext } from './ops/define.js
 export { noGrad, enableGrad, isGradEnabled, detectAnomaly, setAnomalyEnabled, isAnomalyEnabled } from './engine/mode.js';
 export { gradients, reachableNodes, type BackwardOptions, type GradientsOptions } from './engine/backward.js';
 export { Node, nodesCreated } from './engine/node.js';
+export { gradcheck, type GradcheckOptions, type GradcheckResult, type InputCheck, type WorstElement } from './check/gradcheck.js';
