@@ -6,6 +6,10 @@ import { isGradEnabled } from './engine/mode.js';
 import { backward as runBackward, type BackwardOptions } from './engine/backward.js';
 import * as ops from './ops/index.js';
 import type { ReduceOptions } from './ops/reduce.js';
+import type { SoftmaxOptions } from './ops/softmax.js';
+import type { SliceRange } from './ops/slicing.js';
+import type { Indices } from './ops/gather.js';
+import type { ArgReduceOptions } from './ops/compare.js';
 
 /** A tensor or a plain number; numbers take the dtype of the tensor they meet. */
 export type TensorLike = Tensor | number;
@@ -257,4 +261,66 @@ export class Tensor {
   get T(): Tensor { return ops.permute(this, this.shape.map((_, i) => this.shape.length - 1 - i)); }
   /** The same values in another dtype (a differentiable cast). */
   to(dtype: DType): Tensor { return ops.cast(this, dtype); }
+  /** Elementwise aᵇ with broadcasting. */
+  pow(other: TensorLike): Tensor { return ops.pow(this, other); }
+  /** Elementwise max(a, b) with broadcasting; ties split the gradient. */
+  maximum(other: TensorLike): Tensor { return ops.maximum(this, other); }
+  /** Elementwise min(a, b) with broadcasting; ties split the gradient. */
+  minimum(other: TensorLike): Tensor { return ops.minimum(this, other); }
+  /** √x. */
+  sqrt(): Tensor { return ops.sqrt(this); }
+  /** |x| (gradient 0 at 0). */
+  abs(): Tensor { return ops.abs(this); }
+  /** x². */
+  square(): Tensor { return ops.square(this); }
+  /** Hyperbolic tangent. */
+  tanh(): Tensor { return ops.tanh(this); }
+  /** max(x, 0) (gradient 0 at 0). */
+  relu(): Tensor { return ops.relu(this); }
+  /** log(1 + eˣ), computed stably. */
+  softplus(): Tensor { return ops.softplus(this); }
+  /** −1, 0 or 1 per element (not differentiable). */
+  sign(): Tensor { return ops.sign(this); }
+  /** Mean over `axis` (all axes by default). */
+  mean(options?: ReduceOptions): Tensor { return ops.mean(this, options); }
+  /** Maximum over `axis` (all axes by default); ties share the gradient. */
+  max(options?: ReduceOptions): Tensor { return ops.max(this, options); }
+  /** Minimum over `axis` (all axes by default); ties share the gradient. */
+  min(options?: ReduceOptions): Tensor { return ops.min(this, options); }
+  /** log Σ exp over `axis` (all axes by default), computed stably. */
+  logsumexp(options?: ReduceOptions): Tensor { return ops.logsumexp(this, options); }
+  /** Softmax over `axis` (the last by default), computed stably. */
+  softmax(options?: SoftmaxOptions): Tensor { return ops.softmax(this, options); }
+  /** Log-softmax over `axis` (the last by default), computed stably. */
+  logSoftmax(options?: SoftmaxOptions): Tensor { return ops.logSoftmax(this, options); }
+  /** Index of the largest value (float64 tensor of integers); not differentiable. */
+  argmax(options?: ArgReduceOptions): Tensor { return ops.argmax(this, options); }
+  /** Index of the smallest value (float64 tensor of integers); not differentiable. */
+  argmin(options?: ArgReduceOptions): Tensor { return ops.argmin(this, options); }
+  /** Removes size-1 dimensions (all of them, or those at `axis`). */
+  squeeze(axis?: number | readonly number[]): Tensor { return ops.squeeze(this, axis); }
+  /** Inserts a size-1 dimension at `axis`. */
+  unsqueeze(axis: number): Tensor { return ops.unsqueeze(this, axis); }
+  /** A block: `[start, end]` per axis from axis 0 (null = whole axis). See `slice`. */
+  slice(ranges: readonly (SliceRange | null)[]): Tensor { return ops.slice(this, ranges); }
+  /** Zero padding: `[before, after]` per axis from axis 0. */
+  pad(widths: readonly (readonly [number, number])[]): Tensor { return ops.pad(this, widths); }
+  /** Entries along `axis` at the given indices, the same for every lane (NumPy's take). */
+  gather(indices: Indices, axis?: number): Tensor { return ops.gather(this, indices, axis); }
+  /** One entry per index along `axis` (NumPy's take_along_axis, PyTorch's gather). */
+  takeAlongAxis(indices: Indices, axis: number): Tensor { return ops.takeAlongAxis(this, indices, axis); }
+  /** 1 where equal, else 0 (float mask). */
+  eq(other: TensorLike): Tensor { return ops.eq(this, other); }
+  /** 1 where not equal, else 0 (float mask). */
+  ne(other: TensorLike): Tensor { return ops.ne(this, other); }
+  /** 1 where greater, else 0 (float mask). */
+  gt(other: TensorLike): Tensor { return ops.gt(this, other); }
+  /** 1 where greater or equal, else 0 (float mask). */
+  ge(other: TensorLike): Tensor { return ops.ge(this, other); }
+  /** 1 where less, else 0 (float mask). */
+  lt(other: TensorLike): Tensor { return ops.lt(this, other); }
+  /** 1 where less or equal, else 0 (float mask). */
+  le(other: TensorLike): Tensor { return ops.le(this, other); }
+  /** Limits values to [min, max]; the gradient passes where min ≤ x ≤ max. */
+  clamp(min?: number, max?: number): Tensor { return ops.clamp(this, min, max); }
 }

@@ -69,3 +69,22 @@ export function mapBinary(
 export function broadcastCopy(x: FloatArray, shape: Shape, out: FloatArray, target: Shape): void {
   mapBinary(x, shape, x.subarray(0, 1), [], out, target, (v) => v);
 }
+
+/**
+ * out = mask ≠ 0 ? a : b, with all three broadcast from their shapes to `outShape`. Each operand
+ * is materialised at the output shape once, which keeps the selection loop flat.
+ */
+export function selectInto(
+  mask: FloatArray, maskShape: Shape,
+  a: FloatArray, aShape: Shape,
+  b: FloatArray, bShape: Shape,
+  out: FloatArray, outShape: Shape,
+): void {
+  const n = out.length;
+  const m = new Float64Array(n);
+  const bv = new Float64Array(n);
+  broadcastCopy(mask, maskShape, m, outShape);
+  broadcastCopy(a, aShape, out, outShape);
+  broadcastCopy(b, bShape, bv, outShape);
+  for (let i = 0; i < n; i++) if (m[i] === 0) out[i] = bv[i]!;
+}

@@ -21,3 +21,45 @@ export function permuteCopy(x: FloatArray, shape: Shape, axes: readonly number[]
     }
   }
 }
+
+/**
+ * Copies the box of size `box` starting at `srcStart` in `src` (of `srcShape`) to `dstStart` in
+ * `dst` (of `dstShape`). Slicing, padding and concatenation are all this one loop: the last
+ * dimension is copied contiguously and an index counter walks the others.
+ */
+export function copyBox(
+  src: FloatArray, srcShape: Shape, srcStart: readonly number[],
+  dst: FloatArray, dstShape: Shape, dstStart: readonly number[],
+  box: Shape,
+): void {
+  const nd = box.length;
+  let total = 1;
+  for (const d of box) total *= d;
+  if (total === 0) return;
+  if (nd === 0) {
+    dst[0] = src[0]!;
+    return;
+  }
+  const ss = stridesOf(srcShape);
+  const ds = stridesOf(dstShape);
+  let so = 0;
+  let dOff = 0;
+  for (let d = 0; d < nd; d++) {
+    so += srcStart[d]! * ss[d]!;
+    dOff += dstStart[d]! * ds[d]!;
+  }
+  const inner = box[nd - 1]!;
+  const index = new Array<number>(nd).fill(0);
+  for (let done = 0; done < total; done += inner) {
+    for (let j = 0; j < inner; j++) dst[dOff + j] = src[so + j]!;
+    for (let d = nd - 2; d >= 0; d--) {
+      index[d]!++;
+      so += ss[d]!;
+      dOff += ds[d]!;
+      if (index[d]! < box[d]!) break;
+      so -= ss[d]! * box[d]!;
+      dOff -= ds[d]! * box[d]!;
+      index[d] = 0;
+    }
+  }
+}

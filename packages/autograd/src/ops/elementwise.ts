@@ -5,7 +5,8 @@ import { Tensor, type TensorLike } from '../tensor.js';
 import { mapBinary } from '../kernels/elementwise.js';
 import { applyOp, type OpSpec, type Vjp } from './define.js';
 import { binaryOperands } from './operands.js';
-import { neg } from './unary.js';
+import { log, neg } from './unary.js';
+import { eq, gt, lt, where } from './compare.js';
 
 /** Builds a broadcasting binary op from a scalar function and its vjp. */
 function binaryOp(name: string, fn: (x: number, y: number) => number, vjp: Vjp<void>): (a: TensorLike, b: TensorLike) => Tensor {
@@ -39,3 +40,39 @@ export const div = binaryOp('div', (x, y) => x / y, (g, { inputs: [, b], output,
   needsGrad[0] ? div(g, b!) : null,
   needsGrad[1] ? neg(mul(g, div(output, b!))) : null, // ∂(a/b)/∂b = −(a/b)/b
 ]);
+
+/**
+ * Elementwise aᵇ with broadcasting (Math.pow semantics: a negative base with a fractional
+ * exponent gives NaN). ∂/∂a = b·aᵇ⁻¹; ∂/∂b = aᵇ·log a, which needs a > 0: at a = 0 we return 0,
+ * the limit for b > 0 (PyTorch's convention), instead of 0·(−∞) = NaN.
+ */
+export const pow = binaryOp('pow', Math.pow, (g, { inputs: [a, b], output, needsGrad }) => [
+  needsGrad[0] ? mul(g, mul(b!, pow(a!, sub(b!, 1)))) : null,
+  needsGrad[1] ? mul(g, where(eq(a!, 0), 0, mul(output, log(a!)))) : null,
+]);
+
+/**
+ * The weight of `a` in the gradient of maximum/minimum: 1 where `a` wins, 0 where it loses and
+ * 0.5 at ties, so a tie splits the gradient evenly (JAX's convention) and the total is kept.
+ */
+function winnerWeight(wins: Tensor, a: Tensor, b: Tensor): Tensor {
+  return add(wins, mul(eq(a, b), 0.5));
+}
+
+/**
+ * Elementwise max(a, b) with broadcasting; NaN propagates. The gradient goes to the larger
+ * operand; at ties it is split 0.5 / 0.5.
+ */
+export const maximum = binaryOp('maximum', Math.max, (g, { inputs: [a, b], needsGrad }) => {
+  const w = winnerWeight(gt(a!, b!), a!, b!);
+  return [needsGrad[0] ? mul(g, w) : null, needsGrad[1] ? mul(g, sub(1, w)) : null];
+});
+
+/**
+ * Elementwise min(a, b) with broadcasting; NaN propagates. The gradient goes to the smaller
+ * operand; at ties it is split 0.5 / 0.5.
+ */
+export const minimum = binaryOp('minimum', Math.min, (g, { inputs: [a, b], needsGrad }) => {
+  const w = winnerWeight(lt(a!, b!), a!, b!);
+  return [needsGrad[0] ? mul(g, w) : null, needsGrad[1] ? mul(g, sub(1, w)) : null];
+});

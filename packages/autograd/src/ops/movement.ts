@@ -110,3 +110,36 @@ const CLONE: OpSpec<void> = {
 export function clone(x: Tensor): Tensor {
   return applyOp(CLONE, [expectTensor('clone', x)], undefined);
 }
+
+/**
+ * Removes size-1 dimensions: the one at `axis` (or each listed axis), or every size-1 dimension
+ * when `axis` is omitted. Naming an axis whose size is not 1 is a ShapeError. A reshape, so it
+ * shares storage and is differentiable.
+ */
+export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
+  const t = expectTensor('squeeze', x);
+  let drop: number[];
+  if (axis === undefined) {
+    drop = t.shape.flatMap((n, d) => (n === 1 ? [d] : []));
+  } else {
+    drop = (typeof axis === 'number' ? [axis] : [...axis]).map((a) => normalizeAxis('squeeze', a, t.ndim));
+    for (const d of drop) {
+      if (t.shape[d] !== 1) {
+        throw new ShapeError(`squeeze: axis ${d} of shape ${formatShape(t.shape)} has size ${t.shape[d]}, not 1; only size-1 dimensions can be removed.`);
+      }
+    }
+  }
+  return reshape(t, t.shape.filter((_, d) => !drop.includes(d)));
+}
+
+/**
+ * Inserts a size-1 dimension at `axis` (from −(ndim+1) to ndim; negative counts from the end of
+ * the result). A reshape, so it shares storage and is differentiable.
+ */
+export function unsqueeze(x: Tensor, axis: number): Tensor {
+  const t = expectTensor('unsqueeze', x);
+  const ax = normalizeAxis('unsqueeze', axis, t.ndim + 1);
+  const shape = [...t.shape];
+  shape.splice(ax, 0, 1);
+  return reshape(t, shape);
+}

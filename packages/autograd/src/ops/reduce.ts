@@ -3,9 +3,12 @@ import { ShapeError } from '../errors.js';
 import { type Shape, broadcastsTo, formatShape, normalizeAxes, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { reduceAxes, reducedShape } from '../kernels/reduce.js';
-import { applyOp, type OpSpec } from './define.js';
+import { mapUnary } from '../kernels/elementwise.js';
+import { applyOp, type OpSpec, type Vjp } from './define.js';
 import { expectTensor } from './operands.js';
 import { broadcastTo, reshape } from './movement.js';
+import { div, mul } from './elementwise.js';
+import { eq } from './compare.js';
 
 /** Options of the reductions. */
 export interface ReduceOptions {
@@ -58,4 +61,78 @@ export function sumToShape(g: Tensor, shape: Shape, op = 'sumToShape', inputInde
   for (let i = 0; i < g.ndim; i++) if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
   const summed = axes.length ? sum(g, { axis: axes, keepdims: true }) : g;
   return reshape(summed, shape);
+}
+
+/** The number of elements folded into each output element of a reduction. */
+function reducedCount(shape: Shape, axes: readonly number[]): number {
+  let n = 1;
+  for (const a of axes) n *= shape[a]!;
+  return n;
+}
+
+/** Refuses a reduction with no identity over an empty axis instead of returning ±Infinity or NaN. */
+function checkNonEmpty(op: string, x: Tensor, axes: readonly number[]): void {
+  if (reducedCount(x.shape, axes) === 0) {
+    throw new ShapeError(`${op}: cannot reduce over a zero-size axis of a tensor of shape ${formatShape(x.shape)} (axes ${JSON.stringify(axes)}); the result would be undefined.`);
+  }
+}
+
+const MEAN: OpSpec<ReduceParams> = {
+  name: 'mean',
+  forward: ([x], { axes, keepdims }) => {
+    const out = reduceAxes(x!.data, x!.shape, axes, 0, (acc, v) => acc + v);
+    const n = reducedCount(x!.shape, axes);
+    mapUnary(out, out, (v) => v / n);
+    return new Tensor(out, reducedShape(x!.shape, axes, keepdims));
+  },
+  vjp: (g, { inputs: [x], params }) => [div(expandReduced(g, x!.shape, params.axes), reducedCount(x!.shape, params.axes))],
+};
+
+/** Arithmetic mean over `axis` (all axes by default). */
+export function mean(x: Tensor, options?: ReduceOptions): Tensor {
+  const t = expectTensor('mean', x);
+  const params = reduceParams('mean', t, options);
+  checkNonEmpty('mean', t, params.axes);
+  return applyOp(MEAN, [t], params);
+}
+
+/**
+ * The vjp of max and min: the gradient is split evenly among the elements equal to the result
+ * (mask / count), so ties share it and the total is kept. Written in tensor ops; the mask is
+ * piecewise constant, so higher derivatives are 0 as they should be.
+ */
+const extremumVjp: Vjp<ReduceParams> = (g, { inputs: [x], output, params: { axes } }) => {
+  const mask = eq(x!, expandReduced(output, x!.shape, axes));
+  const count = sum(mask, { axis: axes, keepdims: true });
+  return [mul(expandReduced(g, x!.shape, axes), div(mask, count))];
+};
+
+const MAX: OpSpec<ReduceParams> = {
+  name: 'max',
+  forward: ([x], { axes, keepdims }) =>
+    new Tensor(reduceAxes(x!.data, x!.shape, axes, -Infinity, Math.max), reducedShape(x!.shape, axes, keepdims)),
+  vjp: extremumVjp,
+};
+
+const MIN: OpSpec<ReduceParams> = {
+  name: 'min',
+  forward: ([x], { axes, keepdims }) =>
+    new Tensor(reduceAxes(x!.data, x!.shape, axes, Infinity, Math.min), reducedShape(x!.shape, axes, keepdims)),
+  vjp: extremumVjp,
+};
+
+/** Largest value over `axis` (all axes by default); NaN propagates. Ties share the gradient evenly. */
+export function max(x: Tensor, options?: ReduceOptions): Tensor {
+  const t = expectTensor('max', x);
+  const params = reduceParams('max', t, options);
+  checkNonEmpty('max', t, params.axes);
+  return applyOp(MAX, [t], params);
+}
+
+/** Smallest value over `axis` (all axes by default); NaN propagates. Ties share the gradient evenly. */
+export function min(x: Tensor, options?: ReduceOptions): Tensor {
+  const t = expectTensor('min', x);
+  const params = reduceParams('min', t, options);
+  checkNonEmpty('min', t, params.axes);
+  return applyOp(MIN, [t], params);
 }

@@ -1,0 +1,163 @@
+/**
+ * Comparisons, selection and clamping. We only have float dtypes, so masks are float tensors of
+ * 0 and 1 in the promoted dtype of the operands. Comparisons and argmax/argmin have no derivative
+ * (their OpSpecs omit `vjp`, so their outputs never require grad); `where` and `clamp` are
+ * differentiable in their value operands.
+ */
+import { allocate, promoteTypes } from '../dtype.js';
+import { ArgumentError, ShapeError } from '../errors.js';
+import { broadcastShapes, formatShape, normalizeAxis, sizeOf } from '../shape.js';
+import { Tensor, type TensorLike } from '../tensor.js';
+import { mapBinary, mapUnary, selectInto } from '../kernels/elementwise.js';
+import { argReduce, reducedShape } from '../kernels/reduce.js';
+import { applyOp, type OpSpec } from './define.js';
+import { binaryOperands, expectTensor } from './operands.js';
+import { scalarLike } from '../creation.js';
+import { mul } from './elementwise.js';
+
+/** Builds a broadcasting comparison whose output is a 0/1 mask and which has no vjp. */
+function compareOp(name: string, test: (x: number, y: number) => boolean): (a: TensorLike, b: TensorLike) => Tensor {
+  const spec: OpSpec<void> = {
+    name,
+    forward: ([a, b]) => {
+      const shape = broadcastShapes(name, a!.shape, b!.shape);
+      const out = allocate(promoteTypes(a!.dtype, b!.dtype), sizeOf(shape));
+      mapBinary(a!.data, a!.shape, b!.data, b!.shape, out, shape, (x, y) => (test(x, y) ? 1 : 0));
+      return new Tensor(out, shape);
+    },
+  };
+  return (a, b) => applyOp(spec, binaryOperands(name, a, b), undefined);
+}
+
+/** 1 where a = b, else 0 (a float mask; NaN equals nothing). Not differentiable. */
+export const eq = compareOp('eq', (x, y) => x === y);
+/** 1 where a ≠ b, else 0 (a float mask; NaN differs from everything). Not differentiable. */
+export const ne = compareOp('ne', (x, y) => x !== y);
+/** 1 where a > b, else 0 (a float mask). Not differentiable. */
+export const gt = compareOp('gt', (x, y) => x > y);
+/** 1 where a ≥ b, else 0 (a float mask). Not differentiable. */
+export const ge = compareOp('ge', (x, y) => x >= y);
+/** 1 where a < b, else 0 (a float mask). Not differentiable. */
+export const lt = compareOp('lt', (x, y) => x < y);
+/** 1 where a ≤ b, else 0 (a float mask). Not differentiable. */
+export const le = compareOp('le', (x, y) => x <= y);
+
+const WHERE: OpSpec<void> = {
+  name: 'where',
+  forward: ([mask, a, b]) => {
+    const shape = broadcastShapes('where', broadcastShapes('where', mask!.shape, a!.shape), b!.shape);
+    const out = allocate(promoteTypes(a!.dtype, b!.dtype), sizeOf(shape));
+    selectInto(mask!.data, mask!.shape, a!.data, a!.shape, b!.data, b!.shape, out, shape);
+    return new Tensor(out, shape);
+  },
+  vjp: (g, { inputs: [mask], needsGrad }) => [
+    null, // selection is piecewise constant in the mask
+    needsGrad[1] ? where(mask!, g, 0) : null,
+    needsGrad[2] ? where(mask!, 0, g) : null,
+  ],
+};
+
+/**
+ * Elementwise selection with broadcasting of all three operands: `a` where `mask` is nonzero
+ * (NaN counts as nonzero), `b` elsewhere. `a` and `b` may be numbers. Differentiable in `a` and `b`; the mask gets no gradient.
+ */
+export function where(mask: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  const m = expectTensor('where', mask, 0);
+  // Two numbers take the mask's dtype, as a number meeting a tensor always does.
+  const [ta, tb] = typeof a === 'number' && typeof b === 'number' ? [scalarLike(a, m), scalarLike(b, m)] : binaryOperands('where', a, b);
+  return applyOp(WHERE, [m, ta, tb], undefined);
+}
+
+/** Options of {@link argmax} and {@link argmin}. */
+export interface ArgReduceOptions {
+  /** The axis to search (negative counts from the end); by default the flattened tensor. */
+  axis?: number;
+  /** Keep the searched axis as a size-1 dimension (default false). */
+  keepdims?: boolean;
+}
+
+interface ArgParams {
+  readonly axis: number | null;
+  readonly keepdims: boolean;
+}
+
+function argOp(name: string, better: (v: number, best: number) => boolean): (x: Tensor, options?: ArgReduceOptions) => Tensor {
+  const spec: OpSpec<ArgParams> = {
+    name,
+    forward: ([x], { axis, keepdims }) => {
+      if (axis === null) {
+        const out = argReduce(x!.data, [x!.size], 0, better);
+        return new Tensor(out, keepdims ? x!.shape.map(() => 1) : []);
+      }
+      return new Tensor(argReduce(x!.data, x!.shape, axis, better), reducedShape(x!.shape, [axis], keepdims));
+    },
+  };
+  return (x, options = {}) => {
+    const t = expectTensor(name, x);
+    const axis = options.axis === undefined ? null : normalizeAxis(name, options.axis, t.ndim);
+    const len = axis === null ? t.size : (t.shape[axis] ?? 1);
+    if (len === 0) {
+      throw new ShapeError(`${name}: cannot search an empty axis of a tensor of shape ${formatShape(t.shape)}; there is no index to return.`);
+    }
+    return applyOp(spec, [t], { axis, keepdims: options.keepdims ?? false });
+  };
+}
+
+/**
+ * Index of the largest value along `axis` (of the flattened tensor by default), as a float64
+ * tensor of integer values. Ties go to the first occurrence; NaN counts as the largest. Not
+ * differentiable.
+ */
+export const argmax = argOp('argmax', (v, best) => v > best || (v !== v && best === best));
+
+/**
+ * Index of the smallest value along `axis` (of the flattened tensor by default), as a float64
+ * tensor of integer values. Ties go to the first occurrence; NaN counts as the smallest. Not
+ * differentiable.
+ */
+export const argmin = argOp('argmin', (v, best) => v < best || (v !== v && best === best));
+
+interface ClampParams {
+  readonly lo: number;
+  readonly hi: number;
+}
+
+const CLAMP: OpSpec<ClampParams> = {
+  name: 'clamp',
+  forward: ([x], { lo, hi }) => {
+    const out = allocate(x!.dtype, x!.size);
+    mapUnary(x!.data, out, (v) => (v < lo ? lo : v > hi ? hi : v));
+    return new Tensor(out, x!.shape);
+  },
+  // Inclusive bounds: at x = min or x = max the gradient passes (a subgradient choice).
+  vjp: (g, { inputs: [x], params: { lo, hi } }) => [mul(g, mul(ge(x!, lo), le(x!, hi)))],
+};
+
+/**
+ * Limits `x` to [min, max] (either bound may be omitted). Differentiable: the gradient passes
+ * where min ≤ x ≤ max (bounds included) and is 0 where x was clamped. NaN stays NaN.
+ */
+export function clamp(x: Tensor, min?: number, max?: number): Tensor {
+  const t = expectTensor('clamp', x);
+  const lo = min ?? -Infinity;
+  const hi = max ?? Infinity;
+  if (typeof lo !== 'number' || typeof hi !== 'number' || Number.isNaN(lo) || Number.isNaN(hi)) {
+    throw new ArgumentError(`clamp: min and max must be numbers (not NaN) or undefined, got ${String(min)} and ${String(max)}.`);
+  }
+  if (lo > hi) throw new ArgumentError(`clamp: min ${lo} is greater than max ${hi}; swap them.`);
+  return applyOp(CLAMP, [t], { lo, hi });
+}
+
+const SIGN: OpSpec<void> = {
+  name: 'sign',
+  forward: ([x]) => {
+    const out = allocate(x!.dtype, x!.size);
+    mapUnary(x!.data, out, (v) => (v > 0 ? 1 : v < 0 ? -1 : v === 0 ? 0 : NaN));
+    return new Tensor(out, x!.shape);
+  },
+};
+
+/** The sign of each element (−1, 0 or 1; NaN stays NaN) as a float tensor. Not differentiable. */
+export function sign(x: Tensor): Tensor {
+  return applyOp(SIGN, [expectTensor('sign', x)], undefined);
+}

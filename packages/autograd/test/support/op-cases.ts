@@ -1,0 +1,315 @@
+/**
+ * The op table: one row per differentiable op, giving input shapes and domains, how to call the
+ * op, and a naive reference for its forward. ops-table.test.ts runs every check on every row.
+ */
+import fc from 'fast-check';
+import * as tg from '@tapegrad/autograd';
+import { type Tensor, tensor } from '@tapegrad/autograd';
+import * as naive from './naive.js';
+import { type Arr, at, build, count, reduce, resolveAxes, zipWith } from './naive.js';
+import * as gen from './arbitraries.js';
+import { arr, axisOption, broadcastOperands, broadcastVariant, shapeArb } from './arbitraries.js';
+
+/** One sampled call: the operands and the op's non-tensor parameters. */
+export interface Sample<P> {
+  inputs: Arr[];
+  params: P;
+}
+
+/** One row of the table. */
+export interface OpCase<P> {
+  name: string;
+  sample: fc.Arbitrary<Sample<P>>;
+  run: (p: P, ...xs: Tensor[]) => Tensor;
+  ref: (p: P, ...xs: Arr[]) => Arr;
+  /** Which inputs are differentiable (default: all). */
+  diff?: readonly boolean[];
+  /** Forward tolerance when the reference rounds differently (default 1e-12). */
+  tol?: number;
+}
+
+function noParams(inputs: fc.Arbitrary<Arr[]>): fc.Arbitrary<Sample<undefined>> {
+  return inputs.map((xs) => ({ inputs: xs, params: undefined }));
+}
+
+function unary(name: string, run: (x: Tensor) => Tensor, f: (v: number) => number, g: gen.Gen = gen.real): OpCase<unknown> {
+  return {
+    name,
+    sample: noParams(shapeArb(0, 3).chain((s) => fc.tuple(arr(s, g)))),
+    run: (_, x) => run(x!),
+    ref: (_, x) => ({ shape: x!.shape, data: x!.data.map(f) }),
+  };
+}
+
+function binary(name: string, run: (a: Tensor, b: Tensor) => Tensor, f: (x: number, y: number) => number, ga: gen.Gen, gb: gen.Gen): OpCase<unknown> {
+  return { name, sample: noParams(broadcastOperands(ga, gb)), run: (_, a, b) => run(a!, b!), ref: (_, a, b) => zipWith([a!, b!], f) };
+}
+
+interface ReduceP {
+  axis: number | number[] | undefined;
+  keepdims: boolean;
+}
+
+function reduction(name: string, run: (x: Tensor, o: ReduceP) => Tensor, fold: (v: number[]) => number, g: gen.Gen): OpCase<ReduceP> {
+  return {
+    name,
+    sample: shapeArb(0, 3).chain((s) =>
+      fc.record({ inputs: fc.tuple(arr(s, g)), params: fc.record({ axis: axisOption(s.length), keepdims: fc.boolean() }) }),
+    ),
+    run: (p, x) => run(x!, p),
+    ref: (p, x) => reduce(x!, resolveAxes(p.axis, x!.shape.length), p.keepdims, fold),
+  };
+}
+
+function lanewise(name: string, run: (x: Tensor, axis: number | number[] | undefined) => Tensor, f: (lane: number[]) => number[]): OpCase<{ axis: number | number[] | undefined }> {
+  return {
+    name,
+    sample: shapeArb(0, 3).chain((s) => fc.record({ inputs: fc.tuple(arr(s, gen.real)), params: fc.record({ axis: axisOption(s.length) }) })),
+    run: (p, x) => run(x!, p.axis),
+    ref: (p, x) => {
+      const r = x!.shape.length;
+      const axes = p.axis === undefined ? (r === 0 ? [] : [r - 1]) : resolveAxes(p.axis, r);
+      return naive.perLane(x!, axes, f);
+    },
+  };
+}
+
+const sumOf = (v: number[]): number => v.reduce((s, x) => s + x, 0);
+const lse = (v: number[]): number => Math.log(sumOf(v.map(Math.exp)));
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/** A random [start, end] (or null = whole axis) per axis, sometimes spelled with negative indices. */
+function sliceRanges(shape: readonly number[]): fc.Arbitrary<([number, number] | null)[]> {
+  return fc.tuple(
+    ...shape.map((d) =>
+      fc.oneof(
+        fc.constant(null),
+        fc.tuple(fc.integer({ min: 0, max: d }), fc.integer({ min: 0, max: d }), fc.boolean()).map(([a, b, negative]): [number, number] => {
+          const [s, e] = a <= b ? [a, b] : [b, a];
+          // The same range counted from the end (an end of d has no negative spelling: −0 is 0).
+          return negative ? [s - d, e === d ? d : e - d] : [s, e];
+        }),
+      ),
+    ),
+  );
+}
+
+function resolveRange(r: [number, number] | null, d: number): [number, number] {
+  if (r === null) return [0, d];
+  return [r[0] < 0 ? r[0] + d : r[0], r[1] < 0 ? r[1] + d : r[1]];
+}
+
+/** Every differentiable op except cast (see ops-table.test.ts). */
+export const cases: OpCase<any>[] = [
+  binary('add', tg.add, (x, y) => x + y, gen.real, gen.real),
+  binary('sub', tg.sub, (x, y) => x - y, gen.real, gen.real),
+  binary('mul', tg.mul, (x, y) => x * y, gen.real, gen.real),
+  binary('div', tg.div, (x, y) => x / y, gen.real, gen.awayFromZero),
+  binary('pow', tg.pow, Math.pow, gen.positive, gen.real),
+  binary('maximum', tg.maximum, Math.max, gen.intGrid, gen.halfGrid),
+  binary('minimum', tg.minimum, Math.min, gen.halfGrid, gen.intGrid),
+  {
+    name: 'add (number operand)',
+    sample: fc.tuple(shapeArb(0, 3).chain((s) => arr(s, gen.real)), fc.double({ min: -3, max: 3, noNaN: true })).map(([x, c]) => ({ inputs: [x], params: c })),
+    run: (c: number, x) => tg.pow(tg.add(c, x!), 2),
+    ref: (c: number, x) => ({ shape: x!.shape, data: x!.data.map((v) => (c + v) ** 2) }),
+  },
+  unary('neg', tg.neg, (x) => -x),
+  unary('exp', tg.exp, Math.exp),
+  unary('log', tg.log, Math.log, gen.positive),
+  unary('sigmoid', tg.sigmoid, sigmoid),
+  unary('sqrt', tg.sqrt, Math.sqrt, gen.positive),
+  unary('abs', tg.abs, Math.abs, gen.halfGrid),
+  unary('square', tg.square, (x) => x * x),
+  unary('tanh', tg.tanh, Math.tanh),
+  unary('relu', tg.relu, (x) => Math.max(x, 0), gen.halfGrid),
+  unary('softplus', tg.softplus, (x) => Math.log(1 + Math.exp(x))),
+  reduction('sum', (x, o) => tg.sum(x, o), sumOf, gen.real),
+  reduction('mean', (x, o) => tg.mean(x, o), (v) => sumOf(v) / v.length, gen.real),
+  reduction('max', (x, o) => tg.max(x, o), (v) => Math.max(...v), gen.distinct),
+  reduction('min', (x, o) => tg.min(x, o), (v) => Math.min(...v), gen.distinct),
+  reduction('logsumexp', (x, o) => tg.logsumexp(x, o), lse, gen.real),
+  lanewise('softmax', (x, axis) => tg.softmax(x, { axis }), (v) => v.map((x) => Math.exp(x) / sumOf(v.map(Math.exp)))),
+  lanewise('logSoftmax', (x, axis) => tg.logSoftmax(x, { axis }), (v) => v.map((x) => x - lse(v))),
+  { name: 'matmul', sample: noParams(gen.matmulOperands), run: (_, a, b) => tg.matmul(a!, b!), ref: (_, a, b) => naive.matmul(a!, b!) },
+  {
+    name: 'reshape',
+    sample: shapeArb(0, 3).chain((s) => {
+      const n = count(s);
+      return fc.record({ inputs: fc.tuple(arr(s, gen.real)), params: fc.constantFrom<number[]>([n], [-1], [...s].reverse(), [1, ...s], [...s, 1]) });
+    }),
+    run: (shape: number[], x) => tg.reshape(x!, shape),
+    ref: (shape: number[], x) => ({ shape: shape.map((d) => (d === -1 ? count(x!.shape) : d)), data: x!.data }),
+  },
+  {
+    name: 'broadcastTo',
+    sample: shapeArb(0, 3).chain((out) => fc.record({ inputs: broadcastVariant(out).chain((s) => fc.tuple(arr(s, gen.real))), params: fc.constant(out) })),
+    run: (shape: number[], x) => tg.broadcastTo(x!, shape),
+    ref: (shape: number[], x) => build(shape, (idx) => naive.atBroadcast(x!, idx)),
+  },
+  {
+    name: 'permute',
+    sample: shapeArb(0, 4).chain((s) => {
+      const axes = s.map((_, i) => i);
+      return fc.record({ inputs: fc.tuple(arr(s, gen.real)), params: fc.shuffledSubarray(axes, { minLength: s.length, maxLength: s.length }) });
+    }),
+    run: (axes: number[], x) => tg.permute(x!, axes),
+    ref: (axes: number[], x) => build(axes.map((a) => x!.shape[a]!), (idx) => {
+      const src = new Array<number>(axes.length);
+      axes.forEach((a, i) => (src[a] = idx[i]!));
+      return at(x!, src);
+    }),
+  },
+  {
+    name: 'transpose',
+    sample: shapeArb(2, 4).chain((s) =>
+      fc.record({ inputs: fc.tuple(arr(s, gen.real)), params: fc.tuple(fc.integer({ min: -s.length, max: s.length - 1 }), fc.integer({ min: -s.length, max: s.length - 1 })) }),
+    ),
+    run: ([d0, d1]: [number, number], x) => tg.transpose(x!, d0, d1),
+    ref: ([d0, d1]: [number, number], x) => {
+      const r = x!.shape.length;
+      const [a, b] = [(d0 + r) % r, (d1 + r) % r];
+      const swap = (i: number): number => (i === a ? b : i === b ? a : i);
+      return build(x!.shape.map((_, i) => x!.shape[swap(i)]!), (idx) => at(x!, x!.shape.map((_, i) => idx[swap(i)]!)));
+    },
+  },
+  unary('clone', tg.clone, (x) => x),
+  {
+    name: 'squeeze',
+    sample: fc
+      .tuple(shapeArb(0, 4), fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }))
+      .map(([s, ones]) => s.map((d, i) => (ones[i] ? 1 : d)))
+      .chain((s) => {
+        const singles = s.flatMap((d, i) => (d === 1 ? [i] : []));
+        return fc.record({ inputs: fc.tuple(arr(s, gen.real)), params: fc.oneof(fc.constant(undefined), fc.subarray(singles)) });
+      }),
+    run: (axis: number[] | undefined, x) => tg.squeeze(x!, axis),
+    ref: (axis: number[] | undefined, x) => ({ shape: x!.shape.filter((d, i) => (axis === undefined ? d !== 1 : !axis.includes(i))), data: x!.data }),
+  },
+  {
+    name: 'unsqueeze',
+    sample: shapeArb(0, 3).chain((s) => fc.record({ inputs: fc.tuple(arr(s, gen.real)), params: fc.integer({ min: -s.length - 1, max: s.length }) })),
+    run: (axis: number, x) => tg.unsqueeze(x!, axis),
+    ref: (axis: number, x) => {
+      const shape = [...x!.shape];
+      shape.splice(axis < 0 ? axis + shape.length + 1 : axis, 0, 1);
+      return { shape, data: x!.data };
+    },
+  },
+  {
+    name: 'slice',
+    sample: shapeArb(1, 3).chain((s) => fc.record({ inputs: fc.tuple(arr(s, gen.real)), params: sliceRanges(s) })),
+    run: (ranges: ([number, number] | null)[], x) => tg.slice(x!, ranges),
+    ref: (ranges: ([number, number] | null)[], x) => {
+      const r = x!.shape.map((d, i) => resolveRange(ranges[i] ?? null, d));
+      return build(r.map(([s, e]) => e - s), (idx) => at(x!, idx.map((v, i) => v + r[i]![0])));
+    },
+  },
+  {
+    name: 'pad',
+    sample: shapeArb(0, 3).chain((s) =>
+      fc.record({ inputs: fc.tuple(arr(s, gen.real)), params: fc.tuple(...s.map(() => fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })))) }),
+    ),
+    run: (widths: [number, number][], x) => tg.pad(x!, widths),
+    ref: (widths: [number, number][], x) =>
+      build(x!.shape.map((d, i) => d + widths[i]![0] + widths[i]![1]), (idx) => {
+        const src = idx.map((v, i) => v - widths[i]![0]);
+        return src.every((v, i) => v >= 0 && v < x!.shape[i]!) ? at(x!, src) : 0;
+      }),
+  },
+  {
+    name: 'concat',
+    sample: shapeArb(1, 3).chain((s) =>
+      fc.integer({ min: 0, max: s.length - 1 }).chain((axis) =>
+        fc.record({
+          inputs: fc.array(fc.integer({ min: 1, max: 3 }).chain((n) => arr(s.map((d, i) => (i === axis ? n : d)), gen.real)), { minLength: 1, maxLength: 3 }),
+          params: fc.constantFrom(axis, axis - s.length),
+        }),
+      ),
+    ),
+    run: (axis: number, ...xs) => tg.concat(xs, axis),
+    ref: (axis: number, ...xs) => {
+      const ax = axis < 0 ? axis + xs[0]!.shape.length : axis;
+      const shape = [...xs[0]!.shape];
+      shape[ax] = xs.reduce((n, x) => n + x.shape[ax]!, 0);
+      return build(shape, (idx) => {
+        let k = idx[ax]!;
+        for (const x of xs) {
+          if (k < x.shape[ax]!) return at(x, idx.map((v, i) => (i === ax ? k : v)));
+          k -= x.shape[ax]!;
+        }
+        throw new Error('unreachable');
+      });
+    },
+  },
+  {
+    name: 'stack',
+    sample: shapeArb(0, 2).chain((s) =>
+      fc.record({ inputs: fc.array(arr(s, gen.real), { minLength: 1, maxLength: 3 }), params: fc.integer({ min: -s.length - 1, max: s.length }) }),
+    ),
+    run: (axis: number, ...xs) => tg.stack(xs, axis),
+    ref: (axis: number, ...xs) => {
+      const r = xs[0]!.shape.length;
+      const ax = axis < 0 ? axis + r + 1 : axis;
+      const shape = [...xs[0]!.shape];
+      shape.splice(ax, 0, xs.length);
+      return build(shape, (idx) => at(xs[idx[ax]!]!, idx.filter((_, i) => i !== ax)));
+    },
+  },
+  {
+    name: 'gather',
+    sample: shapeArb(1, 3).chain((s) =>
+      fc.integer({ min: 0, max: s.length - 1 }).chain((axis) =>
+        fc.record({
+          inputs: fc.tuple(arr(s, gen.real)),
+          params: fc.record({
+            axis: fc.constant(axis),
+            indices: shapeArb(0, 2).chain((is) => arr(is, (n) => fc.array(fc.integer({ min: 0, max: s[axis]! - 1 }), { minLength: n, maxLength: n }))),
+          }),
+        }),
+      ),
+    ),
+    run: (p: { axis: number; indices: Arr }, x) => tg.gather(x!, tensor([...p.indices.data], { shape: [...p.indices.shape] }), p.axis),
+    ref: ({ axis, indices }: { axis: number; indices: Arr }, x) => {
+      const ir = indices.shape.length;
+      const shape = [...x!.shape.slice(0, axis), ...indices.shape, ...x!.shape.slice(axis + 1)];
+      return build(shape, (idx) => at(x!, [...idx.slice(0, axis), at(indices, idx.slice(axis, axis + ir)), ...idx.slice(axis + ir)]));
+    },
+  },
+  {
+    name: 'takeAlongAxis',
+    sample: shapeArb(1, 3).chain((s) =>
+      fc.tuple(fc.integer({ min: 0, max: s.length - 1 }), fc.integer({ min: 1, max: 4 })).chain(([axis, k]) =>
+        fc.record({
+          inputs: fc.tuple(arr(s, gen.real)),
+          params: fc.record({
+            axis: fc.constant(axis),
+            indices: arr(s.map((d, i) => (i === axis ? k : d)), (n) => fc.array(fc.integer({ min: 0, max: s[axis]! - 1 }), { minLength: n, maxLength: n })),
+          }),
+        }),
+      ),
+    ),
+    run: (p: { axis: number; indices: Arr }, x) => tg.takeAlongAxis(x!, tensor([...p.indices.data], { shape: [...p.indices.shape] }), p.axis),
+    ref: ({ axis, indices }: { axis: number; indices: Arr }, x) =>
+      build(indices.shape, (idx) => at(x!, idx.map((v, i) => (i === axis ? at(indices, idx) : v)))),
+  },
+  {
+    name: 'where',
+    sample: noParams(broadcastOperands(gen.mask, gen.real, gen.real)),
+    run: (_, m, a, b) => tg.where(m!, a!, b!),
+    ref: (_, m, a, b) => zipWith([m!, a!, b!], (c, x, y) => (c !== 0 ? x : y)),
+    diff: [false, true, true],
+  },
+  {
+    name: 'clamp',
+    sample: fc.record({
+      inputs: shapeArb(0, 3).chain((s) => fc.tuple(arr(s, gen.halfGrid))),
+      params: fc.tuple(fc.option(fc.integer({ min: -20, max: 20 })), fc.option(fc.integer({ min: 0, max: 20 }))).map(([lo, extra]) => ({
+        min: lo === null ? undefined : lo / 10,
+        max: extra === null ? undefined : ((lo ?? -20) + extra) / 10,
+      })),
+    }),
+    run: (p: { min?: number; max?: number }, x) => tg.clamp(x!, p.min, p.max),
+    ref: (p: { min?: number; max?: number }, x) => ({ shape: x!.shape, data: x!.data.map((v) => Math.min(Math.max(v, p.min ?? -Infinity), p.max ?? Infinity)) }),
+  },
+];
