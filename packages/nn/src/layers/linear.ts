@@ -1,0 +1,65 @@
+import { Tensor, Rng, ArgumentError, ShapeError, formatShape, zeros, matmul, transpose, add, type DType } from '@tapegrad/autograd';
+import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+import { initLinear, type InitScheme } from '../init.js';
+import { expectPositiveInt } from '../util.js';
+
+/** Options of {@link Linear}. */
+export interface LinearOptions {
+  /** The seeded generator the initial weights are drawn from (required: randomness is never implicit). */
+  rng: Rng;
+  /** The initialisation scheme (default `'normal'`, N(0, 1) as in Nielsen's book). */
+  init?: InitScheme;
+  /** Element type of the parameters (default 'float64'). */
+  dtype?: DType;
+}
+
+/**
+ * An affine layer z = W a + b in the seeds' notation: `weight` has shape [out, in] and `bias`
+ * [out]. Inputs are row batches x of shape [m, in], so the forward pass is Z = x Wᵀ + b with one
+ * sample per row.
+ */
+export class Linear extends Module {
+  /** W, shape [outFeatures, inFeatures]. */
+  readonly weight: Parameter;
+  /** b, shape [outFeatures]. */
+  readonly bias: Parameter;
+
+  /** @param inFeatures width of the input rows; @param outFeatures number of neurons. */
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    options: LinearOptions,
+  ) {
+    super();
+    expectPositiveInt('Linear', 'inFeatures', inFeatures);
+    expectPositiveInt('Linear', 'outFeatures', outFeatures);
+    if (options === undefined || !(options.rng instanceof Rng)) {
+      throw new ArgumentError(`Linear(${inFeatures} → ${outFeatures}): pass { rng: new Rng(seed) }; initial weights are drawn from an explicit seeded generator.`);
+    }
+    const dtype = options.dtype ?? 'float64';
+    const w = zeros([outFeatures, inFeatures], { dtype });
+    const b = zeros([outFeatures], { dtype });
+    initLinear(w.data, b.data, inFeatures, outFeatures, options.init ?? 'normal', options.rng);
+    this.weight = this.registerParameter('weight', new Parameter(w));
+    this.bias = this.registerParameter('bias', new Parameter(b));
+  }
+
+  /** Z = x Wᵀ + b for x of shape [m, inFeatures]; throws a ShapeError naming the layer otherwise. */
+  forward(x: Tensor): Tensor {
+    if (!(x instanceof Tensor)) throw new ArgumentError(`${this.label()}: input must be a Tensor.`);
+    if (x.ndim !== 2 || x.shape[1] !== this.inFeatures) {
+      throw new ShapeError(
+        `${this.label()}: input has shape ${formatShape(x.shape)} but this layer expects [m, ${this.inFeatures}] (one sample per row, ` +
+          `weight ${formatShape(this.weight.shape)}). ` +
+          (x.ndim === 1 ? 'Reshape a single sample with x.reshape([1, -1]).' : 'Check the previous layer\'s width or the data\'s feature count.'),
+      );
+    }
+    return add(matmul(x, transpose(this.weight)), this.bias);
+  }
+
+  /** `Linear(in → out)`. */
+  describe(): string {
+    return `Linear(${this.inFeatures} → ${this.outFeatures})`;
+  }
+}

@@ -1,0 +1,47 @@
+import { ArgumentError, type Tensor } from '@tapegrad/autograd';
+import type { ElementwiseActivation } from '../layers/activations.js';
+
+/**
+ * How per-sample costs combine over a batch of m samples: `'mean'` divides the sum by m (the
+ * seeds' averaged mini-batch gradient), `'sum'` does not.
+ */
+export type Reduction = 'mean' | 'sum';
+
+/** Options shared by every cost. */
+export interface CostOptions {
+  /** Batch reduction (default 'mean'). */
+  reduction?: Reduction;
+}
+
+/**
+ * A cost C(a^L, y) over a row batch, in two forms: `forward` builds it from autograd ops (so the
+ * tape can differentiate it) and `gradOutput` gives the analytic ∇_a C with plain loops (so the
+ * closed-form backprop needs no tape). Both use the same reduction.
+ */
+export interface Cost {
+  /** A name such as 'quadratic'. */
+  readonly name: string;
+  /** The batch reduction. */
+  readonly reduction: Reduction;
+  /** C as a scalar tensor, recorded on the tape when `output` requires grad. */
+  forward(output: Tensor, target: Tensor): Tensor;
+  /** ∇_a C, the same shape as `output`, computed without the tape. */
+  gradOutput(output: Tensor, target: Tensor): Tensor;
+  /**
+   * δ^L = ∂C/∂z^L in closed form when this cost and the output activation simplify together
+   * (sigmoid + cross-entropy gives a − y, seed 003); null to use ∇_a C ⊙ σ′(z^L) instead.
+   */
+  outputDelta?(activation: ElementwiseActivation, z: Tensor, a: Tensor, target: Tensor): Tensor | null;
+}
+
+/** Validates a reduction option. */
+export function checkReduction(where: string, r: unknown): Reduction {
+  if (r === undefined) return 'mean';
+  if (r === 'mean' || r === 'sum') return r;
+  throw new ArgumentError(`${where}: reduction must be 'mean' or 'sum', got ${JSON.stringify(r)}.`);
+}
+
+/** The divisor of a batch of `m` samples under `reduction`. */
+export function batchDivisor(reduction: Reduction, m: number): number {
+  return reduction === 'mean' ? m : 1;
+}

@@ -1,0 +1,142 @@
+import { Tensor, log, mul, neg, sub, sum, add, softplus, logSoftmax, clamp } from '@tapegrad/autograd';
+import { type Cost, type CostOptions, type Reduction, batchDivisor, checkReduction } from './cost.js';
+import type { ElementwiseActivation } from '../layers/activations.js';
+import { allocLike, expectMatrix, expectSameShape } from '../util.js';
+import { oneHotTargets } from './targets.js';
+
+function stableSigmoid(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+/** e^−100: probabilities are clamped here before the log, so ln never goes below −100 (as in PyTorch). */
+const LOG_FLOOR = Math.exp(-100);
+
+/**
+ * Binary cross-entropy from probabilities a ∈ (0, 1): C = −Σ_j [y ln a + (1 − y) ln(1 − a)] per
+ * sample, averaged (or summed) over the batch. A saturated a (exactly 0 or 1 in float64) would
+ * give ln 0, so a and 1 − a are clamped to ≥ e^−100 first: the cost stays finite and the clamped
+ * entries get zero gradient. When the network can output logits, {@link BCEWithLogitsCost} is the
+ * numerically better choice.
+ */
+export class BCECost implements Cost {
+  /** 'bce'. */
+  readonly name = 'bce';
+  /** The batch reduction. */
+  readonly reduction: Reduction;
+
+  /** @param options `{reduction}` (default 'mean'). */
+  constructor(options: CostOptions = {}) {
+    this.reduction = checkReduction('BCECost', options.reduction);
+  }
+
+  /** −Σ [y ln a + (1 − y) ln(1 − a)] / m. */
+  forward(output: Tensor, target: Tensor): Tensor {
+    expectMatrix('BCECost', 'output', output);
+    expectSameShape('BCECost', 'output', output, 'target', target);
+    const ll = add(mul(target, log(clamp(output, LOG_FLOOR))), mul(sub(1, target), log(clamp(sub(1, output), LOG_FLOOR))));
+    return mul(neg(sum(ll)), 1 / batchDivisor(this.reduction, output.shape[0]!));
+  }
+
+  /** (a − y) / (a (1 − a)) / m. */
+  gradOutput(output: Tensor, target: Tensor): Tensor {
+    expectSameShape('BCECost.gradOutput', 'output', output, 'target', target);
+    const divisor = batchDivisor(this.reduction, output.shape[0]!);
+    const out = allocLike(output);
+    for (let i = 0; i < out.length; i++) {
+      const a = output.data[i]!;
+      out[i] = ((a - target.data[i]!) / (a * (1 - a))) / divisor;
+    }
+    return new Tensor(out, output.shape);
+  }
+
+  /** With a sigmoid output, σ′ cancels the denominator of ∇_a C: δ^L = (a − y) / m (seed 003). */
+  outputDelta(activation: ElementwiseActivation, _z: Tensor, a: Tensor, target: Tensor): Tensor | null {
+    if (activation.name !== 'sigmoid') return null;
+    const divisor = batchDivisor(this.reduction, a.shape[0]!);
+    const out = allocLike(a);
+    for (let i = 0; i < out.length; i++) out[i] = (a.data[i]! - target.data[i]!) / divisor;
+    return new Tensor(out, a.shape);
+  }
+}
+
+/**
+ * Binary cross-entropy from logits x (the network's last layer has no sigmoid): per element
+ * softplus(x) − x y, which equals the BCE of σ(x) but never takes the log of 0. ∇_x C = σ(x) − y.
+ */
+export class BCEWithLogitsCost implements Cost {
+  /** 'bceWithLogits'. */
+  readonly name = 'bceWithLogits';
+  /** The batch reduction. */
+  readonly reduction: Reduction;
+
+  /** @param options `{reduction}` (default 'mean'). */
+  constructor(options: CostOptions = {}) {
+    this.reduction = checkReduction('BCEWithLogitsCost', options.reduction);
+  }
+
+  /** Σ [softplus(x) − x y] / m. */
+  forward(output: Tensor, target: Tensor): Tensor {
+    expectMatrix('BCEWithLogitsCost', 'logits', output);
+    expectSameShape('BCEWithLogitsCost', 'logits', output, 'target', target);
+    return mul(sum(sub(softplus(output), mul(output, target))), 1 / batchDivisor(this.reduction, output.shape[0]!));
+  }
+
+  /** (σ(x) − y) / m. */
+  gradOutput(output: Tensor, target: Tensor): Tensor {
+    expectSameShape('BCEWithLogitsCost.gradOutput', 'logits', output, 'target', target);
+    const divisor = batchDivisor(this.reduction, output.shape[0]!);
+    const out = allocLike(output);
+    for (let i = 0; i < out.length; i++) out[i] = (stableSigmoid(output.data[i]!) - target.data[i]!) / divisor;
+    return new Tensor(out, output.shape);
+  }
+}
+
+/**
+ * Softmax cross-entropy from logits [m, k] with integer labels [m] or one-hot rows [m, k]:
+ * C = −Σ_j y_j log softmax(x)_j per sample, via logSoftmax so large logits cannot overflow.
+ * ∇_x C = softmax(x) − y.
+ */
+export class SoftmaxCrossEntropyCost implements Cost {
+  /** 'softmaxCrossEntropy'. */
+  readonly name = 'softmaxCrossEntropy';
+  /** The batch reduction. */
+  readonly reduction: Reduction;
+
+  /** @param options `{reduction}` (default 'mean'). */
+  constructor(options: CostOptions = {}) {
+    this.reduction = checkReduction('SoftmaxCrossEntropyCost', options.reduction);
+  }
+
+  /** −Σ y ⊙ logSoftmax(x) / m. */
+  forward(output: Tensor, target: Tensor): Tensor {
+    const y = oneHotTargets('SoftmaxCrossEntropyCost', output, target);
+    return mul(neg(sum(mul(y, logSoftmax(output, { axis: -1 })))), 1 / batchDivisor(this.reduction, output.shape[0]!));
+  }
+
+  /** (softmax(x) − y) / m for rows of y that sum to 1, with the row maximum subtracted before exponentiating. */
+  gradOutput(output: Tensor, target: Tensor): Tensor {
+    const y = oneHotTargets('SoftmaxCrossEntropyCost.gradOutput', output, target);
+    const [m, k] = output.shape as [number, number];
+    const divisor = batchDivisor(this.reduction, m);
+    const out = allocLike(output);
+    const x = output.data;
+    for (let i = 0; i < m; i++) {
+      const row = i * k;
+      let max = -Infinity;
+      for (let j = 0; j < k; j++) max = Math.max(max, x[row + j]!);
+      let total = 0;
+      let mass = 0;
+      for (let j = 0; j < k; j++) {
+        const e = Math.exp(x[row + j]! - max);
+        out[row + j] = e;
+        total += e;
+        mass += y.data[row + j]!;
+      }
+      // softmax · Σ_j y_j − y: the Σ y factor is 1 for one-hot or probability rows, kept for unnormalised ones.
+      for (let j = 0; j < k; j++) out[row + j] = ((out[row + j]! / total) * mass - y.data[row + j]!) / divisor;
+    }
+    return new Tensor(out, output.shape);
+  }
+}

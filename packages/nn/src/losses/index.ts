@@ -1,0 +1,35 @@
+/** Costs, each with its tape form and its analytic ∇_a C. */
+import { ArgumentError } from '@tapegrad/autograd';
+import type { Cost, CostOptions } from './cost.js';
+import { MSECost, QuadraticCost } from './quadratic.js';
+import { BCECost, BCEWithLogitsCost, SoftmaxCrossEntropyCost } from './cross-entropy.js';
+
+export { type Cost, type CostOptions, type Reduction, batchDivisor } from './cost.js';
+export { QuadraticCost, MSECost } from './quadratic.js';
+export { BCECost, BCEWithLogitsCost, SoftmaxCrossEntropyCost } from './cross-entropy.js';
+export { oneHotTargets, classIndices } from './targets.js';
+
+/** The built-in costs by name. */
+export type CostName = 'quadratic' | 'mse' | 'bce' | 'bceWithLogits' | 'softmaxCrossEntropy';
+
+/** A cost object, or the name of a built-in one (with default options). */
+export type CostLike = Cost | CostName;
+
+/** Resolves a {@link CostLike}; names take `options`. */
+export function resolveCost(c: CostLike, options: CostOptions = {}): Cost {
+  if (typeof c !== 'string') {
+    if (c === null || typeof c !== 'object' || typeof c.forward !== 'function' || typeof c.gradOutput !== 'function') {
+      throw new ArgumentError('cost: expected a cost name or an object with forward(output, target) and gradOutput(output, target).');
+    }
+    return c;
+  }
+  switch (c) {
+    case 'quadratic': return new QuadraticCost(options);
+    case 'mse': return new MSECost(options);
+    case 'bce': return new BCECost(options);
+    case 'bceWithLogits': return new BCEWithLogitsCost(options);
+    case 'softmaxCrossEntropy': return new SoftmaxCrossEntropyCost(options);
+    default:
+      throw new ArgumentError(`cost: unknown cost ${JSON.stringify(c)}; use quadratic, mse, bce, bceWithLogits or softmaxCrossEntropy.`);
+  }
+}

@@ -1,0 +1,63 @@
+import { Tensor, ShapeError, formatShape, noGrad, add } from '@tapegrad/autograd';
+import type { Module } from './module.js';
+import { resolveCost, batchDivisor, type CostLike } from './losses/index.js';
+import { classIndices } from './losses/targets.js';
+import { l2Penalty, regularizedWeights } from './regularization.js';
+
+/**
+ * The fraction of rows classified correctly. With one output column, a row is class 1 when its
+ * output is ≥ `threshold` (0.5 for probabilities, pass 0 for logits); with k columns the class is
+ * the argmax. Targets may be labels [m], one-hot rows [m, k] or a 0/1 column [m, 1].
+ */
+export function accuracy(output: Tensor, target: Tensor, threshold = 0.5): number {
+  if (output.ndim !== 2 || output.shape[0] !== target.shape[0]) {
+    throw new ShapeError(`accuracy: output ${formatShape(output.shape)} must be [m, k] with one row per target row (target ${formatShape(target.shape)}).`);
+  }
+  const m = output.shape[0]!;
+  if (m === 0) return 0;
+  let correct = 0;
+  if (output.shape[1] === 1) {
+    for (let i = 0; i < m; i++) if ((output.data[i]! >= threshold ? 1 : 0) === (target.data[i]! >= 0.5 ? 1 : 0)) correct++;
+  } else {
+    const predicted = classIndices(output);
+    const actual = classIndices(target);
+    for (let i = 0; i < m; i++) if (predicted[i] === actual[i]) correct++;
+  }
+  return correct / m;
+}
+
+/** Options of {@link evaluate}. */
+export interface EvaluateOptions {
+  /** The cost (default 'quadratic'). */
+  cost?: CostLike;
+  /** Include the L2 term (λ / 2m) Σ W² in the loss (default 0). */
+  lambda?: number;
+  /** Decision threshold for one-column outputs (default 0.5; use 0 with logits). */
+  threshold?: number;
+}
+
+/** What {@link evaluate} measured. */
+export interface Evaluation {
+  /** The cost on the whole set (with the L2 term when λ > 0). */
+  readonly loss: number;
+  /** The fraction classified correctly, see {@link accuracy}. */
+  readonly accuracy: number;
+}
+
+/** Loss and accuracy of `model` on (x, y), computed under noGrad in evaluation mode (the mode is restored after). */
+export function evaluate(model: Module, x: Tensor, y: Tensor, options: EvaluateOptions = {}): Evaluation {
+  const cost = resolveCost(options.cost ?? 'quadratic');
+  const lambda = options.lambda ?? 0;
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    return noGrad(() => {
+      const out = model.forward(x);
+      let loss = cost.forward(out, y);
+      if (lambda > 0) loss = add(loss, l2Penalty(regularizedWeights(model), lambda, batchDivisor(cost.reduction, x.shape[0]!)));
+      return { loss: loss.item(), accuracy: accuracy(out, y, options.threshold ?? 0.5) };
+    });
+  } finally {
+    model.train(wasTraining);
+  }
+}

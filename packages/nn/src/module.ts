@@ -1,0 +1,161 @@
+import { Tensor, ArgumentError, DTypeError, ShapeError, formatShape, noGrad } from '@tapegrad/autograd';
+import { shapesEqual } from './util.js';
+import { Parameter } from './parameter.js';
+import { StateDictError } from './errors.js';
+
+/** Named tensors in registration order, as saved and loaded by {@link Module.stateDict}. */
+export type StateDict = Map<string, Tensor>;
+
+/** Options of {@link Module.loadStateDict}. */
+export interface LoadStateDictOptions {
+  /** Reject missing and unexpected names (default true). */
+  strict?: boolean;
+}
+
+/**
+ * The base class of every layer and network. A module owns parameters and child modules,
+ * registered by name, and computes `forward(x)`. Names compose with dots (`"0.weight"`), so a
+ * state dict of a nested network is a flat, ordered map.
+ */
+export abstract class Module {
+  private readonly ownParameters = new Map<string, Parameter>();
+  private readonly ownChildren = new Map<string, Module>();
+  private parentLink: { parent: Module; key: string } | null = null;
+  /** True in training mode (the default); layers such as dropout read it. */
+  training = true;
+
+  /** Computes the module's output for a batch of inputs. */
+  abstract forward(x: Tensor): Tensor;
+
+  /** A short description such as `Linear(2 → 3)`, used in error messages and summaries. */
+  abstract describe(): string;
+
+  /** Registers (or replaces) a parameter under `name` and returns it. */
+  protected registerParameter(name: string, p: Parameter): Parameter {
+    checkName(this, name);
+    if (!(p instanceof Parameter)) {
+      throw new ArgumentError(`${this.describe()}.registerParameter('${name}'): expected a Parameter; wrap the tensor with new Parameter(t).`);
+    }
+    this.ownParameters.set(name, p);
+    return p;
+  }
+
+  /** Registers (or replaces) a child module under `name` and returns it. */
+  protected registerModule<M extends Module>(name: string, m: M): M {
+    checkName(this, name);
+    if (!(m instanceof Module)) throw new ArgumentError(`${this.describe()}.registerModule('${name}'): expected a Module.`);
+    this.ownChildren.set(name, m);
+    m.parentLink = { parent: this, key: name };
+    return m;
+  }
+
+  /** The dotted path of this module inside its root (empty for a root), for error messages. */
+  get path(): string {
+    const parts: string[] = [];
+    for (let link = this.parentLink; link !== null; link = link.parent.parentLink) parts.unshift(link.key);
+    return parts.join('.');
+  }
+
+  /** `describe()` prefixed with the module's path, e.g. `layer '2' Linear(3 → 1)`. */
+  label(): string {
+    const p = this.path;
+    return p === '' ? this.describe() : `layer '${p}' ${this.describe()}`;
+  }
+
+  /** Direct children, in registration order. */
+  children(): Module[] {
+    return [...this.ownChildren.values()];
+  }
+
+  /** Direct children with their names. */
+  namedChildren(): [string, Module][] {
+    return [...this.ownChildren.entries()];
+  }
+
+  /** This module and all its descendants, depth first (the module itself comes first). */
+  modules(): Module[] {
+    const out: Module[] = [this];
+    for (const child of this.ownChildren.values()) out.push(...child.modules());
+    return out;
+  }
+
+  /** Every parameter of this module and its descendants, with dotted names, depth first. */
+  namedParameters(prefix = ''): [string, Parameter][] {
+    const out: [string, Parameter][] = [];
+    for (const [name, p] of this.ownParameters) out.push([prefix + name, p]);
+    for (const [name, child] of this.ownChildren) out.push(...child.namedParameters(`${prefix}${name}.`));
+    return out;
+  }
+
+  /** Every parameter of this module and its descendants, depth first. */
+  parameters(): Parameter[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  /** Clears `.grad` of every parameter, so the next backward does not accumulate onto old gradients. */
+  zeroGrad(): void {
+    for (const p of this.parameters()) p.grad = null;
+  }
+
+  /** Sets training mode on this module and all descendants. */
+  train(mode = true): this {
+    this.training = mode;
+    for (const c of this.ownChildren.values()) c.train(mode);
+    return this;
+  }
+
+  /** Sets evaluation mode (same as `train(false)`). */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Copies of every parameter's values, detached from the tape, in registration order. */
+  stateDict(): StateDict {
+    const out: StateDict = new Map();
+    for (const [name, p] of this.namedParameters()) out.set(name, new Tensor(p.data.slice(), p.shape));
+    return out;
+  }
+
+  /**
+   * Copies values from `state` into this module's parameters in place (bumping their versions).
+   * Validates every name, shape and dtype before touching anything, so a bad dict leaves the
+   * module unchanged.
+   */
+  loadStateDict(state: StateDict | Record<string, Tensor>, options: LoadStateDictOptions = {}): void {
+    const strict = options.strict ?? true;
+    const entries = state instanceof Map ? state : new Map(Object.entries(state));
+    const params = new Map(this.namedParameters());
+    const plan: [Parameter, Tensor][] = [];
+    const missing = [...params.keys()].filter((k) => !entries.has(k));
+    const unexpected = [...entries.keys()].filter((k) => !params.has(k));
+    if (strict && (missing.length > 0 || unexpected.length > 0)) {
+      throw new StateDictError(
+        `${this.describe()}.loadStateDict: names do not match` +
+          (missing.length ? `; missing: ${missing.join(', ')}` : '') +
+          (unexpected.length ? `; unexpected: ${unexpected.join(', ')}` : '') +
+          `. Save and load with the same architecture, or pass {strict: false} to load the overlap.`,
+      );
+    }
+    for (const [name, p] of params) {
+      const t = entries.get(name);
+      if (t === undefined) continue;
+      if (!(t instanceof Tensor)) throw new StateDictError(`loadStateDict: entry '${name}' is not a Tensor.`);
+      if (!shapesEqual(t.shape, p.shape)) {
+        throw new ShapeError(`loadStateDict: '${name}' has shape ${formatShape(t.shape)} in the state dict but ${formatShape(p.shape)} in ${this.describe()}.`);
+      }
+      if (t.dtype !== p.dtype) {
+        throw new DTypeError(`loadStateDict: '${name}' is ${t.dtype} in the state dict but ${p.dtype} in the module; cast it with .to('${p.dtype}') first (never silently converted).`);
+      }
+      plan.push([p, t]);
+    }
+    noGrad(() => {
+      for (const [p, t] of plan) p.mutate_((d) => d.set(t.data));
+    });
+  }
+}
+
+function checkName(m: Module, name: string): void {
+  if (typeof name !== 'string' || name === '' || name.includes('.')) {
+    throw new ArgumentError(`${m.describe()}: invalid name ${JSON.stringify(name)}; names are non-empty and contain no '.', which separates path segments.`);
+  }
+}

@@ -1,0 +1,72 @@
+import { Tensor, ArgumentError, ShapeError, formatShape, noGrad, type FloatArray } from '@tapegrad/autograd';
+import { Module } from '../module.js';
+import { shapesEqual } from '../util.js';
+
+/**
+ * The base of every optimiser: holds the parameters, validates them once, and runs each
+ * update under noGrad with `mutate_`, so version counters catch a tape that saved the old values.
+ */
+export abstract class Optimizer {
+  /** The tensors this optimiser updates. */
+  readonly params: readonly Tensor[];
+  /** The number of steps taken. */
+  stepCount = 0;
+
+  /** @param params a module (its parameters) or leaf tensors that require grad. */
+  constructor(params: Module | Iterable<Tensor>, readonly name: string) {
+    const list = params instanceof Module ? params.parameters() : [...params];
+    if (list.length === 0) throw new ArgumentError(`${name}: no parameters to optimise; pass model or model.parameters().`);
+    list.forEach((p, i) => {
+      if (!(p instanceof Tensor)) throw new ArgumentError(`${name}: parameter ${i} is not a Tensor.`);
+      if (!p.requiresGrad || !p.isLeaf) {
+        throw new ArgumentError(
+          `${name}: parameter ${i} (shape ${formatShape(p.shape)}) ${p.isLeaf ? 'does not require grad' : 'is not a leaf tensor'}, so it can never receive a gradient. ` +
+            `Pass model.parameters(), or create the tensor with {requiresGrad: true}.`,
+        );
+      }
+    });
+    if (new Set(list).size !== list.length) throw new ArgumentError(`${name}: a parameter appears more than once; it would be updated twice per step.`);
+    this.params = list;
+  }
+
+  /** Clears `.grad` of every parameter. */
+  zeroGrad(): void {
+    for (const p of this.params) p.grad = null;
+  }
+
+  /**
+   * Takes one step. Uses each parameter's `.grad` (parameters whose grad is null are skipped),
+   * or `grads` when given (one per parameter, e.g. from the closed-form backprop).
+   */
+  step(grads?: readonly (Tensor | null)[]): void {
+    if (grads !== undefined && grads.length !== this.params.length) {
+      throw new ArgumentError(`${this.name}.step: ${grads.length} gradients given for ${this.params.length} parameters; pass one per parameter (null to skip).`);
+    }
+    this.stepCount++;
+    noGrad(() => {
+      this.params.forEach((p, i) => {
+        const g = grads === undefined ? p.grad : grads[i];
+        if (g === null || g === undefined) return;
+        if (!shapesEqual(g.shape, p.shape)) {
+          throw new ShapeError(`${this.name}.step: gradient ${i} has shape ${formatShape(g.shape)} but its parameter has shape ${formatShape(p.shape)}.`);
+        }
+        p.mutate_((data) => this.update(i, data, g.data));
+      });
+    });
+  }
+
+  /** Updates parameter `index` in place given its gradient. */
+  protected abstract update(index: number, param: FloatArray, grad: FloatArray): void;
+}
+
+/** Validates a learning-rate-like option. */
+export function positive(where: string, what: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new ArgumentError(`${where}: ${what} must be a finite number > 0, got ${String(v)}.`);
+  return v;
+}
+
+/** Validates an option in [0, 1). */
+export function unitInterval(where: string, what: string, v: unknown): number {
+  if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new ArgumentError(`${where}: ${what} must be in [0, 1), got ${String(v)}.`);
+  return v;
+}

@@ -1,0 +1,136 @@
+import { Tensor, Rng, ArgumentError, add } from '@tapegrad/autograd';
+import type { Module } from './module.js';
+import { Sequential } from './layers/sequential.js';
+import type { Optimizer } from './optim/optimizer.js';
+import { resolveCost, batchDivisor, type CostLike } from './losses/index.js';
+import { l2Penalty, regularizedWeights } from './regularization.js';
+import { batchIndices, takeRows } from './data.js';
+import { evaluate, type Evaluation } from './metrics.js';
+import { closedFormBackprop, layersOf } from './backprop/closed-form.js';
+import { expectNonNegative, expectPositiveInt } from './util.js';
+
+/** What the per-batch callback sees. */
+export interface BatchInfo {
+  /** 0-based epoch. */
+  readonly epoch: number;
+  /** 0-based batch within the epoch. */
+  readonly batch: number;
+  /** Batches per epoch. */
+  readonly batches: number;
+  /** The batch cost before the step (L2 term included). */
+  readonly loss: number;
+  /** Rows in this batch. */
+  readonly size: number;
+}
+
+/** What the per-epoch callback sees. */
+export interface EpochInfo {
+  /** 0-based epoch. */
+  readonly epoch: number;
+  /** Mean batch cost over the epoch, weighted by batch size. */
+  readonly loss: number;
+  /** Loss and accuracy on the whole training set after the epoch. */
+  readonly train: Evaluation;
+  /** Loss and accuracy on the validation set, when one was given. */
+  readonly validation?: Evaluation;
+}
+
+/** Options of {@link fit}. */
+export interface FitOptions {
+  /** The optimiser holding the model's parameters. */
+  optimizer: Optimizer;
+  /** The seeded generator for the per-epoch shuffles. */
+  rng: Rng;
+  /** Passes over the data. */
+  epochs: number;
+  /** Rows per mini-batch (1 = online learning; default 10). */
+  batchSize?: number;
+  /** The cost (default 'quadratic'); a 'mean' cost averages gradients over the mini-batch (seed 004). */
+  cost?: CostLike;
+  /** L2 strength λ of (λ / 2m) Σ W² over weights only (default 0). */
+  lambda?: number;
+  /** Where gradients come from: the tape (default) or the closed-form BP1–BP4 (dense Sequentials only). */
+  backprop?: 'tape' | 'closed-form';
+  /** Held-out data evaluated after every epoch. */
+  validation?: { x: Tensor; y: Tensor };
+  /** Decision threshold for one-column accuracy (default 0.5; use 0 with logits). */
+  threshold?: number;
+  /** Called after every step (progress bars). */
+  onBatch?: (info: BatchInfo) => void;
+  /** Called after every epoch (plots, early logging). */
+  onEpoch?: (info: EpochInfo) => void;
+}
+
+/** Per-epoch curves returned by {@link fit}. */
+export interface History {
+  /** Mean batch cost per epoch. */
+  readonly loss: number[];
+  /** Training-set accuracy per epoch. */
+  readonly accuracy: number[];
+  /** Validation loss per epoch (empty without validation data). */
+  readonly valLoss: number[];
+  /** Validation accuracy per epoch (empty without validation data). */
+  readonly valAccuracy: number[];
+}
+
+/** One step on one batch; returns the batch cost before the step. */
+function step(model: Module, xb: Tensor, yb: Tensor, options: FitOptions, lambda: number): number {
+  const cost = resolveCost(options.cost ?? 'quadratic');
+  const opt = options.optimizer;
+  if (options.backprop === 'closed-form') {
+    if (!(model instanceof Sequential)) throw new ArgumentError('fit: backprop "closed-form" needs a Sequential of Linear layers and elementwise activations (e.g. from mlp()).');
+    const layers = layersOf(model);
+    const cf = closedFormBackprop(layers, xb, yb, { cost, lambda });
+    const byParam = new Map<Tensor, Tensor>();
+    layers.forEach(({ linear }, l) => {
+      byParam.set(linear.weight, cf.gradWeights[l]!);
+      byParam.set(linear.bias, cf.gradBiases[l]!);
+    });
+    opt.step(opt.params.map((p) => byParam.get(p) ?? null));
+    return cf.cost;
+  }
+  opt.zeroGrad();
+  const out = model.forward(xb);
+  let loss = cost.forward(out, yb);
+  if (lambda > 0) loss = add(loss, l2Penalty(regularizedWeights(model), lambda, batchDivisor(cost.reduction, xb.shape[0]!)));
+  loss.backward();
+  opt.step();
+  return loss.item();
+}
+
+/**
+ * Trains `model` on (x, y): each epoch shuffles the rows with `rng` and walks them in mini-batches
+ * drawn without replacement, taking one optimiser step per batch. Same seed, same data, same
+ * initial weights → bit-identical weights afterwards.
+ */
+export function fit(model: Module, x: Tensor, y: Tensor, options: FitOptions): History {
+  const epochs = expectPositiveInt('fit', 'epochs', options.epochs);
+  const batchSize = expectPositiveInt('fit', 'batchSize', options.batchSize ?? 10);
+  const lambda = expectNonNegative('fit', 'lambda', options.lambda ?? 0);
+  if (!(options.rng instanceof Rng)) throw new ArgumentError('fit: pass { rng: new Rng(seed) }; the per-epoch shuffles are seeded.');
+  if (options.optimizer === undefined) throw new ArgumentError('fit: pass an optimizer, e.g. new SGD(model, { lr: 3 }).');
+  const evalOptions = { cost: options.cost ?? 'quadratic', lambda, threshold: options.threshold ?? 0.5 } as const;
+  const history: History = { loss: [], accuracy: [], valLoss: [], valAccuracy: [] };
+  model.train();
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const plan = batchIndices(x.shape[0]!, { batchSize, rng: options.rng });
+    let total = 0;
+    let rows = 0;
+    plan.forEach((indices, b) => {
+      const loss = step(model, takeRows(x, indices), takeRows(y, indices), options, lambda);
+      total += loss * indices.length;
+      rows += indices.length;
+      options.onBatch?.({ epoch, batch: b, batches: plan.length, loss, size: indices.length });
+    });
+    const train = evaluate(model, x, y, evalOptions);
+    const validation = options.validation ? evaluate(model, options.validation.x, options.validation.y, evalOptions) : undefined;
+    history.loss.push(total / rows);
+    history.accuracy.push(train.accuracy);
+    if (validation) {
+      history.valLoss.push(validation.loss);
+      history.valAccuracy.push(validation.accuracy);
+    }
+    options.onEpoch?.({ epoch, loss: total / rows, train, ...(validation ? { validation } : {}) });
+  }
+  return history;
+}
