@@ -17,4 +17,15 @@ export { applyOp, type OpSpec, type Vjp, type VjpContext } from './ops/define.js
 export { noGrad, enableGrad, isGradEnabled, detectAnomaly, setAnomalyEnabled, isAnomalyEnabled } from './engine/mode.js';
 export { gradients, reachableNodes, type BackwardOptions, type GradientsOptions } from './engine/backward.js';
 export { Node, nodesCreated } from './engine/node.js';
-export { gradcheck, type GradcheckOptions, type GradcheckResult, type InputCheck, type WorstElement } from './check/gradcheck.js';
+export { gradcheck } from './check/gradcheck.js';
+export { type GradcheckOptions } from './check/options.js';
+export { type GradcheckResult, type InputCheck, type WorstElement } from './check/report.js';
+export { type CheckedFunction } from './check/numeric.js';
+export { gradgradcheck, type GradgradcheckOptions } from './check/gradgradcheck.js';
+export { gradcheckDirectional, type DirectionalOptions, type DirectionalResult, type DirectionCheck } from './check/directional.js';
+export { defineOp, customVjp, type CustomOp, type CustomOpDefinition, type CustomVjpContext, type CustomVjpRules } from './ops/custom.js';
+export { grad, valueAndGrad, vjp, type GradOptions } from './engine/transforms.js';
+export { hvp } from './engine/hvp.js';
+export { treeFlatten, treeUnflatten, treeMap, type Pytree, type TreeDef } from './engine/pytree.js';
+export { tapeNodes, type TapeEntry, type TapeOptions } from './inspect/tape.js';
+export { formatTape, toDot } from './inspect/format.js';

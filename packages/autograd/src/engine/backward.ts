@@ -6,8 +6,9 @@ import { add } from '../ops/elementwise.js';
 import { sumToShape } from '../ops/reduce.js';
 import { onesLike, scalarLike } from '../creation.js';
 import type { Node } from './node.js';
-import { isAnomalyEnabled, setGradEnabled } from './mode.js';
+import { isAnomalyEnabled, setAnomalyEnabled, setGradEnabled } from './mode.js';
 import { checkBackwardAnomaly } from './anomaly.js';
+import { runVjp } from './vjp.js';
 
 /** Options of `tensor.backward()`. */
 export interface BackwardOptions {
@@ -122,17 +123,48 @@ function runHooks(t: Tensor, g: Tensor): Tensor {
 }
 
 /**
+ * The nodes a gradients() call must run: those with a path down to one of `targets`. Ascending
+ * ids are a topological order, so one forward pass over them decides it without recursion.
+ * Skipping the rest keeps gradients() from releasing (or paying for) parts of the tape that
+ * lead only to other leaves, such as parameters captured in a closure.
+ */
+function nodesLeadingTo(nodes: readonly Node[], targets: ReadonlySet<Tensor>): Set<Node> {
+  const needed = new Set<Node>();
+  for (let k = nodes.length - 1; k >= 0; k--) {
+    const node = nodes[k]!;
+    for (const t of node.inputs) {
+      if (targets.has(t) || (t.gradFn !== null && needed.has(t.gradFn))) {
+        needed.add(node);
+        break;
+      }
+    }
+  }
+  return needed;
+}
+
+/** What propagate() found: the adjoints, and the first released node it could not go through. */
+interface Sweep {
+  adjoints: Map<Tensor, Tensor>;
+  released: Node | null;
+}
+
+/** How propagate() behaves for backward() versus gradients(). */
+interface SweepOptions {
+  createGraph: boolean;
+  retainGraph: boolean;
+  /** Only run nodes leading to these tensors (gradients()); null runs every reachable node (backward()). */
+  targets: ReadonlySet<Tensor> | null;
+  /** Store gradients of non-leaves that called retainGrad() (backward() only: gradients() mutates nothing). */
+  storeRetained: boolean;
+}
+
+/**
  * The reverse sweep shared by backward() and gradients(): seeds the roots, walks reachable nodes
  * by descending id, calls each vjp once with the node's total incoming gradient, and returns the
- * adjoints of every leaf reached and of every tensor in `keep`.
+ * adjoints of every leaf reached and of every tensor in `targets`.
  */
-function propagate(
-  roots: readonly Tensor[],
-  seeds: readonly (TensorLike | undefined)[],
-  keep: ReadonlySet<Tensor>,
-  createGraph: boolean,
-  retainGraph: boolean,
-): Map<Tensor, Tensor> {
+function propagate(roots: readonly Tensor[], seeds: readonly (TensorLike | undefined)[], sweep: SweepOptions): Sweep {
+  const { createGraph, retainGraph, targets, storeRetained } = sweep;
   roots.forEach((r, i) => {
     if (!r.requiresGrad) {
       throw new GradError(
@@ -140,6 +172,19 @@ function propagate(
       );
     }
   });
+  // Forward checks would fire on the helper ops inside vjps and blame them; the backward check
+  // below covers gradients and names the forward op that recorded them instead.
+  const anomaly = isAnomalyEnabled();
+  setAnomalyEnabled(false);
+  try {
+    return sweepNodes(roots, seeds, sweep, anomaly);
+  } finally {
+    setAnomalyEnabled(anomaly);
+  }
+}
+
+function sweepNodes(roots: readonly Tensor[], seeds: readonly (TensorLike | undefined)[], sweep: SweepOptions, anomaly: boolean): Sweep {
+  const { createGraph, retainGraph, targets, storeRetained } = sweep;
   return setGradEnabled(createGraph, () => {
     const adjoints = new Map<Tensor, Tensor>();
     const accumulate = (t: Tensor, g: Tensor): void => {
@@ -148,37 +193,43 @@ function propagate(
     };
     roots.forEach((r, i) => accumulate(r, seedFor(r, seeds[i], i)));
     const nodes = reachableNodes(roots);
+    const needed = targets === null ? null : nodesLeadingTo(nodes, targets);
     for (const node of nodes) {
-      if (node.released) {
+      if (node.released && needed === null) {
         throw new GradError(
           `backward: the tape through '${node.op.name}' (node ${node.id}) was already released by an earlier backward pass. ` +
             `Pass {retainGraph: true} to the earlier backward()/gradients() call to go through the graph more than once.`,
         );
       }
     }
-    const anomaly = isAnomalyEnabled();
+    let released: Node | null = null;
     for (const node of nodes) {
       const out = node.output;
       const incoming = adjoints.get(out);
       if (incoming === undefined) continue;
-      const g = runHooks(out, incoming);
-      if (out.retainsGradient) out.grad = out.grad === null ? g : add(out.grad, g);
-      if (keep.has(out)) adjoints.set(out, g);
-      else adjoints.delete(out);
-      checkVersions(node);
-      if (createGraph && node.op.vjpDifferentiable === false) {
-        throw new GradError(`'${node.op.name}': its vjp is not differentiable, so higher-order gradients (createGraph) through it are not supported.`);
+      if (node.released) {
+        // A released node forgot its inputs, so pruning cannot tell whether it leads to a target;
+        // remember it to explain a missing gradient instead of calling the input unused.
+        released ??= node;
+        continue;
       }
+      const g = runHooks(out, incoming);
+      if (storeRetained && out.retainsGradient) out.grad = out.grad === null ? g : add(out.grad, g);
+      if (targets?.has(out)) adjoints.set(out, g);
+      else adjoints.delete(out);
+      if (needed !== null && !needed.has(node)) continue;
+      checkVersions(node);
       const inputs = node.inputs;
       const needsGrad = inputs.map((t) => t.requiresGrad);
-      const grads = node.op.vjp!(g, { inputs, output: out, params: node.params, needsGrad });
+      const grads = runVjp(node, g, needsGrad, createGraph);
       if (!Array.isArray(grads) || grads.length !== inputs.length) {
         throw new GradError(
-          `'${node.op.name}': the vjp returned ${Array.isArray(grads) ? grads.length : typeof grads} gradient(s) for ${inputs.length} input(s); return one per input (null where none).`,
+          `'${node.op.name}': the vjp returned ${Array.isArray(grads) ? `${grads.length} gradient(s)` : typeof grads} for ${inputs.length} input(s) ` +
+            `(shapes ${inputs.map((t) => formatShape(t.shape)).join(', ')}); return an array with one entry per input, null where there is none.`,
         );
       }
       for (let i = 0; i < inputs.length; i++) {
-        const gi = grads[i];
+        const gi: unknown = grads[i];
         if (!needsGrad[i] || gi === null || gi === undefined) continue;
         const fitted = fitGradient(node, i, gi);
         if (anomaly) checkBackwardAnomaly(node, i, fitted, g);
@@ -187,7 +238,7 @@ function propagate(
       if (!retainGraph) node.release();
     }
     for (const [t, g] of adjoints) if (t.isLeaf) adjoints.set(t, runHooks(t, g));
-    return adjoints;
+    return { adjoints, released };
   });
 }
 
@@ -197,7 +248,7 @@ function propagate(
  */
 export function backward(roots: readonly Tensor[], seeds: readonly TensorLike[] | undefined, options: BackwardOptions = {}): void {
   const createGraph = options.createGraph ?? false;
-  const adjoints = propagate(roots, seeds ?? [], new Set(), createGraph, options.retainGraph ?? createGraph);
+  const { adjoints } = propagate(roots, seeds ?? [], { createGraph, retainGraph: options.retainGraph ?? createGraph, targets: null, storeRetained: true });
   setGradEnabled(createGraph, () => {
     for (const [t, g] of adjoints) {
       if (!t.isLeaf || !t.requiresGrad) continue;
@@ -231,10 +282,21 @@ export function gradients(
     }
   });
   const createGraph = options.createGraph ?? false;
-  const adjoints = propagate(outs, options.gradOutputs ?? [], new Set(ins), createGraph, options.retainGraph ?? createGraph);
+  const { adjoints, released } = propagate(outs, options.gradOutputs ?? [], {
+    createGraph,
+    retainGraph: options.retainGraph ?? createGraph,
+    targets: new Set(ins),
+    storeRetained: false,
+  });
   const result = ins.map((t, i) => {
     const g = adjoints.get(t);
     if (g !== undefined) return createGraph ? g : g.detach();
+    if (released !== null) {
+      throw new GradError(
+        `gradients: the tape through '${released.op.name}' (node ${released.id}) was already released by an earlier backward pass, so the gradient ` +
+          `for input ${i} (shape ${formatShape(t.shape)}) cannot be computed. Pass {retainGraph: true} to the earlier backward()/gradients() call.`,
+      );
+    }
     if (options.allowUnused) return null;
     throw new GradError(
       `gradients: input ${i} (shape ${formatShape(t.shape)}) was not used to compute the outputs. Pass {allowUnused: true} to get null for it.`,

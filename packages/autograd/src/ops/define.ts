@@ -1,7 +1,7 @@
 import type { Tensor } from '../tensor.js';
 import { Node } from '../engine/node.js';
 import { isAnomalyEnabled, isGradEnabled, setGradEnabled } from '../engine/mode.js';
-import { checkForwardAnomaly } from '../engine/anomaly.js';
+import { captureStack, checkForwardAnomaly } from '../engine/anomaly.js';
 
 /** What an op's vjp receives besides the incoming gradient. */
 export interface VjpContext<P> {
@@ -53,7 +53,7 @@ export function applyOp<P>(spec: OpSpec<P>, inputs: readonly Tensor[], params: P
     let any = false;
     for (const t of inputs) if (t.requiresGrad) any = true;
     if (any) {
-      const stack = anomaly ? new Error().stack : undefined;
+      const stack = anomaly ? captureStack() : undefined;
       output._setNode(new Node(spec as OpSpec<any>, inputs, output, params, stack));
     }
   }

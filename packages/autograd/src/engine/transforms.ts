@@ -1,0 +1,190 @@
+/**
+ * JAX-style functional transforms over pytrees: `grad`, `valueAndGrad` and `vjp`. They differentiate
+ * a function at a point and return the result; no `.grad` field of any tensor is touched.
+ * @packageDocumentation
+ */
+import { Tensor } from '../tensor.js';
+import { ArgumentError, DTypeError, GradError, ShapeError } from '../errors.js';
+import { formatShape, shapesEqual } from '../shape.js';
+import { zerosLike } from '../creation.js';
+import { reshape } from '../ops/movement.js';
+import { gradients } from './backward.js';
+import { isGradEnabled, setGradEnabled } from './mode.js';
+import { type TreeDef, treeFlatten, treeUnflatten } from './pytree.js';
+
+/** Options of {@link grad} and {@link valueAndGrad}. */
+export interface GradOptions {
+  /** Which positional argument(s) to differentiate with respect to (default 0). A list gives a list of gradients. */
+  argnums?: number | readonly number[];
+  /** When true, `f` returns `[value, aux]`; aux is passed through untouched (default false). */
+  hasAux?: boolean;
+}
+
+// How many transforms are running around the current call: inside one, a leaf that requires grad
+// is the outer transform's variable, not a parameter the caller merely passed in.
+let depth = 0;
+
+function within<T>(fn: () => T): T {
+  depth++;
+  try {
+    return fn();
+  } finally {
+    depth--;
+  }
+}
+
+/**
+ * A fresh handle on a primal that the transform can differentiate with respect to.
+ * When an outer differentiation can see the primal (recording is on and the primal is either an
+ * outer transform's variable or a recorded intermediate), it is a recorded view, so the gradient
+ * stays on the tape and transforms nest (grad of grad). Otherwise it is a detached leaf: the
+ * caller's tensors (model parameters, say) are neither recorded into nor mutated, and results
+ * are plain values.
+ */
+function track(x: Tensor, recording: boolean): Tensor {
+  if (recording && x.requiresGrad && (depth > 0 || !x.isLeaf)) return reshape(x, x.shape);
+  const leaf = x.detach();
+  leaf.requiresGrad = true;
+  return leaf;
+}
+
+interface Traced {
+  readonly args: unknown[];
+  readonly leaves: Tensor[];
+  readonly defs: TreeDef[];
+  readonly counts: number[];
+}
+
+function traceArgs(name: string, args: readonly unknown[], argnums: readonly number[], recording: boolean): Traced {
+  const out = [...args];
+  const leaves: Tensor[] = [];
+  const defs: TreeDef[] = [];
+  const counts: number[] = [];
+  for (const a of argnums) {
+    if (!Number.isInteger(a) || a < 0 || a >= args.length) {
+      throw new ArgumentError(`${name}: argnums ${a} is out of range for a call with ${args.length} argument(s); use 0..${args.length - 1}.`);
+    }
+    const [ls, def] = treeFlatten(args[a]);
+    const tracked = ls.map((t) => track(t, recording));
+    out[a] = treeUnflatten(def, tracked);
+    leaves.push(...tracked);
+    defs.push(def);
+    counts.push(tracked.length);
+  }
+  return { args: out, leaves, defs, counts };
+}
+
+function regroup(traced: Traced, grads: readonly (Tensor | null)[]): unknown[] {
+  const out: unknown[] = [];
+  let at = 0;
+  traced.defs.forEach((def, i) => {
+    const n = traced.counts[i]!;
+    const slice = grads.slice(at, at + n).map((g, k) => g ?? zerosLike(traced.leaves[at + k]!));
+    out.push(treeUnflatten(def, slice));
+    at += n;
+  });
+  return out;
+}
+
+function normalizeArgnums(name: string, argnums: number | readonly number[] | undefined): [number[], boolean] {
+  if (argnums === undefined) return [[0], true];
+  if (typeof argnums === 'number') return [[argnums], true];
+  if (!Array.isArray(argnums) || argnums.length === 0) {
+    throw new ArgumentError(`${name}: argnums must be a number or a non-empty array of numbers, got ${JSON.stringify(argnums)}.`);
+  }
+  return [[...argnums], false];
+}
+
+function scalarValue(name: string, result: unknown, hasAux: boolean): [Tensor, unknown] {
+  let value = result;
+  let aux: unknown;
+  if (hasAux) {
+    if (!Array.isArray(result) || result.length !== 2) {
+      throw new ArgumentError(`${name}: with {hasAux: true}, f must return a pair [value, aux]; it returned ${Array.isArray(result) ? `an array of ${result.length}` : typeof result}.`);
+    }
+    [value, aux] = result;
+  }
+  if (!(value instanceof Tensor) || value.size !== 1) {
+    const got = value instanceof Tensor ? `a tensor of shape ${formatShape(value.shape)}` : typeof value;
+    throw new GradError(
+      `${name}: f must return a one-element tensor (a scalar loss), got ${got}. Reduce it with .sum() or .mean(), ` +
+        `use vjp() for non-scalar outputs${hasAux ? '' : ', or pass {hasAux: true} if f returns [value, aux]'}.`,
+    );
+  }
+  return [value, aux];
+}
+
+/**
+ * Returns a function computing `[value, gradient]` of the scalar function `f`; see {@link grad}.
+ * With `hasAux`, the first element is `[value, aux]`.
+ */
+export function valueAndGrad<A extends unknown[]>(
+  f: (...args: A) => unknown,
+  options: GradOptions = {},
+): (...args: A) => [unknown, unknown] {
+  const [argnums, single] = normalizeArgnums('valueAndGrad', options.argnums);
+  const hasAux = options.hasAux ?? false;
+  return (...args: A) => {
+    // Record even under noGrad: the transform needs a tape; keep it only when an outer pass does.
+    const recording = isGradEnabled();
+    return setGradEnabled(true, () => {
+      const traced = traceArgs('grad', args, argnums, recording);
+      const createGraph = traced.leaves.some((t) => !t.isLeaf);
+      const [value, aux] = scalarValue('grad', within(() => f(...(traced.args as A))), hasAux);
+      const grads = value.requiresGrad
+        ? gradients(value, traced.leaves, { createGraph, allowUnused: true })
+        : traced.leaves.map(() => null);
+      const tree = regroup(traced, grads);
+      const v = createGraph ? value : value.detach();
+      return [hasAux ? [v, aux] : v, single ? tree[0] : tree];
+    });
+  };
+}
+
+/**
+ * JAX's `grad`: returns a function with the same arguments as `f` that returns the gradient of
+ * `f`'s scalar result with respect to argument `argnums` (a pytree of tensors, gradient of the same
+ * structure), or a list of them when `argnums` is a list. With `hasAux` it returns `[gradient, aux]`.
+ */
+export function grad<A extends unknown[]>(f: (...args: A) => unknown, options: GradOptions = {}): (...args: A) => unknown {
+  const vg = valueAndGrad(f, options);
+  return (...args: A) => {
+    const [value, g] = vg(...args);
+    return options.hasAux ? [g, (value as [unknown, unknown])[1]] : g;
+  };
+}
+
+/**
+ * JAX's `vjp`: evaluates `f` at `primals` (each a pytree) and returns `[output, vjpFn]`, where
+ * `vjpFn(cotangent)` maps a cotangent of the output's structure to one gradient per primal.
+ * `vjpFn` can be called any number of times.
+ */
+export function vjp<A extends unknown[]>(f: (...primals: A) => unknown, ...primals: A): [unknown, (cotangent: unknown) => unknown[]] {
+  const recording = isGradEnabled();
+  return setGradEnabled(true, () => {
+    const argnums = primals.map((_, i) => i);
+    const traced = traceArgs('vjp', primals, argnums, recording);
+    const createGraph = traced.leaves.some((t) => !t.isLeaf);
+    const result = within(() => f(...(traced.args as A)));
+    const [outs, outDef] = treeFlatten(result);
+    const vjpFn = (cotangent: unknown): unknown[] =>
+      setGradEnabled(true, () => {
+        const [cts] = treeFlatten(cotangent);
+        if (cts.length !== outs.length) {
+          throw new ArgumentError(`vjp: the cotangent has ${cts.length} tensor(s) but f's output has ${outs.length}; pass one per output, in the output's structure.`);
+        }
+        outs.forEach((o, i) => {
+          const c = cts[i]!;
+          if (!shapesEqual(c.shape, o.shape)) throw new ShapeError(`vjp: cotangent ${i} has shape ${formatShape(c.shape)} but output ${i} has shape ${formatShape(o.shape)}; they must match.`);
+          if (c.dtype !== o.dtype) throw new DTypeError(`vjp: cotangent ${i} is ${c.dtype} but output ${i} is ${o.dtype}; cast it with .to('${o.dtype}').`);
+        });
+        const live = outs.map((o, i) => i).filter((i) => outs[i]!.requiresGrad);
+        const grads = live.length
+          ? gradients(live.map((i) => outs[i]!), traced.leaves, { gradOutputs: live.map((i) => cts[i]!), retainGraph: true, createGraph, allowUnused: true })
+          : traced.leaves.map(() => null);
+        return regroup(traced, grads);
+      });
+    const output = createGraph ? result : treeUnflatten(outDef, outs.map((o) => o.detach()));
+    return [output, vjpFn];
+  });
+}

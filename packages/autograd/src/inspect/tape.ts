@@ -1,0 +1,96 @@
+/**
+ * The tape as plain data: every recorded op reachable from some outputs, in the order it ran, with
+ * the leaves it read listed just before their first use.
+ * @packageDocumentation
+ */
+import { Tensor } from '../tensor.js';
+import { ArgumentError } from '../errors.js';
+import type { DType } from '../dtype.js';
+import type { Shape } from '../shape.js';
+import { reachableNodes } from '../engine/backward.js';
+
+/** One line of the tape: a leaf tensor or a recorded op. */
+export interface TapeEntry {
+  /** Position in this listing, from 0; stable across runs, unlike node ids. Inputs refer to it. */
+  id: number;
+  /** 'leaf' for tensors no recorded op produced (inputs, parameters, constants), 'op' otherwise. */
+  kind: 'leaf' | 'op';
+  /** The op's name, or 'leaf'. */
+  op: string;
+  /** The engine's node id (process-wide, increasing), null for leaves. */
+  nodeId: number | null;
+  /** The listing ids of the op's inputs, in argument order (empty for leaves and released nodes). */
+  inputs: number[];
+  /** The shape of the tensor this entry produced (or is). */
+  shape: Shape;
+  /** Its dtype. */
+  dtype: DType;
+  /** Whether gradients flow to it. */
+  requiresGrad: boolean;
+  /** The name given in `options.names`, if any. */
+  name: string | null;
+  /** True when a backward pass already freed this node (its inputs are no longer known). */
+  released: boolean;
+  /** True for the tensors the listing was taken from. */
+  isOutput: boolean;
+  /** The op's non-tensor parameters (axes, shapes, ...), as recorded. */
+  params: unknown;
+  /** The tensor itself. */
+  tensor: Tensor;
+}
+
+/** Options of the tape listings. */
+export interface TapeOptions {
+  /** Display names for tensors, e.g. `{ x, W1, b1 }`; used in listings and DOT labels. */
+  names?: Readonly<Record<string, Tensor>>;
+}
+
+function namesOf(options: TapeOptions): Map<Tensor, string> {
+  const map = new Map<Tensor, string>();
+  for (const [name, t] of Object.entries(options.names ?? {})) {
+    if (!(t instanceof Tensor)) throw new ArgumentError(`tape listing: names.${name} is not a Tensor.`);
+    map.set(t, name);
+  }
+  return map;
+}
+
+/**
+ * The recorded history of `outputs`: each reachable node once, in recording order (ascending node
+ * id, a topological order), each leaf just before the first op that reads it.
+ */
+export function tapeNodes(outputs: Tensor | readonly Tensor[], options: TapeOptions = {}): TapeEntry[] {
+  const outs = outputs instanceof Tensor ? [outputs] : [...outputs];
+  outs.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new ArgumentError(`tapeNodes: output ${i} is not a Tensor.`);
+  });
+  const names = namesOf(options);
+  const isOutput = new Set(outs);
+  const ids = new Map<Tensor, number>();
+  const entries: TapeEntry[] = [];
+  const base = (t: Tensor) => ({
+    shape: t.shape,
+    dtype: t.dtype,
+    requiresGrad: t.requiresGrad,
+    name: names.get(t) ?? null,
+    isOutput: isOutput.has(t),
+    tensor: t,
+  });
+  const idOf = (t: Tensor): number => {
+    const known = ids.get(t);
+    if (known !== undefined) return known;
+    // Reached only for leaves: producers have smaller node ids, so they were listed first.
+    const id = entries.length;
+    ids.set(t, id);
+    entries.push({ id, kind: 'leaf', op: 'leaf', nodeId: null, inputs: [], released: false, params: undefined, ...base(t) });
+    return id;
+  };
+  const nodes = reachableNodes(outs).reverse();
+  for (const node of nodes) {
+    const inputs = node.inputs.map(idOf);
+    const id = entries.length;
+    ids.set(node.output, id);
+    entries.push({ id, kind: 'op', op: node.op.name, nodeId: node.id, inputs, released: node.released, params: node.params, ...base(node.output) });
+  }
+  for (const t of outs) idOf(t);
+  return entries;
+}
