@@ -47,12 +47,14 @@ const INTERNAL_FRAME = /[/\\](autograd[/\\](src|dist)|node_modules)[/\\]|\(node:
  * can be used up entirely by op wrappers, applyOp and the engine).
  */
 export function captureStack(): string | undefined {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 50;
+  // stackTraceLimit is a V8 extension (declared only by Node's types); elsewhere it is inert.
+  const errorClass = Error as { stackTraceLimit?: number };
+  const limit = errorClass.stackTraceLimit;
+  errorClass.stackTraceLimit = 50;
   try {
     return new Error().stack;
   } finally {
-    Error.stackTraceLimit = limit;
+    errorClass.stackTraceLimit = limit;
   }
 }
 

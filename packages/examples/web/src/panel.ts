@@ -1,0 +1,27 @@
+import type { BackpropComparison } from '@tapegrad/nn';
+
+/** "3.1e-16", or "0" for an exact match. */
+function rel(v: number): string {
+  return v === 0 ? '0' : v.toExponential(1);
+}
+
+/**
+ * Renders the tape-vs-closed-form comparison of one batch into `root`: a pass/fail badge and a
+ * table of max rel per layer for δ^l, ∂C/∂W^l and ∂C/∂b^l. The verdict is also written to data
+ * attributes (data-status, data-worst-rel, data-layers) so tests read state, not pixels.
+ */
+export function renderComparison(root: HTMLElement, cmp: BackpropComparison, step: number): void {
+  const status = cmp.passed ? 'pass' : 'fail';
+  root.dataset['status'] = status;
+  root.dataset['worstRel'] = String(cmp.worstRel);
+  root.dataset['layers'] = String(cmp.layers.length);
+  root.dataset['checkedAtStep'] = String(step);
+  const rows = cmp.layers
+    .map((c) => `<tr><td>${c.layer}</td><td>${c.delta.shape.join('×')}</td><td>${rel(c.delta.tape.maxRel)}</td><td>${rel(c.weight.tape.maxRel)}</td><td>${rel(c.bias.tape.maxRel)}</td></tr>`)
+    .join('');
+  root.innerHTML =
+    `<p><span class="badge ${status}">${status.toUpperCase()}</span> ` +
+    `worst max rel <b>${rel(cmp.worstRel)}</b> (tolerance ${rel(cmp.tolerance)}), batch of step ${step}</p>` +
+    `<table><thead><tr><th>l</th><th>Δ<sup>l</sup> shape</th><th>δ<sup>l</sup></th><th>∂C/∂W<sup>l</sup></th><th>∂C/∂b<sup>l</sup></th></tr></thead>` +
+    `<tbody>${rows}</tbody></table>`;
+}
