@@ -1,4 +1,5 @@
 import { ArgumentError, Rng, type FloatArray } from '@tapegrad/autograd';
+import { describeValue } from './util.js';
 
 /**
  * How a {@link Linear} layer's weight [out, in] and bias [out] are drawn:
@@ -52,6 +53,6 @@ export function initLinear(weight: FloatArray, bias: FloatArray, fanIn: number, 
       return;
     }
     default:
-      throw new ArgumentError(`init: unknown scheme ${JSON.stringify(scheme)}; use one of ${INIT_SCHEMES.join(', ')} or a function.`);
+      throw new ArgumentError(`init: unknown scheme ${describeValue(scheme)}; use one of ${INIT_SCHEMES.join(', ')} or a function.`);
   }
 }

@@ -27,7 +27,7 @@ export function expectMatrix(where: string, what: string, t: Tensor, cols?: numb
 /** Throws an ArgumentError unless `v` is a positive integer. */
 export function expectPositiveInt(where: string, what: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
-    throw new ArgumentError(`${where}: ${what} must be a positive integer, got ${String(v)}.`);
+    throw new ArgumentError(`${where}: ${what} must be a positive integer, got ${describeValue(v)}.`);
   }
   return v;
 }
@@ -35,7 +35,7 @@ export function expectPositiveInt(where: string, what: string, v: unknown): numb
 /** Throws an ArgumentError unless `v` is a finite number ≥ 0. */
 export function expectNonNegative(where: string, what: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-    throw new ArgumentError(`${where}: ${what} must be a finite number ≥ 0, got ${String(v)}.`);
+    throw new ArgumentError(`${where}: ${what} must be a finite number ≥ 0, got ${describeValue(v)}.`);
   }
   return v;
 }
@@ -49,5 +49,19 @@ export function allocLike(like: Tensor, size = like.size): Float64Array | Float3
 export function expectSameShape(where: string, aName: string, a: Tensor, bName: string, b: Tensor): void {
   if (!shapesEqual(a.shape, b.shape)) {
     throw new ShapeError(`${where}: ${aName} has shape ${formatShape(a.shape)} but ${bName} has shape ${formatShape(b.shape)}; they must match.`);
+  }
+}
+
+/**
+ * Renders any argument for an error message. `String(v)`/`JSON.stringify(v)` themselves throw a
+ * raw TypeError on symbols, bigints and prototype-less objects, hiding the named error.
+ */
+export function describeValue(v: unknown): string {
+  if (typeof v === 'symbol' || typeof v === 'function') return typeof v;
+  if (typeof v === 'bigint') return `${v}n`;
+  try {
+    return Array.isArray(v) ? `[${v.map(describeValue).join(', ')}]` : typeof v === 'object' && v !== null ? JSON.stringify(v) ?? typeof v : JSON.stringify(v) ?? String(v);
+  } catch {
+    return typeof v;
   }
 }

@@ -1,4 +1,5 @@
 import { Tensor, ArgumentError, sigmoid, tanh, relu, softmax, type FloatArray } from '@tapegrad/autograd';
+import { describeValue } from '../util.js';
 import { Module } from '../module.js';
 
 /**
@@ -73,7 +74,7 @@ export function resolveActivation(a: ActivationName | ElementwiseActivation, whe
   if (typeof a === 'string') {
     const found = (ACTIVATIONS as Record<string, ElementwiseActivation>)[a];
     if (found === undefined) {
-      throw new ArgumentError(`${where}: unknown activation ${JSON.stringify(a)}; use one of ${Object.keys(ACTIVATIONS).join(', ')} or pass {name, apply, derivative}.`);
+      throw new ArgumentError(`${where}: unknown activation ${describeValue(a)}; use one of ${Object.keys(ACTIVATIONS).join(', ')} or pass {name, apply, derivative}.`);
     }
     return found;
   }

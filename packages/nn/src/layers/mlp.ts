@@ -4,7 +4,7 @@ import { Linear } from './linear.js';
 import { Activation, identityActivation, resolveActivation, type ActivationName, type ElementwiseActivation } from './activations.js';
 import { Sequential } from './sequential.js';
 import type { InitScheme } from '../init.js';
-import { expectPositiveInt } from '../util.js';
+import { expectPositiveInt, describeValue } from '../util.js';
 
 /** One layer l of a feed-forward net in the seeds' sense: z^l = W^l a^{l−1} + b^l, a^l = σ(z^l). */
 export interface DenseLayer {
@@ -108,7 +108,7 @@ export class MLP extends Sequential {
 
 function buildStages(sizes: readonly number[], options: MlpOptions): Module[] {
   if (!Array.isArray(sizes) || sizes.length < 2) {
-    throw new ArgumentError(`mlp: sizes must list at least an input and an output width, e.g. mlp([2, 3, 1], {rng}); got ${JSON.stringify(sizes)}.`);
+    throw new ArgumentError(`mlp: sizes must list at least an input and an output width, e.g. mlp([2, 3, 1], {rng}); got ${describeValue(sizes)}.`);
   }
   sizes.forEach((n, i) => expectPositiveInt('mlp', `sizes[${i}]`, n));
   if (options === undefined || !(options.rng instanceof Rng)) {

@@ -1,4 +1,5 @@
 import { ArgumentError, type Tensor } from '@tapegrad/autograd';
+import { describeValue } from '../util.js';
 import type { ElementwiseActivation } from '../layers/activations.js';
 
 /**
@@ -38,7 +39,7 @@ export interface Cost {
 export function checkReduction(where: string, r: unknown): Reduction {
   if (r === undefined) return 'mean';
   if (r === 'mean' || r === 'sum') return r;
-  throw new ArgumentError(`${where}: reduction must be 'mean' or 'sum', got ${JSON.stringify(r)}.`);
+  throw new ArgumentError(`${where}: reduction must be 'mean' or 'sum', got ${describeValue(r)}.`);
 }
 
 /** The divisor of a batch of `m` samples under `reduction`. */

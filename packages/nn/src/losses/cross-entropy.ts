@@ -1,14 +1,8 @@
-import { Tensor, log, mul, neg, sub, sum, add, softplus, logSoftmax, clamp } from '@tapegrad/autograd';
+import { Tensor, log, mul, neg, sub, sum, add, softplus, logSoftmax, clamp, where, gt, lt, stableSigmoid } from '@tapegrad/autograd';
 import { type Cost, type CostOptions, type Reduction, batchDivisor, checkReduction } from './cost.js';
 import type { ElementwiseActivation } from '../layers/activations.js';
 import { allocLike, expectMatrix, expectSameShape } from '../util.js';
 import { oneHotTargets } from './targets.js';
-
-function stableSigmoid(x: number): number {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
-}
 
 /** e^−100: probabilities are clamped here before the log, so ln never goes below −100 (as in PyTorch). */
 const LOG_FLOOR = Math.exp(-100);
@@ -76,19 +70,34 @@ export class BCEWithLogitsCost implements Cost {
     this.reduction = checkReduction('BCEWithLogitsCost', options.reduction);
   }
 
-  /** Σ [softplus(x) − x y] / m. */
+  /**
+   * Σ [softplus(x) − x y] / m, evaluated as Σ [y softplus(−x) + (1 − y) softplus(x)] / m with
+   * zero-weight terms masked out, so an infinite logit never meets a zero target in 0·∞: a
+   * certain right answer costs 0, a certain wrong one +Infinity, and gradients stay finite.
+   */
   forward(output: Tensor, target: Tensor): Tensor {
     expectMatrix('BCEWithLogitsCost', 'logits', output);
     expectSameShape('BCEWithLogitsCost', 'logits', output, 'target', target);
-    return mul(sum(sub(softplus(output), mul(output, target))), 1 / batchDivisor(this.reduction, output.shape[0]!));
+    const positive = where(gt(target, 0), mul(target, softplus(neg(output))), 0);
+    const negative = where(lt(target, 1), mul(sub(1, target), softplus(output)), 0);
+    return mul(sum(add(positive, negative)), 1 / batchDivisor(this.reduction, output.shape[0]!));
   }
 
-  /** (σ(x) − y) / m. */
+  /**
+   * (σ(x) − y) / m, evaluated as ((1 − y) σ(x) − y σ(−x)) / m: the same value without the
+   * cancellation of σ(x) − 1 for large x, so it keeps the tiny gradients of confident answers.
+   */
   gradOutput(output: Tensor, target: Tensor): Tensor {
     expectSameShape('BCEWithLogitsCost.gradOutput', 'logits', output, 'target', target);
     const divisor = batchDivisor(this.reduction, output.shape[0]!);
     const out = allocLike(output);
-    for (let i = 0; i < out.length; i++) out[i] = (stableSigmoid(output.data[i]!) - target.data[i]!) / divisor;
+    for (let i = 0; i < out.length; i++) {
+      const x = output.data[i]!;
+      const y = target.data[i]!;
+      const fromNegative = y < 1 ? (1 - y) * stableSigmoid(x) : 0;
+      const fromPositive = y > 0 ? y * stableSigmoid(-x) : 0;
+      out[i] = (fromNegative - fromPositive) / divisor;
+    }
     return new Tensor(out, output.shape);
   }
 }
@@ -112,7 +121,10 @@ export class SoftmaxCrossEntropyCost implements Cost {
   /** −Σ y ⊙ logSoftmax(x) / m. */
   forward(output: Tensor, target: Tensor): Tensor {
     const y = oneHotTargets('SoftmaxCrossEntropyCost', output, target);
-    return mul(neg(sum(mul(y, logSoftmax(output, { axis: -1 })))), 1 / batchDivisor(this.reduction, output.shape[0]!));
+    // Classes with target 0 are masked rather than multiplied, since a −Infinity logit (a masked
+    // class) has logSoftmax −Infinity and 0·(−Infinity) would be NaN.
+    const picked = where(gt(y, 0), mul(y, logSoftmax(output, { axis: -1 })), 0);
+    return mul(neg(sum(picked)), 1 / batchDivisor(this.reduction, output.shape[0]!));
   }
 
   /** (softmax(x) − y) / m for rows of y that sum to 1, with the row maximum subtracted before exponentiating. */

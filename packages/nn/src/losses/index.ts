@@ -1,5 +1,6 @@
 /** Costs, each with its tape form and its analytic ∇_a C. */
 import { ArgumentError } from '@tapegrad/autograd';
+import { describeValue } from '../util.js';
 import type { Cost, CostOptions } from './cost.js';
 import { MSECost, QuadraticCost } from './quadratic.js';
 import { BCECost, BCEWithLogitsCost, SoftmaxCrossEntropyCost } from './cross-entropy.js';
@@ -30,6 +31,6 @@ export function resolveCost(c: CostLike, options: CostOptions = {}): Cost {
     case 'bceWithLogits': return new BCEWithLogitsCost(options);
     case 'softmaxCrossEntropy': return new SoftmaxCrossEntropyCost(options);
     default:
-      throw new ArgumentError(`cost: unknown cost ${JSON.stringify(c)}; use quadratic, mse, bce, bceWithLogits or softmaxCrossEntropy.`);
+      throw new ArgumentError(`cost: unknown cost ${describeValue(c)}; use quadratic, mse, bce, bceWithLogits or softmaxCrossEntropy.`);
   }
 }

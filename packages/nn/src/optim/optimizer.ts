@@ -1,6 +1,6 @@
 import { Tensor, ArgumentError, ShapeError, formatShape, noGrad, type FloatArray } from '@tapegrad/autograd';
 import { Module } from '../module.js';
-import { shapesEqual } from '../util.js';
+import { shapesEqual, describeValue } from '../util.js';
 
 /**
  * The base of every optimiser: holds the parameters, validates them once, and runs each
@@ -61,12 +61,12 @@ export abstract class Optimizer {
 
 /** Validates a learning-rate-like option. */
 export function positive(where: string, what: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new ArgumentError(`${where}: ${what} must be a finite number > 0, got ${String(v)}.`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new ArgumentError(`${where}: ${what} must be a finite number > 0, got ${describeValue(v)}.`);
   return v;
 }
 
 /** Validates an option in [0, 1). */
 export function unitInterval(where: string, what: string, v: unknown): number {
-  if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new ArgumentError(`${where}: ${what} must be in [0, 1), got ${String(v)}.`);
+  if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new ArgumentError(`${where}: ${what} must be in [0, 1), got ${describeValue(v)}.`);
   return v;
 }
