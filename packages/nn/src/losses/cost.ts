@@ -1,5 +1,5 @@
-import { ArgumentError, type Tensor } from '@tapegrad/autograd';
-import { describeValue } from '../util.js';
+import { ArgumentError, Tensor } from '@tapegrad/autograd';
+import { allocLike, describeValue } from '../util.js';
 import type { ElementwiseActivation } from '../layers/activations.js';
 
 /**
@@ -45,4 +45,35 @@ export function checkReduction(where: string, r: unknown): Reduction {
 /** The divisor of a batch of `m` samples under `reduction`. */
 export function batchDivisor(reduction: Reduction, m: number): number {
   return reduction === 'mean' ? m : 1;
+}
+
+/** What the built-in costs share: a validated batch reduction, named after the class in errors. */
+export abstract class ReducedCost implements Cost {
+  /** A name such as 'quadratic'. */
+  abstract readonly name: string;
+  /** The batch reduction. */
+  readonly reduction: Reduction;
+
+  /** @param options `{reduction}` (default 'mean'). */
+  constructor(options: CostOptions = {}) {
+    this.reduction = checkReduction(new.target.name, options.reduction);
+  }
+
+  /** C as a scalar tensor, recorded on the tape when `output` requires grad. */
+  abstract forward(output: Tensor, target: Tensor): Tensor;
+  /** ∇_a C, the same shape as `output`, computed without the tape. */
+  abstract gradOutput(output: Tensor, target: Tensor): Tensor;
+}
+
+/**
+ * factor · (a − y) / divisor per element: the analytic gradient of the quadratic cost and MSE, and
+ * the sigmoid + cross-entropy δ^L. Dividing (rather than multiplying by 1/divisor) keeps the
+ * rounding of the textbook formula.
+ */
+export function scaledResidual(a: Tensor, y: Tensor, factor: number, divisor: number): Tensor {
+  const out = allocLike(a);
+  const ad = a.data;
+  const yd = y.data;
+  for (let i = 0; i < out.length; i++) out[i] = (factor * (ad[i]! - yd[i]!)) / divisor;
+  return new Tensor(out, a.shape);
 }

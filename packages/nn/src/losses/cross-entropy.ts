@@ -1,5 +1,5 @@
 import { Tensor, log, mul, neg, sub, sum, add, softplus, logSoftmax, clamp, where, gt, lt, stableSigmoid } from '@tapegrad/autograd';
-import { type Cost, type CostOptions, type Reduction, batchDivisor, checkReduction } from './cost.js';
+import { ReducedCost, batchDivisor, scaledResidual } from './cost.js';
 import type { ElementwiseActivation } from '../layers/activations.js';
 import { allocLike, expectMatrix, expectSameShape } from '../util.js';
 import { oneHotTargets } from './targets.js';
@@ -14,17 +14,9 @@ const LOG_FLOOR = Math.exp(-100);
  * entries get zero gradient. When the network can output logits, {@link BCEWithLogitsCost} is the
  * numerically better choice.
  */
-export class BCECost implements Cost {
+export class BCECost extends ReducedCost {
   /** 'bce'. */
   readonly name = 'bce';
-  /** The batch reduction. */
-  readonly reduction: Reduction;
-
-  /** @param options `{reduction}` (default 'mean'). */
-  constructor(options: CostOptions = {}) {
-    this.reduction = checkReduction('BCECost', options.reduction);
-  }
-
   /** −Σ [y ln a + (1 − y) ln(1 − a)] / m. */
   forward(output: Tensor, target: Tensor): Tensor {
     expectMatrix('BCECost', 'output', output);
@@ -49,9 +41,7 @@ export class BCECost implements Cost {
   outputDelta(activation: ElementwiseActivation, _z: Tensor, a: Tensor, target: Tensor): Tensor | null {
     if (activation.name !== 'sigmoid') return null;
     const divisor = batchDivisor(this.reduction, a.shape[0]!);
-    const out = allocLike(a);
-    for (let i = 0; i < out.length; i++) out[i] = (a.data[i]! - target.data[i]!) / divisor;
-    return new Tensor(out, a.shape);
+    return scaledResidual(a, target, 1, divisor);
   }
 }
 
@@ -59,17 +49,9 @@ export class BCECost implements Cost {
  * Binary cross-entropy from logits x (the network's last layer has no sigmoid): per element
  * softplus(x) − x y, which equals the BCE of σ(x) but never takes the log of 0. ∇_x C = σ(x) − y.
  */
-export class BCEWithLogitsCost implements Cost {
+export class BCEWithLogitsCost extends ReducedCost {
   /** 'bceWithLogits'. */
   readonly name = 'bceWithLogits';
-  /** The batch reduction. */
-  readonly reduction: Reduction;
-
-  /** @param options `{reduction}` (default 'mean'). */
-  constructor(options: CostOptions = {}) {
-    this.reduction = checkReduction('BCEWithLogitsCost', options.reduction);
-  }
-
   /**
    * Σ [softplus(x) − x y] / m, evaluated as Σ [y softplus(−x) + (1 − y) softplus(x)] / m with
    * zero-weight terms masked out, so an infinite logit never meets a zero target in 0·∞: a
@@ -107,17 +89,9 @@ export class BCEWithLogitsCost implements Cost {
  * C = −Σ_j y_j log softmax(x)_j per sample, via logSoftmax so large logits cannot overflow.
  * ∇_x C = softmax(x) − y.
  */
-export class SoftmaxCrossEntropyCost implements Cost {
+export class SoftmaxCrossEntropyCost extends ReducedCost {
   /** 'softmaxCrossEntropy'. */
   readonly name = 'softmaxCrossEntropy';
-  /** The batch reduction. */
-  readonly reduction: Reduction;
-
-  /** @param options `{reduction}` (default 'mean'). */
-  constructor(options: CostOptions = {}) {
-    this.reduction = checkReduction('SoftmaxCrossEntropyCost', options.reduction);
-  }
-
   /** −Σ y ⊙ logSoftmax(x) / m. */
   forward(output: Tensor, target: Tensor): Tensor {
     const y = oneHotTargets('SoftmaxCrossEntropyCost', output, target);

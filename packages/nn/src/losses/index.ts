@@ -5,7 +5,7 @@ import type { Cost, CostOptions } from './cost.js';
 import { MSECost, QuadraticCost } from './quadratic.js';
 import { BCECost, BCEWithLogitsCost, SoftmaxCrossEntropyCost } from './cross-entropy.js';
 
-export { type Cost, type CostOptions, type Reduction, batchDivisor } from './cost.js';
+export { type Cost, type CostOptions, type Reduction, ReducedCost, batchDivisor, scaledResidual } from './cost.js';
 export { QuadraticCost, MSECost } from './quadratic.js';
 export { BCECost, BCEWithLogitsCost, SoftmaxCrossEntropyCost } from './cross-entropy.js';
 export { oneHotTargets, classIndices } from './targets.js';

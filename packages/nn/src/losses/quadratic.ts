@@ -1,6 +1,6 @@
 import { Tensor, mul, sub, sum } from '@tapegrad/autograd';
-import { type Cost, type CostOptions, type Reduction, batchDivisor, checkReduction } from './cost.js';
-import { allocLike, expectMatrix, expectSameShape } from '../util.js';
+import { ReducedCost, batchDivisor, scaledResidual } from './cost.js';
+import { expectMatrix, expectSameShape } from '../util.js';
 
 function check(where: string, output: Tensor, target: Tensor): void {
   expectMatrix(where, 'output', output);
@@ -11,17 +11,9 @@ function check(where: string, output: Tensor, target: Tensor): void {
  * The seeds' quadratic cost: C = ½‖y − a^L‖² per sample, summed over output units, then averaged
  * (or summed) over the m samples of the batch. ∇_a C = (a − y) / m.
  */
-export class QuadraticCost implements Cost {
+export class QuadraticCost extends ReducedCost {
   /** 'quadratic'. */
   readonly name = 'quadratic';
-  /** The batch reduction. */
-  readonly reduction: Reduction;
-
-  /** @param options `{reduction}` (default 'mean'). */
-  constructor(options: CostOptions = {}) {
-    this.reduction = checkReduction('QuadraticCost', options.reduction);
-  }
-
   /** ½ Σ (a − y)² / m (or without / m for 'sum'). */
   forward(output: Tensor, target: Tensor): Tensor {
     check('QuadraticCost', output, target);
@@ -33,11 +25,7 @@ export class QuadraticCost implements Cost {
   gradOutput(output: Tensor, target: Tensor): Tensor {
     check('QuadraticCost.gradOutput', output, target);
     const divisor = batchDivisor(this.reduction, output.shape[0]!);
-    const out = allocLike(output);
-    const a = output.data;
-    const y = target.data;
-    for (let i = 0; i < out.length; i++) out[i] = (a[i]! - y[i]!) / divisor;
-    return new Tensor(out, output.shape);
+    return scaledResidual(output, target, 1, divisor);
   }
 }
 
@@ -46,17 +34,9 @@ export class QuadraticCost implements Cost {
  * Σ (a − y)² for 'sum'. Unlike the quadratic cost there is no ½ and 'mean' also divides by the
  * number of output units.
  */
-export class MSECost implements Cost {
+export class MSECost extends ReducedCost {
   /** 'mse'. */
   readonly name = 'mse';
-  /** The batch reduction. */
-  readonly reduction: Reduction;
-
-  /** @param options `{reduction}` (default 'mean'). */
-  constructor(options: CostOptions = {}) {
-    this.reduction = checkReduction('MSECost', options.reduction);
-  }
-
   /** Σ (a − y)² / (m n). */
   forward(output: Tensor, target: Tensor): Tensor {
     check('MSECost', output, target);
@@ -68,10 +48,6 @@ export class MSECost implements Cost {
   gradOutput(output: Tensor, target: Tensor): Tensor {
     check('MSECost.gradOutput', output, target);
     const divisor = this.reduction === 'mean' ? output.size : 1;
-    const out = allocLike(output);
-    const a = output.data;
-    const y = target.data;
-    for (let i = 0; i < out.length; i++) out[i] = (2 * (a[i]! - y[i]!)) / divisor;
-    return new Tensor(out, output.shape);
+    return scaledResidual(output, target, 2, divisor);
   }
 }
