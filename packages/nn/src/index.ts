@@ -17,7 +17,7 @@ export {
 export { Sequential } from './layers/sequential.js';
 export { MLP, mlp, denseLayers, forwardCache, type MlpOptions, type DenseLayer, type ForwardCache } from './layers/mlp.js';
 export * from './losses/index.js';
-export { l2Penalty, l2Gradient, regularizedWeights } from './regularization.js';
+export { l2Divisor, l2Penalty, l2Gradient, regularizedWeights } from './regularization.js';
 export { Optimizer } from './optim/optimizer.js';
 export { SGD, type SGDOptions } from './optim/sgd.js';
 export { Adam, type AdamOptions } from './optim/adam.js';

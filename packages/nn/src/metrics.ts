@@ -1,8 +1,8 @@
 import { Tensor, ShapeError, formatShape, noGrad, add } from '@tapegrad/autograd';
 import type { Module } from './module.js';
-import { resolveCost, batchDivisor, type CostLike } from './losses/index.js';
+import { resolveCost, type CostLike } from './losses/index.js';
 import { classIndices } from './losses/targets.js';
-import { l2Penalty, regularizedWeights } from './regularization.js';
+import { l2Divisor, l2Penalty, regularizedWeights } from './regularization.js';
 
 /**
  * The fraction of rows classified correctly. With one output column, a row is class 1 when its
@@ -30,8 +30,10 @@ export function accuracy(output: Tensor, target: Tensor, threshold = 0.5): numbe
 export interface EvaluateOptions {
   /** The cost (default 'quadratic'). */
   cost?: CostLike;
-  /** Include the L2 term (λ / 2m) Σ W² in the loss (default 0). */
+  /** Include the L2 term (λ / 2n) Σ W² in the loss (default 0). */
   lambda?: number;
+  /** The n of the L2 term (default: the rows of x); see {@link l2Divisor}. */
+  datasetSize?: number;
   /** Decision threshold for one-column outputs (default 0.5; use 0 with logits). */
   threshold?: number;
 }
@@ -54,7 +56,7 @@ export function evaluate(model: Module, x: Tensor, y: Tensor, options: EvaluateO
     return noGrad(() => {
       const out = model.forward(x);
       let loss = cost.forward(out, y);
-      if (lambda > 0) loss = add(loss, l2Penalty(regularizedWeights(model), lambda, batchDivisor(cost.reduction, x.shape[0]!)));
+      if (lambda > 0) loss = add(loss, l2Penalty(regularizedWeights(model), lambda, l2Divisor(cost.reduction, x.shape[0]!, options.datasetSize)));
       return { loss: loss.item(), accuracy: accuracy(out, y, options.threshold ?? 0.5) };
     });
   } finally {

@@ -1,7 +1,8 @@
 import { Tensor, ArgumentError, mul, sum, add, zeros } from '@tapegrad/autograd';
 import { Module } from './module.js';
 import { Linear } from './layers/linear.js';
-import { expectNonNegative, allocLike } from './util.js';
+import { expectNonNegative, expectPositiveInt, allocLike } from './util.js';
+import type { Reduction } from './losses/cost.js';
 
 /**
  * The weights an L2 penalty applies to: the `weight` of every Linear layer, never a bias
@@ -12,9 +13,18 @@ export function regularizedWeights(module: Module): Tensor[] {
 }
 
 /**
- * The L2 term (λ / 2m) Σ W² over `weights`, on the tape. `m` is the number of samples the data
- * cost averages over (the batch size for a 'mean' cost, 1 for 'sum'), so the penalty and the
- * data cost keep the same scale.
+ * The n of the L2 term (λ / 2n) Σ W² for a cost with `reduction` on a batch of `batchSize` rows.
+ * With a 'mean' cost it is the training-set size when given — seed 003 and Nielsen's book divide
+ * λ by the number of training samples, whatever the mini-batch — and otherwise the batch itself
+ * (the whole training set in one batch). A 'sum' cost has n = 1, matching its undivided data term.
+ */
+export function l2Divisor(reduction: Reduction, batchSize: number, datasetSize?: number): number {
+  if (reduction === 'sum') return 1;
+  return datasetSize === undefined ? batchSize : expectPositiveInt('l2Divisor', 'datasetSize', datasetSize);
+}
+
+/**
+ * The L2 term (λ / 2m) Σ W² over `weights`, on the tape; `m` comes from {@link l2Divisor}.
  */
 export function l2Penalty(weights: readonly Tensor[], lambda: number, m: number): Tensor {
   expectNonNegative('l2Penalty', 'lambda', lambda);

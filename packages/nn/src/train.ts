@@ -2,8 +2,8 @@ import { Tensor, Rng, ArgumentError, add } from '@tapegrad/autograd';
 import type { Module } from './module.js';
 import { Sequential } from './layers/sequential.js';
 import type { Optimizer } from './optim/optimizer.js';
-import { resolveCost, batchDivisor, type CostLike } from './losses/index.js';
-import { l2Penalty, regularizedWeights } from './regularization.js';
+import { resolveCost, type CostLike } from './losses/index.js';
+import { l2Divisor, l2Penalty, regularizedWeights } from './regularization.js';
 import { batchIndices, takeRows } from './data.js';
 import { evaluate, type Evaluation } from './metrics.js';
 import { closedFormBackprop, layersOf } from './backprop/closed-form.js';
@@ -47,7 +47,10 @@ export interface FitOptions {
   batchSize?: number;
   /** The cost (default 'quadratic'); a 'mean' cost averages gradients over the mini-batch (seed 004). */
   cost?: CostLike;
-  /** L2 strength λ of (λ / 2m) Σ W² over weights only (default 0). */
+  /**
+   * L2 strength λ of (λ / 2n) Σ W² over weights only, with n the number of training rows as in
+   * seed 003 and Nielsen's book, so the same λ means the same thing at any batch size (default 0).
+   */
   lambda?: number;
   /** Where gradients come from: the tape (default) or the closed-form BP1–BP4 (dense Sequentials only). */
   backprop?: 'tape' | 'closed-form';
@@ -74,13 +77,13 @@ export interface History {
 }
 
 /** One step on one batch; returns the batch cost before the step. */
-function step(model: Module, xb: Tensor, yb: Tensor, options: FitOptions, lambda: number): number {
+function step(model: Module, xb: Tensor, yb: Tensor, options: FitOptions, lambda: number, datasetSize: number): number {
   const cost = resolveCost(options.cost ?? 'quadratic');
   const opt = options.optimizer;
   if (options.backprop === 'closed-form') {
     if (!(model instanceof Sequential)) throw new ArgumentError('fit: backprop "closed-form" needs a Sequential of Linear layers and elementwise activations (e.g. from mlp()).');
     const layers = layersOf(model);
-    const cf = closedFormBackprop(layers, xb, yb, { cost, lambda });
+    const cf = closedFormBackprop(layers, xb, yb, { cost, lambda, datasetSize });
     const byParam = new Map<Tensor, Tensor>();
     layers.forEach(({ linear }, l) => {
       byParam.set(linear.weight, cf.gradWeights[l]!);
@@ -92,7 +95,7 @@ function step(model: Module, xb: Tensor, yb: Tensor, options: FitOptions, lambda
   opt.zeroGrad();
   const out = model.forward(xb);
   let loss = cost.forward(out, yb);
-  if (lambda > 0) loss = add(loss, l2Penalty(regularizedWeights(model), lambda, batchDivisor(cost.reduction, xb.shape[0]!)));
+  if (lambda > 0) loss = add(loss, l2Penalty(regularizedWeights(model), lambda, l2Divisor(cost.reduction, xb.shape[0]!, datasetSize)));
   loss.backward();
   opt.step();
   return loss.item();
@@ -117,7 +120,7 @@ export function fit(model: Module, x: Tensor, y: Tensor, options: FitOptions): H
     let total = 0;
     let rows = 0;
     plan.forEach((indices, b) => {
-      const loss = step(model, takeRows(x, indices), takeRows(y, indices), options, lambda);
+      const loss = step(model, takeRows(x, indices), takeRows(y, indices), options, lambda, x.shape[0]!);
       total += loss * indices.length;
       rows += indices.length;
       options.onBatch?.({ epoch, batch: b, batches: plan.length, loss, size: indices.length });

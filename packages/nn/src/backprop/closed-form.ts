@@ -1,15 +1,18 @@
 import { Tensor, ShapeError, formatShape, matmul, transpose, noGrad } from '@tapegrad/autograd';
 import { Sequential } from '../layers/sequential.js';
 import { denseLayers, forwardCache, type DenseLayer } from '../layers/mlp.js';
-import { resolveCost, batchDivisor, type Cost, type CostLike } from '../losses/index.js';
+import { resolveCost, type Cost, type CostLike } from '../losses/index.js';
+import { l2Divisor } from '../regularization.js';
 import { expectNonNegative, expectMatrix, allocLike } from '../util.js';
 
 /** Options of {@link closedFormBackprop} and {@link compareBackprop}. */
 export interface BackpropOptions {
   /** The cost (default 'quadratic', the seeds'). Its reduction decides sum vs average over the batch. */
   cost?: CostLike;
-  /** L2 strength λ ≥ 0 of the term (λ / 2m) Σ W² over weights only (default 0). */
+  /** L2 strength λ ≥ 0 of the term (λ / 2n) Σ W² over weights only (default 0). */
   lambda?: number;
+  /** The n of the L2 term: the training-set size (default: this batch's m); see {@link l2Divisor}. */
+  datasetSize?: number;
 }
 
 /** What the closed-form backprop computes for one batch. */
@@ -88,7 +91,7 @@ export function closedFormBackprop(net: Sequential | readonly DenseLayer[], x: T
     const { zs, as } = forwardCache(layers, x);
     const L = layers.length;
     const m = x.shape[0]!;
-    const l2m = batchDivisor(cost.reduction, m);
+    const l2m = l2Divisor(cost.reduction, m, options.datasetSize);
     const deltas: Tensor[] = new Array<Tensor>(L);
     const zL = zs[L - 1]!;
     const aL = as[L]!;

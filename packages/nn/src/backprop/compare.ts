@@ -1,8 +1,8 @@
 import { Tensor, gradients, enableGrad, ArgumentError } from '@tapegrad/autograd';
 import { Sequential } from '../layers/sequential.js';
 import { forwardCache, type DenseLayer } from '../layers/mlp.js';
-import { resolveCost, batchDivisor } from '../losses/index.js';
-import { l2Penalty } from '../regularization.js';
+import { resolveCost } from '../losses/index.js';
+import { l2Divisor, l2Penalty } from '../regularization.js';
 import { expectNonNegative } from '../util.js';
 import { closedFormBackprop, checkBatch, layersOf, type BackpropOptions, type ClosedFormResult } from './closed-form.js';
 import { finiteDifferenceBackprop } from './finite-differences.js';
@@ -121,7 +121,7 @@ export function tapeBackprop(layers: readonly DenseLayer[], x: Tensor, y: Tensor
     const weights = layers.map(({ linear }) => linear.weight);
     const biases = layers.map(({ linear }) => linear.bias);
     const data = cost.forward(as[as.length - 1]!, y);
-    const total = lambda === 0 ? data : data.add(l2Penalty(weights, lambda, batchDivisor(cost.reduction, x.shape[0]!)));
+    const total = lambda === 0 ? data : data.add(l2Penalty(weights, lambda, l2Divisor(cost.reduction, x.shape[0]!, options.datasetSize)));
     const grads = gradients(total, [...zs, ...weights, ...biases]);
     const L = layers.length;
     const pick = (from: number): Tensor[] => grads.slice(from, from + L).map((g) => g!);
@@ -142,7 +142,7 @@ export function compareBackprop(net: Sequential | readonly DenseLayer[], x: Tens
   const tape = tapeBackprop(layers, x, y, options);
   const closedForm = closedFormBackprop(layers, x, y, options);
   const fd = options.finiteDifferences
-    ? finiteDifferenceBackprop(layers, x, y, resolveCost(options.cost ?? 'quadratic'), options.lambda ?? 0, options.eps ?? 1e-6)
+    ? finiteDifferenceBackprop(layers, x, y, resolveCost(options.cost ?? 'quadratic'), options.lambda ?? 0, options.eps ?? 1e-6, options.datasetSize)
     : null;
   const atol = options.atol ?? 1e-5;
   const rtol = options.rtol ?? 1e-3;

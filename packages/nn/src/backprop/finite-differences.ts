@@ -1,6 +1,7 @@
 import { Tensor, add, matmul, transpose, noGrad, type FloatArray } from '@tapegrad/autograd';
 import type { DenseLayer } from '../layers/mlp.js';
-import { batchDivisor, type Cost } from '../losses/index.js';
+import type { Cost } from '../losses/index.js';
+import { l2Divisor } from '../regularization.js';
 
 /** Central-difference estimates of the same quantities the closed form returns. */
 export interface FiniteDifferenceResult {
@@ -62,7 +63,8 @@ function central(data: FloatArray, i: number, eps: number, f: () => number): num
 
 /**
  * Estimates ∂C/∂Z^l, ∂C/∂W^l and ∂C/∂b^l by central differences (step `eps`), on private copies
- * of the weights so the network itself is never edited. Costs 2 forward passes per element: use
+ * of the weights so the network itself is never edited. `datasetSize` is the n of the L2 term
+ * (see {@link l2Divisor}). Costs 2 forward passes per element: use
  * on small networks only.
  */
 export function finiteDifferenceBackprop(
@@ -72,6 +74,7 @@ export function finiteDifferenceBackprop(
   cost: Cost,
   lambda: number,
   eps = 1e-6,
+  datasetSize?: number,
 ): FiniteDifferenceResult {
   return noGrad(() => {
     const p: Problem = {
@@ -82,7 +85,7 @@ export function finiteDifferenceBackprop(
       y,
       cost,
       lambda,
-      l2m: batchDivisor(cost.reduction, x.shape[0]!),
+      l2m: l2Divisor(cost.reduction, x.shape[0]!, datasetSize),
     };
     const whole = (): number => costFrom(p, 0, null);
     const gradWeights = layers.map(({ linear }, l) => {
