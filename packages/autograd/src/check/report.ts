@@ -27,7 +27,7 @@ export interface InputCheck {
   index: number;
   /** True when every element is within atol + rtol·|numeric|. */
   passed: boolean;
-  /** The element with the largest excess over its tolerance (null when the input has no elements). */
+  /** The element with the largest error relative to its tolerance (null when the input has no elements). */
   worst: WorstElement | null;
   /** ‖a − n‖ / (‖a‖ + ‖n‖) over the whole block (0 when both are zero). */
   normRatio: number;
@@ -65,8 +65,9 @@ export class BlockComparison {
   add(inputIndex: number, output: number, outputIndex: number, analytic: number, numeric: number): void {
     const absError = Math.abs(analytic - numeric);
     const tol = this.atol + this.rtol * Math.abs(numeric);
-    // NaN compares false both ways: treat it as the worst possible mismatch.
-    const excess = Number.isNaN(absError) ? Infinity : absError - tol;
+    // Ranked by error over tolerance, so an exact entry (0 of 0) never outranks a small real
+    // error. NaN compares false both ways: treat it as the worst possible mismatch.
+    const excess = Number.isNaN(absError) ? Infinity : tol > 0 ? absError / tol : absError;
     if (!(absError <= tol)) this.passed = false;
     this.diff2 += absError * absError;
     this.a2 += analytic * analytic;
