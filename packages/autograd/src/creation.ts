@@ -1,6 +1,6 @@
 import { type DType, type FloatArray, DEFAULT_DTYPE, allocate, checkDType, dtypeOfArray } from './dtype.js';
 import { ArgumentError, ShapeError } from './errors.js';
-import { type Shape, checkShape, formatShape, sizeOf } from './shape.js';
+import { type Shape, checkShape, describeValue, formatShape, sizeOf } from './shape.js';
 import { Rng } from './random.js';
 import { Tensor, type NestedArray } from './tensor.js';
 
@@ -72,7 +72,7 @@ function flatten(data: unknown, shape: readonly number[], out: FloatArray): void
 function checkNumber(v: unknown, path: readonly number[]): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'boolean') return v ? 1 : 0;
-  throw new ArgumentError(`tensor: element at index [${path.join(', ')}] is ${v === null ? 'null' : typeof v} (${String(v)}); only numbers (and booleans) are accepted.`);
+  throw new ArgumentError(`tensor: element at index [${path.join(', ')}] is ${v === null ? 'null' : typeof v} (${describeValue(v)}); only numbers (and booleans) are accepted.`);
 }
 
 /**
@@ -118,7 +118,14 @@ function fromData(values: ArrayLike<number>, shape: Shape, dtype: DType, require
 function filled(op: string, shape: readonly number[], value: number, options: CreateOptions): Tensor {
   const s = checkShape(op, shape);
   const dtype = options.dtype === undefined ? DEFAULT_DTYPE : checkDType(op, options.dtype);
-  const data = allocate(dtype, sizeOf(s));
+  let data: FloatArray;
+  try {
+    data = allocate(dtype, sizeOf(s));
+  } catch (e) {
+    // Within MAX_SIZE the engine may still be out of memory: say which call asked for how much.
+    if (!(e instanceof RangeError)) throw e;
+    throw new ArgumentError(`${op}: cannot allocate ${sizeOf(s)} ${dtype} elements for shape ${formatShape(s)} (${e.message}).`);
+  }
   if (value !== 0) data.fill(value);
   return new Tensor(data, s, { requiresGrad: options.requiresGrad ?? false });
 }
@@ -149,18 +156,21 @@ export function onesLike(t: Tensor): Tensor {
   return new Tensor(allocate(t.dtype, t.size).fill(1), t.shape);
 }
 
+/** The shape of every 0-d tensor scalarLike makes (ops make one per number operand), frozen once. */
+const SCALAR_SHAPE: Shape = Object.freeze([]);
+
 /** A 0-d tensor holding `value` in the dtype of `like`. */
 export function scalarLike(value: number, like: Tensor): Tensor {
   const data = allocate(like.dtype, 1);
   data[0] = value;
-  return new Tensor(data, []);
+  return new Tensor(data, SCALAR_SHAPE);
 }
 
 /** Evenly spaced values in [start, stop) with `step`, like NumPy's arange; `arange(n)` is 0..n−1. */
 export function arange(start: number, stop?: number, step = 1, options: CreateOptions = {}): Tensor {
   const [lo, hi] = stop === undefined ? [0, start] : [start, stop];
   if (![lo, hi, step].every(Number.isFinite) || step === 0) {
-    throw new ArgumentError(`arange: start, stop and step must be finite and step non-zero; got (${lo}, ${hi}, ${step}).`);
+    throw new ArgumentError(`arange: start, stop and step must be finite and step non-zero; got (${describeValue(lo)}, ${describeValue(hi)}, ${describeValue(step)}).`);
   }
   const n = Math.max(0, Math.ceil((hi - lo) / step));
   const t = filled('arange', [n], 0, options);

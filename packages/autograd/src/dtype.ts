@@ -1,4 +1,5 @@
 import { DTypeError } from './errors.js';
+import { describeValue } from './shape.js';
 
 /** The element types a tensor can hold. `float64` is the default. */
 export type DType = 'float32' | 'float64';
@@ -31,5 +32,5 @@ export function promoteTypes(a: DType, b: DType): DType {
 /** Throws a DTypeError unless `value` names a supported dtype. */
 export function checkDType(op: string, value: unknown): DType {
   if (value === 'float32' || value === 'float64') return value;
-  throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(value)}; use 'float64' (the default) or 'float32'.`);
+  throw new DTypeError(`${op}: unknown dtype ${describeValue(value)}; use 'float64' (the default) or 'float32'.`);
 }

@@ -10,8 +10,10 @@ export function formatShape(shape: Shape): string {
 
 /** The number of elements of a shape (1 for a scalar). */
 export function sizeOf(shape: Shape): number {
+  // An indexed loop: for-of over the frozen shape arrays of tensors was measurably slower here,
+  // and every op output's constructor calls this.
   let n = 1;
-  for (const d of shape) n *= d;
+  for (let i = 0; i < shape.length; i++) n *= shape[i]!;
   return n;
 }
 
@@ -33,18 +35,48 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
   return true;
 }
 
-/** Throws unless `shape` is a list of non-negative integers. */
+/**
+ * Renders any value for an error message. `String(v)` and `JSON.stringify(v)` themselves throw a
+ * raw TypeError on symbols, bigints inside arrays and prototype-less objects, which would hide
+ * the named error being built.
+ */
+export function describeValue(v: unknown): string {
+  if (typeof v === 'symbol' || typeof v === 'function') return typeof v;
+  if (typeof v === 'bigint') return `${v}n`;
+  try {
+    return Array.isArray(v) ? `[${v.map(describeValue).join(', ')}]` : typeof v === 'object' && v !== null ? JSON.stringify(v) ?? typeof v : String(v);
+  } catch {
+    return typeof v;
+  }
+}
+
+/**
+ * The most elements a tensor may hold: the longest TypedArray V8 can allocate (2³² − 1). Larger
+ * requests are refused with a named error up front instead of a raw RangeError from the engine.
+ */
+export const MAX_SIZE = 2 ** 32 - 1;
+
+/** Throws an ArgumentError naming `op` unless a shape's element count is at most {@link MAX_SIZE}. */
+export function checkSize(op: string, shape: Shape): void {
+  const n = sizeOf(shape);
+  if (n > MAX_SIZE) {
+    throw new ArgumentError(`${op}: shape ${formatShape(shape)} holds ${n} elements, too large to allocate (the limit is ${MAX_SIZE}).`);
+  }
+}
+
+/** Throws unless `shape` is a list of non-negative integers whose product can be allocated. */
 export function checkShape(op: string, shape: unknown): number[] {
   if (!Array.isArray(shape)) {
-    throw new ArgumentError(`${op}: shape must be an array of non-negative integers, got ${String(shape)}.`);
+    throw new ArgumentError(`${op}: shape must be an array of non-negative integers, got ${describeValue(shape)}.`);
   }
   for (const d of shape) {
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
       throw new ArgumentError(
-        `${op}: shape ${JSON.stringify(shape)} has an invalid size ${String(d)}; sizes must be non-negative integers.`,
+        `${op}: shape ${describeValue(shape)} has an invalid size ${describeValue(d)}; sizes must be non-negative integers.`,
       );
     }
   }
+  checkSize(op, shape);
   return shape as number[];
 }
 
@@ -63,6 +95,8 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
     }
     out[i] = da === 1 ? db : da;
   }
+  // Two small operands ([n, 1] and [1, n]) can broadcast to a result too large to allocate.
+  checkSize(op, out);
   return out;
 }
 
@@ -92,7 +126,7 @@ export function broadcastStrides(shape: Shape, target: Shape): number[] {
 export function normalizeAxis(op: string, axis: number, ndim: number): number {
   if (!Number.isInteger(axis) || axis < -ndim || axis >= Math.max(ndim, 1)) {
     throw new ShapeError(
-      `${op}: axis ${axis} is out of range for a tensor with ${ndim} dimension(s); use an integer in [${-ndim}, ${ndim - 1}].`,
+      `${op}: axis ${describeValue(axis)} is out of range for a tensor with ${ndim} dimension(s); use an integer in [${-ndim}, ${ndim - 1}].`,
     );
   }
   return axis < 0 ? axis + ndim : axis;
@@ -101,11 +135,14 @@ export function normalizeAxis(op: string, axis: number, ndim: number): number {
 /** Resolves an axis option (undefined = all axes) to a sorted list of distinct axes. */
 export function normalizeAxes(op: string, axis: number | readonly number[] | undefined, ndim: number): number[] {
   if (axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  if (typeof axis !== 'number' && !Array.isArray(axis)) {
+    throw new ArgumentError(`${op}: axis must be an integer or an array of integers, got ${describeValue(axis)}.`);
+  }
   const list = typeof axis === 'number' ? [axis] : [...axis];
   const seen = new Set<number>();
   for (const a of list) {
     const n = normalizeAxis(op, a, ndim);
-    if (seen.has(n)) throw new ShapeError(`${op}: axis ${a} is listed twice in ${JSON.stringify(axis)}.`);
+    if (seen.has(n)) throw new ShapeError(`${op}: axis ${a} is listed twice in ${describeValue(axis)}.`);
     seen.add(n);
   }
   return [...seen].sort((x, y) => x - y);

@@ -20,6 +20,9 @@ export type NestedArray = number | NestedArray[];
 /** A gradient hook: sees the gradient flowing into a tensor and may return a replacement. */
 export type GradHook = (grad: Tensor) => Tensor | void;
 
+/** What gradHooks returns for a tensor without hooks (backward asks for every tensor it passes). */
+const NO_HOOKS: readonly GradHook[] = Object.freeze([]);
+
 /** A shared counter of in-place edits; views of one storage share it. */
 interface VersionCounter {
   value: number;
@@ -47,23 +50,31 @@ export class Tensor {
   private storedGrad: Tensor | null = null;
   private retainsGrad = false;
   private hooks: GradHook[] | null = null;
-  private readonly versionCounter: VersionCounter;
+  /** Created on first need (an edit or a view), so a fresh op output allocates none. */
+  private versionCounter: VersionCounter | null;
 
   /**
    * Wraps existing storage without copying. Most code should use `tensor()` and the other
    * creation functions, which validate their input.
    */
-  constructor(data: FloatArray, shape: Shape, options: { requiresGrad?: boolean; shareVersionWith?: Tensor } = {}) {
+  constructor(data: FloatArray, shape: Shape, options?: { requiresGrad?: boolean; shareVersionWith?: Tensor }) {
     const size = sizeOf(shape);
     if (data.length !== size) {
       throw new ArgumentError(`Tensor: data has ${data.length} elements but shape ${formatShape(shape)} needs ${size}.`);
     }
     this.data = data;
-    this.shape = Object.freeze([...shape]);
+    // Every op output is built here, so this is hot: a shape that is already frozen (another
+    // tensor's, as elementwise ops pass) is shared instead of copied; nothing can change it.
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze(shape.slice());
     this.dtype = dtypeOfArray(data);
     this.size = size;
-    this.leafRequiresGrad = options.requiresGrad ?? false;
-    this.versionCounter = options.shareVersionWith ? options.shareVersionWith.versionCounter : { value: 0 };
+    this.leafRequiresGrad = options?.requiresGrad ?? false;
+    this.versionCounter = options?.shareVersionWith ? options.shareVersionWith.sharedVersionCounter() : null;
+  }
+
+  /** This tensor's version counter, created now if it has none yet, for a view to share. */
+  private sharedVersionCounter(): VersionCounter {
+    return (this.versionCounter ??= { value: 0 });
   }
 
   // ---- autograd state --------------------------------------------------------------------
@@ -140,7 +151,7 @@ export class Tensor {
 
   /** The hooks registered on this tensor (engine use). */
   get gradHooks(): readonly GradHook[] {
-    return this.hooks ?? [];
+    return this.hooks ?? NO_HOOKS;
   }
 
   /** @internal Attaches the tape node that produced this tensor (engine use only). */
@@ -150,7 +161,7 @@ export class Tensor {
 
   /** The number of in-place edits to this tensor's storage. */
   get version(): number {
-    return this.versionCounter.value;
+    return this.versionCounter === null ? 0 : this.versionCounter.value;
   }
 
   /**
@@ -168,7 +179,7 @@ export class Tensor {
       );
     }
     edit(this.data);
-    this.versionCounter.value++;
+    this.sharedVersionCounter().value++;
     return this;
   }
 

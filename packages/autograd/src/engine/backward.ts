@@ -1,6 +1,6 @@
 import { Tensor, type TensorLike } from '../tensor.js';
 import { DTypeError, GradError, ShapeError } from '../errors.js';
-import { broadcastsTo, formatShape, shapesEqual } from '../shape.js';
+import { broadcastsTo, describeValue, formatShape, shapesEqual } from '../shape.js';
 import { cast } from '../ops/cast.js';
 import { add } from '../ops/elementwise.js';
 import { sumToShape } from '../ops/reduce.js';
@@ -26,21 +26,30 @@ export interface GradientsOptions extends BackwardOptions {
   allowUnused?: boolean;
 }
 
+/** Numbers the graph walks, so that a node's `walkMark`/`neededMark` say "seen in this walk". */
+let walks = 0;
+
 /** Every node reachable from the roots, in descending id order (a reverse topological order). */
 export function reachableNodes(roots: readonly Tensor[]): Node[] {
-  const seen = new Set<Node>();
+  const mark = ++walks;
+  const found: Node[] = [];
   const stack: Node[] = [];
-  for (const r of roots) if (r.gradFn) stack.push(r.gradFn);
+  const visit = (node: Node | null): void => {
+    if (node !== null && node.walkMark !== mark) {
+      node.walkMark = mark;
+      stack.push(node);
+    }
+  };
+  for (const r of roots) visit(r.gradFn);
   while (stack.length > 0) {
     const node = stack.pop()!;
-    if (seen.has(node)) continue;
-    seen.add(node);
-    for (const input of node.inputs) {
-      const producer = input.gradFn;
-      if (producer !== null && !seen.has(producer)) stack.push(producer);
-    }
+    found.push(node);
+    const inputs = node.inputs;
+    for (let i = 0; i < inputs.length; i++) visit(inputs[i]!.gradFn);
   }
-  return [...seen].sort((a, b) => b.id - a.id);
+  // Depth-first order is already nearly descending (a chain comes out sorted), which the sort
+  // handles in linear time.
+  return found.sort((a, b) => b.id - a.id);
 }
 
 function seedFor(root: Tensor, seed: TensorLike | undefined, index: number): Tensor {
@@ -53,6 +62,9 @@ function seedFor(root: Tensor, seed: TensorLike | undefined, index: number): Ten
     }
     return onesLike(root);
   }
+  if (typeof seed !== 'number' && !(seed instanceof Tensor)) {
+    throw new GradError(`backward: the seed gradient for output ${index} is ${describeValue(seed)}, not a Tensor or a number; pass a tensor of shape ${formatShape(root.shape)}.`);
+  }
   const g = typeof seed === 'number' ? scalarLike(seed, root).broadcastTo(root.shape) : seed;
   if (!shapesEqual(g.shape, root.shape)) {
     throw new ShapeError(`backward: the seed gradient for output ${index} has shape ${formatShape(g.shape)} but the output has shape ${formatShape(root.shape)}; they must match.`);
@@ -64,14 +76,14 @@ function seedFor(root: Tensor, seed: TensorLike | undefined, index: number): Ten
 }
 
 function checkVersions(node: Node): void {
-  const { inputs, output, versions } = node;
+  const { inputs, output } = node;
   for (let i = 0; i <= inputs.length; i++) {
     const t = i < inputs.length ? inputs[i]! : output;
-    if (t.version !== versions[i]) {
+    if (t.version !== node.versionAt(i)) {
       const which = i < inputs.length ? `input ${i}` : 'its output';
       throw new GradError(
         `backward: ${which} of '${node.op.name}' (node ${node.id}, shape ${formatShape(t.shape)}) was modified in place after it was recorded ` +
-          `(version ${versions[i]} at record time, ${t.version} now), so its gradient would use stale values. ` +
+          `(version ${node.versionAt(i)} at record time, ${t.version} now), so its gradient would use stale values. ` +
           `Run backward before editing it (e.g. before optimizer.step()), or edit a .clone().`,
       );
     }
@@ -109,8 +121,10 @@ function fitGradient(node: Node, i: number, g: unknown): Tensor {
 }
 
 function runHooks(t: Tensor, g: Tensor): Tensor {
+  const hooks = t.gradHooks;
+  if (hooks.length === 0) return g;
   let grad = g;
-  for (const hook of t.gradHooks) {
+  for (const hook of hooks) {
     const replaced = hook(grad);
     if (replaced !== undefined) {
       if (!(replaced instanceof Tensor) || !shapesEqual(replaced.shape, grad.shape) || replaced.dtype !== grad.dtype) {
@@ -123,18 +137,24 @@ function runHooks(t: Tensor, g: Tensor): Tensor {
 }
 
 /**
- * The nodes a gradients() call must run: those with a path down to one of `targets`. Ascending
- * ids are a topological order, so one forward pass over them decides it without recursion.
- * Skipping the rest keeps gradients() from releasing (or paying for) parts of the tape that
- * lead only to other leaves, such as parameters captured in a closure.
+ * Which of `nodes` a gradients() call must run (1 at their positions): those with a path down to
+ * one of `targets`. Ascending ids are a topological order, so one forward pass over them decides
+ * it without recursion. Skipping the rest keeps gradients() from releasing (or paying for) parts
+ * of the tape that lead only to other leaves, such as parameters captured in a closure.
+ * The answer is positional rather than left in the nodes' `neededMark`, because vjps and hooks
+ * may run nested backward passes over the same nodes before the sweep reads it.
  */
-function nodesLeadingTo(nodes: readonly Node[], targets: ReadonlySet<Tensor>): Set<Node> {
-  const needed = new Set<Node>();
+function nodesLeadingTo(nodes: readonly Node[], targets: ReadonlySet<Tensor>): Uint8Array {
+  const mark = ++walks;
+  const needed = new Uint8Array(nodes.length);
   for (let k = nodes.length - 1; k >= 0; k--) {
     const node = nodes[k]!;
-    for (const t of node.inputs) {
-      if (targets.has(t) || (t.gradFn !== null && needed.has(t.gradFn))) {
-        needed.add(node);
+    const inputs = node.inputs;
+    for (let i = 0; i < inputs.length; i++) {
+      const t = inputs[i]!;
+      if (targets.has(t) || (t.gradFn !== null && t.gradFn.neededMark === mark)) {
+        node.neededMark = mark;
+        needed[k] = 1;
         break;
       }
     }
@@ -203,7 +223,8 @@ function sweepNodes(roots: readonly Tensor[], seeds: readonly (TensorLike | unde
       }
     }
     let released: Node | null = null;
-    for (const node of nodes) {
+    for (let k = 0; k < nodes.length; k++) {
+      const node = nodes[k]!;
       const out = node.output;
       const incoming = adjoints.get(out);
       if (incoming === undefined) continue;
@@ -217,10 +238,11 @@ function sweepNodes(roots: readonly Tensor[], seeds: readonly (TensorLike | unde
       if (storeRetained && out.retainsGradient) out.grad = out.grad === null ? g : add(out.grad, g);
       if (targets?.has(out)) adjoints.set(out, g);
       else adjoints.delete(out);
-      if (needed !== null && !needed.has(node)) continue;
+      if (needed !== null && needed[k] === 0) continue;
       checkVersions(node);
       const inputs = node.inputs;
-      const needsGrad = inputs.map((t) => t.requiresGrad);
+      const needsGrad = new Array<boolean>(inputs.length);
+      for (let i = 0; i < inputs.length; i++) needsGrad[i] = inputs[i]!.requiresGrad;
       const grads = runVjp(node, g, needsGrad, createGraph);
       if (!Array.isArray(grads) || grads.length !== inputs.length) {
         throw new GradError(
@@ -270,8 +292,14 @@ export function gradients(
   inputs: Tensor | readonly Tensor[],
   options: GradientsOptions = {},
 ): (Tensor | null)[] | Tensor | null {
+  // Plain-JS callers can pass anything; spreading a non-iterable would be a raw TypeError.
+  if (!(outputs instanceof Tensor) && !Array.isArray(outputs)) throw new GradError(`gradients: outputs must be a Tensor or an array of tensors, got ${describeValue(outputs)}.`);
+  if (!(inputs instanceof Tensor) && !Array.isArray(inputs)) throw new GradError(`gradients: inputs must be a Tensor or an array of tensors, got ${describeValue(inputs)}.`);
   const outs = outputs instanceof Tensor ? [outputs] : [...outputs];
   const ins = inputs instanceof Tensor ? [inputs] : [...inputs];
+  outs.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new GradError(`gradients: output ${i} is ${describeValue(t)}, not a Tensor.`);
+  });
   if (options.gradOutputs !== undefined && options.gradOutputs.length !== outs.length) {
     throw new GradError(`gradients: ${options.gradOutputs.length} gradOutputs given for ${outs.length} output(s); pass one per output.`);
   }

@@ -3,6 +3,9 @@ import type { OpSpec } from '../ops/define.js';
 
 let nextId = 1;
 
+/** What a released node holds instead of its inputs: one shared empty list, not one per node. */
+const NO_INPUTS: readonly Tensor[] = Object.freeze([]);
+
 /**
  * One recorded op on the tape: which op, which inputs, which output, and what the vjp needs.
  * Ids increase with creation, so every consumer has a larger id than what it consumes and
@@ -19,12 +22,24 @@ export class Node {
   readonly output: Tensor;
   /** The op's non-tensor parameters (axes, shapes, ...). */
   readonly params: unknown;
-  /** Versions of inputs and output at record time, to catch in-place edits before backward. */
-  readonly versions: Int32Array;
+  /**
+   * Versions of inputs and output at record time (output last), to catch in-place edits before
+   * backward; null when all were 0, the common case, so recording an op allocates no array.
+   */
+  private readonly savedVersions: readonly number[] | null;
   /** Where the op was called, captured only in anomaly mode. */
   readonly stack: string | undefined;
   /** True once a backward pass freed this node's saved tensors. */
   released = false;
+  /**
+   * @internal Scratch marks of the backward engine, only meaningful during one uninterrupted
+   * pass over the graph: the number of the last walk that visited this node, and of the last
+   * pass that found it leads to a requested input. Numbers unique per pass make "seen" a field
+   * compare instead of a Set lookup, with nothing to clear afterwards.
+   */
+  walkMark = 0;
+  /** @internal See {@link Node.walkMark}. */
+  neededMark = 0;
 
   constructor(op: OpSpec<any>, inputs: readonly Tensor[], output: Tensor, params: unknown, stack: string | undefined) {
     this.op = op;
@@ -32,16 +47,25 @@ export class Node {
     this.output = output;
     this.params = params;
     this.stack = stack;
-    const versions = new Int32Array(inputs.length + 1);
-    for (let i = 0; i < inputs.length; i++) versions[i] = inputs[i]!.version;
-    versions[inputs.length] = output.version;
-    this.versions = versions;
+    let edited = output.version !== 0;
+    for (let i = 0; i < inputs.length && !edited; i++) edited = inputs[i]!.version !== 0;
+    this.savedVersions = edited ? [...inputs.map((t) => t.version), output.version] : null;
+  }
+
+  /** The version of input `i` (or of the output, at `i = inputs.length`) when the op was recorded. */
+  versionAt(i: number): number {
+    return this.savedVersions === null ? 0 : this.savedVersions[i]!;
+  }
+
+  /** Versions of inputs and output (last) at record time (all zeros once released). */
+  get versions(): readonly number[] {
+    return this.savedVersions ?? new Array<number>(this.inputs.length + 1).fill(0);
   }
 
   /** Frees what the vjp would need; a later backward through this node throws. */
   release(): void {
     this.released = true;
-    this.inputs = [];
+    this.inputs = NO_INPUTS;
   }
 }
 

@@ -1,7 +1,7 @@
 /** Raw reduction loops over TypedArrays (no tape). */
 import type { FloatArray } from '../dtype.js';
 import { allocate, dtypeOfArray } from '../dtype.js';
-import { type Shape, sizeOf, stridesOf } from '../shape.js';
+import { type Shape, sizeOf } from '../shape.js';
 
 /** The shape left after reducing `axes` (kept as size-1 dims when `keepdims`). */
 export function reducedShape(shape: Shape, axes: readonly number[], keepdims: boolean): number[] {
@@ -14,39 +14,118 @@ export function reducedShape(shape: Shape, axes: readonly number[], keepdims: bo
 }
 
 /**
- * Folds `x` over `axes` with `step(acc, value)` starting from `init`. Walks the input once in
- * memory order, moving an output offset through strides that are 0 on reduced axes.
+ * One row of a reduction: folds x[px], …, x[px + n − 1] into `out` from offset `po`, stepping
+ * the output by `io`: 0 folds the whole row into one slot (the row lies along a reduced axis),
+ * 1 folds it elementwise into n slots (the row lies along a kept axis).
  */
-export function reduceAxes(
-  x: FloatArray,
-  shape: Shape,
-  axes: readonly number[],
-  init: number,
-  step: (acc: number, v: number) => number,
-): FloatArray {
-  const keptShape = reducedShape(shape, axes, true);
-  const out = allocate(dtypeOfArray(x), sizeOf(keptShape)).fill(init);
-  const nd = shape.length;
+type FoldRow = (x: FloatArray, px: number, out: FloatArray, po: number, io: number, n: number) => void;
+
+// One row loop per reduction, for the reason given in elementwise.ts: a shared loop calling a
+// `step(acc, v)` callback per element goes megamorphic. A row along a reduced axis accumulates
+// in a local (a double), which for float32 rounds once per row instead of once per element.
+
+function sumRow(x: FloatArray, px: number, out: FloatArray, po: number, io: number, n: number): void {
+  if (io === 0) {
+    let acc = out[po]!;
+    for (let j = 0; j < n; j++) acc += x[px + j]!;
+    out[po] = acc;
+  } else {
+    for (let j = 0; j < n; j++) out[po + j] = out[po + j]! + x[px + j]!;
+  }
+}
+
+function maxRow(x: FloatArray, px: number, out: FloatArray, po: number, io: number, n: number): void {
+  if (io === 0) {
+    let acc = out[po]!;
+    for (let j = 0; j < n; j++) acc = Math.max(acc, x[px + j]!);
+    out[po] = acc;
+  } else {
+    for (let j = 0; j < n; j++) out[po + j] = Math.max(out[po + j]!, x[px + j]!);
+  }
+}
+
+function minRow(x: FloatArray, px: number, out: FloatArray, po: number, io: number, n: number): void {
+  if (io === 0) {
+    let acc = out[po]!;
+    for (let j = 0; j < n; j++) acc = Math.min(acc, x[px + j]!);
+    out[po] = acc;
+  } else {
+    for (let j = 0; j < n; j++) out[po + j] = Math.min(out[po + j]!, x[px + j]!);
+  }
+}
+
+/**
+ * Folds `x` over `axes` into an array of the kept-dims shape filled with `init`, calling `row`
+ * once per input row. Neighbouring dimensions that are both reduced or both kept are merged
+ * first (size-1 ones dropped), so that rows are as long as possible: a full reduction is one
+ * row, [m, n] over axis 0 is m rows folded elementwise (the bias gradient), over axis 1 m rows
+ * folded to one value each. The outer dimensions are walked with an index counter, no recursion.
+ */
+function foldAxes(x: FloatArray, shape: Shape, axes: readonly number[], init: number, row: FoldRow): FloatArray {
+  const out = allocate(dtypeOfArray(x), sizeOf(reducedShape(shape, axes, true))).fill(init);
   if (x.length === 0) return out;
+  const sizes: number[] = [];
+  const reduced: boolean[] = [];
+  for (let d = 0; d < shape.length; d++) {
+    const n = shape[d]!;
+    const r = axes.includes(d);
+    if (n === 1) continue;
+    if (sizes.length > 0 && reduced[reduced.length - 1] === r) sizes[sizes.length - 1]! *= n;
+    else {
+      sizes.push(n);
+      reduced.push(r);
+    }
+  }
+  const nd = sizes.length;
   if (nd === 0) {
-    // A 0-d tensor folds its single element; the strided walk below needs at least one dim.
-    out[0] = step(init, x[0]!);
+    row(x, 0, out, 0, 0, 1); // a single element
     return out;
   }
-  const outStrides = stridesOf(keptShape).map((s, i) => (axes.includes(i) ? 0 : s));
+  const outStrides = new Array<number>(nd);
+  for (let d = nd - 1, s = 1; d >= 0; d--) {
+    outStrides[d] = reduced[d] ? 0 : s;
+    if (!reduced[d]) s *= sizes[d]!;
+  }
+  const inner = sizes[nd - 1]!;
+  const io = outStrides[nd - 1]!;
   const index = new Array<number>(nd).fill(0);
-  let o = 0;
-  for (let i = 0; i < x.length; i++) {
-    out[o] = step(out[o]!, x[i]!);
-    for (let d = nd - 1; d >= 0; d--) {
+  let po = 0;
+  for (let px = 0; px < x.length; px += inner) {
+    row(x, px, out, po, io, inner);
+    for (let d = nd - 2; d >= 0; d--) {
       index[d]!++;
-      o += outStrides[d]!;
-      if (index[d]! < shape[d]!) break;
-      o -= outStrides[d]! * shape[d]!;
+      po += outStrides[d]!;
+      if (index[d]! < sizes[d]!) break;
+      po -= outStrides[d]! * sizes[d]!;
       index[d] = 0;
     }
   }
   return out;
+}
+
+/** Σ of `x` over `axes`, in the kept-dims shape. */
+export function sumAxes(x: FloatArray, shape: Shape, axes: readonly number[]): FloatArray {
+  return foldAxes(x, shape, axes, 0, sumRow);
+}
+
+/** Maximum of `x` over `axes` (NaN propagates), in the kept-dims shape. */
+export function maxAxes(x: FloatArray, shape: Shape, axes: readonly number[]): FloatArray {
+  return foldAxes(x, shape, axes, -Infinity, maxRow);
+}
+
+/** Minimum of `x` over `axes` (NaN propagates), in the kept-dims shape. */
+export function minAxes(x: FloatArray, shape: Shape, axes: readonly number[]): FloatArray {
+  return foldAxes(x, shape, axes, Infinity, minRow);
+}
+
+/**
+ * Folds `x` over `axes` with `step(acc, value)` starting from `init`, in the kept-dims shape:
+ * the general form, for folds without a loop of their own above.
+ */
+export function reduceAxes(x: FloatArray, shape: Shape, axes: readonly number[], init: number, step: (acc: number, v: number) => number): FloatArray {
+  return foldAxes(x, shape, axes, init, (x, px, out, po, io, n) => {
+    for (let j = 0, o = po; j < n; j++, o += io) out[o] = step(out[o]!, x[px + j]!);
+  });
 }
 
 /**

@@ -8,7 +8,7 @@
 import { type FloatArray, allocate, dtypeOfArray } from '../dtype.js';
 import { type Shape } from '../shape.js';
 import { mapBinary } from './elementwise.js';
-import { reduceAxes, reducedShape } from './reduce.js';
+import { maxAxes, reducedShape, sumAxes } from './reduce.js';
 
 /** The pieces shared by the three kernels: the kept-dims shape, the max m, and e = exp(x − m). */
 interface Shifted {
@@ -20,10 +20,10 @@ interface Shifted {
 
 function shifted(x: FloatArray, shape: Shape, axes: readonly number[]): Shifted {
   const keptShape = reducedShape(shape, axes, true);
-  const m = reduceAxes(x, shape, axes, -Infinity, Math.max);
+  const m = maxAxes(x, shape, axes);
   const e = allocate(dtypeOfArray(x), x.length);
   mapBinary(x, shape, m, keptShape, e, shape, (v, mv) => (v === mv ? 1 : Math.exp(v - mv)));
-  const s = reduceAxes(e, shape, axes, 0, (acc, v) => acc + v);
+  const s = sumAxes(e, shape, axes);
   return { keptShape, m, e, s };
 }
 

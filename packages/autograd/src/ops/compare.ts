@@ -6,7 +6,7 @@
  */
 import { allocate, promoteTypes } from '../dtype.js';
 import { ArgumentError, ShapeError } from '../errors.js';
-import { broadcastShapes, formatShape, normalizeAxis, sizeOf } from '../shape.js';
+import { broadcastShapes, describeValue, formatShape, normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { mapBinary, mapUnary, selectInto } from '../kernels/elementwise.js';
 import { argReduce, reducedShape } from '../kernels/reduce.js';
@@ -142,7 +142,7 @@ export function clamp(x: Tensor, min?: number, max?: number): Tensor {
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
   if (typeof lo !== 'number' || typeof hi !== 'number' || Number.isNaN(lo) || Number.isNaN(hi)) {
-    throw new ArgumentError(`clamp: min and max must be numbers (not NaN) or undefined, got ${String(min)} and ${String(max)}.`);
+    throw new ArgumentError(`clamp: min and max must be numbers (not NaN) or undefined, got ${describeValue(min)} and ${describeValue(max)}.`);
   }
   if (lo > hi) throw new ArgumentError(`clamp: min ${lo} is greater than max ${hi}; swap them.`);
   return applyOp(CLAMP, [t], { lo, hi });

@@ -1,6 +1,6 @@
 import type { Tensor } from '../tensor.js';
 import { Node } from '../engine/node.js';
-import { isAnomalyEnabled, isGradEnabled, setGradEnabled } from '../engine/mode.js';
+import { isAnomalyEnabled, isGradEnabled, swapGradEnabled } from '../engine/mode.js';
 import { captureStack, checkForwardAnomaly } from '../engine/anomaly.js';
 
 /** What an op's vjp receives besides the incoming gradient. */
@@ -46,16 +46,30 @@ export interface OpSpec<P = void> {
  * grad mode is on and some input requires grad. The single door through which every op passes.
  */
 export function applyOp<P>(spec: OpSpec<P>, inputs: readonly Tensor[], params: P): Tensor {
-  const output = isGradEnabled() ? setGradEnabled(false, () => spec.forward(inputs, params)) : spec.forward(inputs, params);
+  const recording = isGradEnabled();
+  let output: Tensor;
+  if (recording) {
+    // A forward may call other ops; they must not be recorded (the op's vjp covers them). Swapping
+    // the flag inline avoids a closure per op, which showed on chains of tiny ops.
+    swapGradEnabled(false);
+    try {
+      output = spec.forward(inputs, params);
+    } finally {
+      swapGradEnabled(true);
+    }
+  } else {
+    output = spec.forward(inputs, params);
+  }
   const anomaly = isAnomalyEnabled();
   if (anomaly) checkForwardAnomaly(spec.name, inputs, output);
-  if (spec.vjp !== undefined && isGradEnabled()) {
-    let any = false;
-    for (const t of inputs) if (t.requiresGrad) any = true;
-    if (any) {
-      const stack = anomaly ? captureStack() : undefined;
-      output._setNode(new Node(spec as OpSpec<any>, inputs, output, params, stack));
-    }
+  if (recording && spec.vjp !== undefined && anyRequiresGrad(inputs)) {
+    const stack = anomaly ? captureStack() : undefined;
+    output._setNode(new Node(spec as OpSpec<any>, inputs, output, params, stack));
   }
   return output;
+}
+
+function anyRequiresGrad(inputs: readonly Tensor[]): boolean {
+  for (let i = 0; i < inputs.length; i++) if (inputs[i]!.requiresGrad) return true;
+  return false;
 }

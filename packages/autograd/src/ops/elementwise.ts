@@ -1,21 +1,22 @@
 /** Binary elementwise ops with NumPy broadcasting: each forward kernel beside its vjp. */
 import { allocate, promoteTypes } from '../dtype.js';
-import { broadcastShapes, sizeOf } from '../shape.js';
+import { broadcastShapes, shapesEqual, sizeOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
-import { mapBinary } from '../kernels/elementwise.js';
+import { type BinaryRow, addRow, binaryInto, divRow, maximumRow, minimumRow, mulRow, powRow, subRow } from '../kernels/elementwise.js';
 import { applyOp, type OpSpec, type Vjp } from './define.js';
 import { binaryOperands } from './operands.js';
 import { log, neg } from './unary.js';
 import { eq, gt, lt, where } from './compare.js';
 
-/** Builds a broadcasting binary op from a scalar function and its vjp. */
-function binaryOp(name: string, fn: (x: number, y: number) => number, vjp: Vjp<void>): (a: TensorLike, b: TensorLike) => Tensor {
+/** Builds a broadcasting binary op from its row loop (kernels/elementwise.ts) and its vjp. */
+function binaryOp(name: string, row: BinaryRow, vjp: Vjp<void>): (a: TensorLike, b: TensorLike) => Tensor {
   const spec: OpSpec<void> = {
     name,
     forward: ([a, b]) => {
-      const shape = broadcastShapes(name, a!.shape, b!.shape);
+      // Equal shapes are the common case: reuse a's (frozen) shape, which the output can share.
+      const shape = shapesEqual(a!.shape, b!.shape) ? a!.shape : broadcastShapes(name, a!.shape, b!.shape);
       const out = allocate(promoteTypes(a!.dtype, b!.dtype), sizeOf(shape));
-      mapBinary(a!.data, a!.shape, b!.data, b!.shape, out, shape, fn);
+      binaryInto(a!.data, a!.shape, b!.data, b!.shape, out, shape, row);
       return new Tensor(out, shape);
     },
     vjp,
@@ -24,19 +25,19 @@ function binaryOp(name: string, fn: (x: number, y: number) => number, vjp: Vjp<v
 }
 
 /** Elementwise a + b with broadcasting; numbers are accepted on either side. */
-export const add = binaryOp('add', (x, y) => x + y, (g) => [g, g]);
+export const add = binaryOp('add', addRow, (g) => [g, g]);
 
 /** Elementwise a − b with broadcasting. */
-export const sub = binaryOp('sub', (x, y) => x - y, (g, { needsGrad }) => [g, needsGrad[1] ? neg(g) : null]);
+export const sub = binaryOp('sub', subRow, (g, { needsGrad }) => [g, needsGrad[1] ? neg(g) : null]);
 
 /** Elementwise a · b with broadcasting. */
-export const mul = binaryOp('mul', (x, y) => x * y, (g, { inputs: [a, b], needsGrad }) => [
+export const mul = binaryOp('mul', mulRow, (g, { inputs: [a, b], needsGrad }) => [
   needsGrad[0] ? mul(g, b!) : null,
   needsGrad[1] ? mul(g, a!) : null,
 ]);
 
 /** Elementwise a / b with broadcasting. */
-export const div = binaryOp('div', (x, y) => x / y, (g, { inputs: [, b], output, needsGrad }) => [
+export const div = binaryOp('div', divRow, (g, { inputs: [, b], output, needsGrad }) => [
   needsGrad[0] ? div(g, b!) : null,
   needsGrad[1] ? neg(mul(g, div(output, b!))) : null, // ∂(a/b)/∂b = −(a/b)/b
 ]);
@@ -46,7 +47,7 @@ export const div = binaryOp('div', (x, y) => x / y, (g, { inputs: [, b], output,
  * exponent gives NaN). ∂/∂a = b·aᵇ⁻¹; ∂/∂b = aᵇ·log a, which needs a > 0: at a = 0 we return 0,
  * the limit for b > 0 (PyTorch's convention), instead of 0·(−∞) = NaN.
  */
-export const pow = binaryOp('pow', Math.pow, (g, { inputs: [a, b], output, needsGrad }) => [
+export const pow = binaryOp('pow', powRow, (g, { inputs: [a, b], output, needsGrad }) => [
   needsGrad[0] ? mul(g, mul(b!, pow(a!, sub(b!, 1)))) : null,
   needsGrad[1] ? mul(g, where(eq(a!, 0), 0, mul(output, log(a!)))) : null,
 ]);
@@ -63,7 +64,7 @@ function winnerWeight(wins: Tensor, a: Tensor, b: Tensor): Tensor {
  * Elementwise max(a, b) with broadcasting; NaN propagates. The gradient goes to the larger
  * operand; at ties it is split 0.5 / 0.5.
  */
-export const maximum = binaryOp('maximum', Math.max, (g, { inputs: [a, b], needsGrad }) => {
+export const maximum = binaryOp('maximum', maximumRow, (g, { inputs: [a, b], needsGrad }) => {
   const w = winnerWeight(gt(a!, b!), a!, b!);
   return [needsGrad[0] ? mul(g, w) : null, needsGrad[1] ? mul(g, sub(1, w)) : null];
 });
@@ -72,7 +73,7 @@ export const maximum = binaryOp('maximum', Math.max, (g, { inputs: [a, b], needs
  * Elementwise min(a, b) with broadcasting; NaN propagates. The gradient goes to the smaller
  * operand; at ties it is split 0.5 / 0.5.
  */
-export const minimum = binaryOp('minimum', Math.min, (g, { inputs: [a, b], needsGrad }) => {
+export const minimum = binaryOp('minimum', minimumRow, (g, { inputs: [a, b], needsGrad }) => {
   const w = winnerWeight(lt(a!, b!), a!, b!);
   return [needsGrad[0] ? mul(g, w) : null, needsGrad[1] ? mul(g, sub(1, w)) : null];
 });

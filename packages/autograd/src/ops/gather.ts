@@ -7,7 +7,7 @@
  */
 import { allocate } from '../dtype.js';
 import { ArgumentError, ShapeError } from '../errors.js';
-import { formatShape, normalizeAxis, sizeOf } from '../shape.js';
+import { describeValue, formatShape, normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { type LaneLayout, gatherLanes, scatterAddLanes } from '../kernels/gather.js';
 import { applyOp, type OpSpec } from './define.js';
@@ -63,7 +63,7 @@ function readIndices(op: string, indices: Indices, x: Tensor, axis: number): { i
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (typeof v !== 'number' || !Number.isInteger(v)) {
-      throw new ArgumentError(`${op}: index ${String(v)} at flat position ${i} is not an integer; indices must be integer-valued.`);
+      throw new ArgumentError(`${op}: index ${describeValue(v)} at flat position ${i} is not an integer; indices must be integer-valued.`);
     }
     if (v < 0 || v >= n) {
       throw new ArgumentError(`${op}: index ${v} at flat position ${i} is out of range for axis ${axis} of shape ${formatShape(x.shape)}; use 0 ≤ index < ${n}.`);
@@ -87,7 +87,7 @@ function lanes(shape: readonly number[], axis: number): { outer: number; inner: 
  */
 export function gather(x: Tensor, indices: Indices, axis = 0): Tensor {
   const t = expectTensor('gather', x);
-  if (t.ndim === 0) throw new ShapeError(`gather: cannot index a 0-d tensor; it has no axis ${axis}.`);
+  if (t.ndim === 0) throw new ShapeError(`gather: cannot index a 0-d tensor; it has no axis ${describeValue(axis)}.`);
   const ax = normalizeAxis('gather', axis, t.ndim);
   const { index, shape } = readIndices('gather', indices, t, ax);
   const { outer, inner } = lanes(t.shape, ax);
@@ -106,7 +106,7 @@ export function gather(x: Tensor, indices: Indices, axis = 0): Tensor {
  */
 export function takeAlongAxis(x: Tensor, indices: Indices, axis: number): Tensor {
   const t = expectTensor('takeAlongAxis', x);
-  if (t.ndim === 0) throw new ShapeError(`takeAlongAxis: cannot index a 0-d tensor; it has no axis ${axis}.`);
+  if (t.ndim === 0) throw new ShapeError(`takeAlongAxis: cannot index a 0-d tensor; it has no axis ${describeValue(axis)}.`);
   const ax = normalizeAxis('takeAlongAxis', axis, t.ndim);
   const { index, shape } = readIndices('takeAlongAxis', indices, t, ax);
   if (shape.length !== t.ndim || shape.some((n, d) => d !== ax && n !== t.shape[d])) {

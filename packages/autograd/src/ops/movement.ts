@@ -1,7 +1,7 @@
 /** Ops that move or reshape data: each forward beside its vjp. */
 import { allocate } from '../dtype.js';
 import { ArgumentError, ShapeError } from '../errors.js';
-import { broadcastsTo, formatShape, normalizeAxis, sizeOf } from '../shape.js';
+import { broadcastsTo, checkShape, describeValue, formatShape, normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { broadcastCopy } from '../kernels/elementwise.js';
 import { permuteCopy } from '../kernels/movement.js';
@@ -18,19 +18,19 @@ const RESHAPE: OpSpec<readonly number[]> = {
 /** The same data in a new shape with the same number of elements; one size may be −1 (inferred). */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const t = expectTensor('reshape', x);
-  if (!Array.isArray(shape)) throw new ArgumentError(`reshape: shape must be an array of integers, got ${String(shape)}.`);
+  if (!Array.isArray(shape)) throw new ArgumentError(`reshape: shape must be an array of integers, got ${describeValue(shape)}.`);
   let inferAt = -1;
   let known = 1;
   shape.forEach((d, i) => {
     if (d === -1 && inferAt < 0) inferAt = i;
     else if (!Number.isInteger(d) || d < 0) {
-      throw new ShapeError(`reshape: invalid size ${d} at position ${i} of ${JSON.stringify(shape)}; sizes are non-negative integers, with at most one −1.`);
+      throw new ShapeError(`reshape: invalid size ${describeValue(d)} at position ${i} of ${describeValue(shape)}; sizes are non-negative integers, with at most one −1.`);
     } else known *= d;
   });
   const resolved = [...shape];
   if (inferAt >= 0) {
     if (known === 0 || t.size % known !== 0) {
-      throw new ShapeError(`reshape: cannot reshape ${formatShape(t.shape)} (${t.size} elements) to ${JSON.stringify(shape)}: ${t.size} is not divisible by ${known}.`);
+      throw new ShapeError(`reshape: cannot reshape ${formatShape(t.shape)} (${t.size} elements) to ${describeValue(shape)}: ${t.size} is not divisible by ${known}.`);
     }
     resolved[inferAt] = t.size / known;
   }
@@ -53,6 +53,8 @@ const BROADCAST_TO: OpSpec<readonly number[]> = {
 /** Broadcasts `x` to `shape` by NumPy rules (size-1 and missing leading dims repeat). */
 export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   const t = expectTensor('broadcastTo', x);
+  // A target with negative, fractional or huge sizes would reach the allocator as a raw RangeError.
+  checkShape('broadcastTo', shape);
   if (!broadcastsTo(t.shape, shape)) {
     throw new ShapeError(`broadcastTo: shape ${formatShape(t.shape)} cannot be broadcast to ${formatShape(shape)}; each size must match or be 1, aligned from the right.`);
   }
@@ -77,11 +79,11 @@ const PERMUTE: OpSpec<readonly number[]> = {
 export function permute(x: Tensor, axes: readonly number[]): Tensor {
   const t = expectTensor('permute', x);
   if (!Array.isArray(axes) || axes.length !== t.ndim) {
-    throw new ShapeError(`permute: expected ${t.ndim} axes for a tensor of shape ${formatShape(t.shape)}, got ${JSON.stringify(axes)}.`);
+    throw new ShapeError(`permute: expected ${t.ndim} axes for a tensor of shape ${formatShape(t.shape)}, got ${describeValue(axes)}.`);
   }
   const resolved = axes.map((a) => normalizeAxis('permute', a, t.ndim));
   if (new Set(resolved).size !== resolved.length) {
-    throw new ShapeError(`permute: axes ${JSON.stringify(axes)} repeat a dimension; each of 0..${t.ndim - 1} must appear once.`);
+    throw new ShapeError(`permute: axes ${describeValue(axes)} repeat a dimension; each of 0..${t.ndim - 1} must appear once.`);
   }
   return applyOp(PERMUTE, [t], resolved);
 }
@@ -122,6 +124,9 @@ export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
   if (axis === undefined) {
     drop = t.shape.flatMap((n, d) => (n === 1 ? [d] : []));
   } else {
+    if (typeof axis !== 'number' && !Array.isArray(axis)) {
+      throw new ArgumentError(`squeeze: axis must be an integer or an array of integers, got ${describeValue(axis)}.`);
+    }
     drop = (typeof axis === 'number' ? [axis] : [...axis]).map((a) => normalizeAxis('squeeze', a, t.ndim));
     for (const d of drop) {
       if (t.shape[d] !== 1) {

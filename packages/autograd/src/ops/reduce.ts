@@ -1,9 +1,9 @@
 /** Reductions over axes: each forward kernel beside its vjp. */
 import { ShapeError } from '../errors.js';
-import { type Shape, broadcastsTo, formatShape, normalizeAxes, shapesEqual } from '../shape.js';
+import { type Shape, broadcastsTo, describeValue, formatShape, normalizeAxes, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { reduceAxes, reducedShape } from '../kernels/reduce.js';
-import { mapUnary } from '../kernels/elementwise.js';
+import { maxAxes, minAxes, reducedShape, sumAxes } from '../kernels/reduce.js';
+import { divScalarInto } from '../kernels/unary.js';
 import { applyOp, type OpSpec, type Vjp } from './define.js';
 import { expectTensor } from './operands.js';
 import { broadcastTo, reshape } from './movement.js';
@@ -37,7 +37,7 @@ export function expandReduced(g: Tensor, shape: Shape, axes: readonly number[]):
 const SUM: OpSpec<ReduceParams> = {
   name: 'sum',
   forward: ([x], { axes, keepdims }) =>
-    new Tensor(reduceAxes(x!.data, x!.shape, axes, 0, (acc, v) => acc + v), reducedShape(x!.shape, axes, keepdims)),
+    new Tensor(sumAxes(x!.data, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
   vjp: (g, { inputs: [x], params }) => [expandReduced(g, x!.shape, params.axes)],
 };
 
@@ -66,23 +66,24 @@ export function sumToShape(g: Tensor, shape: Shape, op = 'sumToShape', inputInde
 /** The number of elements folded into each output element of a reduction. */
 function reducedCount(shape: Shape, axes: readonly number[]): number {
   let n = 1;
-  for (const a of axes) n *= shape[a]!;
+  // A 0-d tensor accepts axis 0 (as NumPy does) but has no shape[0]: it folds one element.
+  for (const a of axes) n *= shape[a] ?? 1;
   return n;
 }
 
 /** Refuses a reduction with no identity over an empty axis instead of returning ±Infinity or NaN. */
 function checkNonEmpty(op: string, x: Tensor, axes: readonly number[]): void {
   if (reducedCount(x.shape, axes) === 0) {
-    throw new ShapeError(`${op}: cannot reduce over a zero-size axis of a tensor of shape ${formatShape(x.shape)} (axes ${JSON.stringify(axes)}); the result would be undefined.`);
+    throw new ShapeError(`${op}: cannot reduce over a zero-size axis of a tensor of shape ${formatShape(x.shape)} (axes ${describeValue(axes)}); the result would be undefined.`);
   }
 }
 
 const MEAN: OpSpec<ReduceParams> = {
   name: 'mean',
   forward: ([x], { axes, keepdims }) => {
-    const out = reduceAxes(x!.data, x!.shape, axes, 0, (acc, v) => acc + v);
+    const out = sumAxes(x!.data, x!.shape, axes);
     const n = reducedCount(x!.shape, axes);
-    mapUnary(out, out, (v) => v / n);
+    divScalarInto(out, n, out);
     return new Tensor(out, reducedShape(x!.shape, axes, keepdims));
   },
   vjp: (g, { inputs: [x], params }) => [div(expandReduced(g, x!.shape, params.axes), reducedCount(x!.shape, params.axes))],
@@ -110,14 +111,14 @@ const extremumVjp: Vjp<ReduceParams> = (g, { inputs: [x], output, params: { axes
 const MAX: OpSpec<ReduceParams> = {
   name: 'max',
   forward: ([x], { axes, keepdims }) =>
-    new Tensor(reduceAxes(x!.data, x!.shape, axes, -Infinity, Math.max), reducedShape(x!.shape, axes, keepdims)),
+    new Tensor(maxAxes(x!.data, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
   vjp: extremumVjp,
 };
 
 const MIN: OpSpec<ReduceParams> = {
   name: 'min',
   forward: ([x], { axes, keepdims }) =>
-    new Tensor(reduceAxes(x!.data, x!.shape, axes, Infinity, Math.min), reducedShape(x!.shape, axes, keepdims)),
+    new Tensor(minAxes(x!.data, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
   vjp: extremumVjp,
 };
 

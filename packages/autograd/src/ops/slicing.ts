@@ -4,7 +4,7 @@
  */
 import { allocate, promoteTypes } from '../dtype.js';
 import { ArgumentError, ShapeError } from '../errors.js';
-import { formatShape, normalizeAxis, sizeOf } from '../shape.js';
+import { checkSize, describeValue, formatShape, normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { copyBox } from '../kernels/movement.js';
 import { applyOp, type OpSpec } from './define.js';
@@ -55,7 +55,7 @@ function padBlock(x: Tensor, starts: readonly number[], full: readonly number[])
 
 function checkIndex(op: string, v: unknown, what: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v)) {
-    throw new ArgumentError(`${op}: ${what} must be an integer, got ${String(v)}.`);
+    throw new ArgumentError(`${op}: ${what} must be an integer, got ${describeValue(v)}.`);
   }
   return v;
 }
@@ -69,7 +69,7 @@ function checkIndex(op: string, v: unknown, what: string): number {
 export function slice(x: Tensor, ranges: readonly (SliceRange | null)[]): Tensor {
   const t = expectTensor('slice', x);
   if (!Array.isArray(ranges) || ranges.length > t.ndim) {
-    throw new ShapeError(`slice: expected at most ${t.ndim} ranges for a tensor of shape ${formatShape(t.shape)}, got ${JSON.stringify(ranges)}.`);
+    throw new ShapeError(`slice: expected at most ${t.ndim} ranges for a tensor of shape ${formatShape(t.shape)}, got ${describeValue(ranges)}.`);
   }
   const starts: number[] = [];
   const ends: number[] = [];
@@ -81,7 +81,7 @@ export function slice(x: Tensor, ranges: readonly (SliceRange | null)[]): Tensor
       return;
     }
     if (!Array.isArray(r) || r.length < 1 || r.length > 2) {
-      throw new ArgumentError(`slice: range ${d} must be [start, end] or [start], got ${JSON.stringify(r)}.`);
+      throw new ArgumentError(`slice: range ${d} must be [start, end] or [start], got ${describeValue(r)}.`);
     }
     const rawStart = checkIndex('slice', r[0], `start of range ${d}`);
     const rawEnd = r[1] === undefined ? size : checkIndex('slice', r[1], `end of range ${d}`);
@@ -106,18 +106,19 @@ export function slice(x: Tensor, ranges: readonly (SliceRange | null)[]): Tensor
 export function pad(x: Tensor, widths: readonly (readonly [before: number, after: number])[]): Tensor {
   const t = expectTensor('pad', x);
   if (!Array.isArray(widths) || widths.length > t.ndim) {
-    throw new ShapeError(`pad: expected at most ${t.ndim} [before, after] pairs for a tensor of shape ${formatShape(t.shape)}, got ${JSON.stringify(widths)}.`);
+    throw new ShapeError(`pad: expected at most ${t.ndim} [before, after] pairs for a tensor of shape ${formatShape(t.shape)}, got ${describeValue(widths)}.`);
   }
   const starts: number[] = [];
   const full: number[] = [];
   t.shape.forEach((size, d) => {
     const w = widths[d] ?? [0, 0];
     if (!Array.isArray(w) || w.length !== 2 || !w.every((v) => Number.isInteger(v) && v >= 0)) {
-      throw new ArgumentError(`pad: widths[${d}] must be [before, after] with non-negative integers, got ${JSON.stringify(w)}.`);
+      throw new ArgumentError(`pad: widths[${d}] must be [before, after] with non-negative integers, got ${describeValue(w)}.`);
     }
     starts.push(w[0]);
     full.push(w[0] + size + w[1]);
   });
+  checkSize('pad', full);
   return padBlock(t, starts, full);
 }
 

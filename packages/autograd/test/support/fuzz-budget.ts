@@ -1,0 +1,31 @@
+/**
+ * The number of generated cases of every autograd fuzz property, in one table so that the total
+ * per run is visible and asserted (test/fuzz-total.test.ts). Each fuzz file reads its plans from
+ * here; `fuzz()` fails if fewer cases ran than planned.
+ */
+import type { FuzzPlan } from './fuzz.js';
+
+/** Autograd fuzz properties → cases per run (seeds are fixed so runs replay exactly). */
+export const AUTOGRAD_FUZZ = {
+  'tensor: nested arrays, ragged and junk': { runs: 1200, seed: 101 },
+  'creation: sizes and dtypes': { runs: 800, seed: 102 },
+  'binary ops: broadcasting and operand types': { runs: 1200, seed: 201 },
+  'matmul: shapes and transposes': { runs: 800, seed: 202 },
+  'reshape and broadcastTo': { runs: 800, seed: 203 },
+  'reductions and softmax: axes': { runs: 800, seed: 204 },
+  'permute, transpose, squeeze, unsqueeze': { runs: 600, seed: 205 },
+  'slice, pad, concat, stack': { runs: 600, seed: 206 },
+  'gather, takeAlongAxis, clamp, cast': { runs: 600, seed: 207 },
+  'engine: released tapes, seeds, in-place edits': { runs: 600, seed: 301 },
+  'custom ops: wrong gradients': { runs: 600, seed: 302 },
+  'hooks and gradients(): wrong arguments': { runs: 400, seed: 303 },
+  'stable ops: extreme and non-finite data': { runs: 600, seed: 401 },
+} as const satisfies Record<string, FuzzPlan>;
+
+/** The plan of one property. */
+export function plan(name: keyof typeof AUTOGRAD_FUZZ): FuzzPlan {
+  return AUTOGRAD_FUZZ[name];
+}
+
+/** Cases per run over every autograd fuzz property. */
+export const AUTOGRAD_FUZZ_TOTAL = Object.values(AUTOGRAD_FUZZ).reduce((n, p) => n + p.runs, 0);
