@@ -26,6 +26,6 @@ export { gradcheckDirectional, type DirectionalOptions, type DirectionalResult, 
 export { defineOp, customVjp, type CustomOp, type CustomOpDefinition, type CustomVjpContext, type CustomVjpRules } from './ops/custom.js';
 export { grad, valueAndGrad, vjp, type GradOptions } from './engine/transforms.js';
 export { hvp } from './engine/hvp.js';
-export { treeFlatten, treeUnflatten, treeMap, type Pytree, type TreeDef } from './engine/pytree.js';
+export { treeFlatten, treeUnflatten, treeMap, type Pytree, type TreeDef, type TensorNode, type ArrayNode, type ObjectNode, type StaticNode } from './engine/pytree.js';
 export { tapeNodes, type TapeEntry, type TapeOptions } from './inspect/tape.js';
 export { formatTape, toDot } from './inspect/format.js';

@@ -94,6 +94,7 @@ export class Tensor {
     return this.node !== null || this.leafRequiresGrad;
   }
 
+  /** Marks a leaf as needing gradients (or not); throws on tensors produced by an op. */
   set requiresGrad(value: boolean) {
     if (this.node !== null) {
       throw new GradError(
@@ -119,6 +120,7 @@ export class Tensor {
     return this.storedGrad;
   }
 
+  /** Replaces the stored gradient, e.g. `t.grad = null` to clear it (what `zeroGrad` does). */
   set grad(value: Tensor | null) {
     this.storedGrad = value;
   }

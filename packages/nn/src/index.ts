@@ -30,6 +30,6 @@ export { finiteDifferenceBackprop, type FiniteDifferenceResult } from './backpro
 export { formatComparison } from './backprop/format.js';
 export { takeRows, batches, batchIndices, trainTestSplit, type Batch, type BatchOptions, type Split, type SplitOptions } from './data.js';
 export { accuracy, evaluate, type Evaluation, type EvaluateOptions } from './metrics.js';
-export { fit, type FitOptions, type History, type BatchInfo, type EpochInfo } from './train.js';
-export { stateDictToJSON, stateDictFromJSON, type StateDictJSON } from './serialize/json.js';
+export { fit, type FitOptions, type LabelledData, type History, type BatchInfo, type EpochInfo } from './train.js';
+export { stateDictToJSON, stateDictFromJSON, type StateDictJSON, type TensorJSON } from './serialize/json.js';
 export { stateDictToSafetensors, stateDictFromSafetensors, type SafetensorsContents } from './serialize/safetensors.js';

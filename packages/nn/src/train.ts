@@ -35,6 +35,14 @@ export interface EpochInfo {
   readonly validation?: Evaluation;
 }
 
+/** Inputs and their targets, one sample per row. */
+export interface LabelledData {
+  /** Inputs [n, features]. */
+  x: Tensor;
+  /** Targets, one row per input row. */
+  y: Tensor;
+}
+
 /** Options of {@link fit}. */
 export interface FitOptions {
   /** The optimiser holding the model's parameters. */
@@ -55,7 +63,7 @@ export interface FitOptions {
   /** Where gradients come from: the tape (default) or the closed-form BP1–BP4 (dense Sequentials only). */
   backprop?: 'tape' | 'closed-form';
   /** Held-out data evaluated after every epoch. */
-  validation?: { x: Tensor; y: Tensor };
+  validation?: LabelledData;
   /** Decision threshold for one-column accuracy (default 0.5; use 0 with logits). */
   threshold?: number;
   /** Called after every step (progress bars). */

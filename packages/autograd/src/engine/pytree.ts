@@ -11,11 +11,39 @@ import { ArgumentError } from '../errors.js';
 export type Pytree = Tensor | readonly Pytree[] | { readonly [key: string]: Pytree } | number | string | boolean | null | undefined;
 
 /** The recorded shape of a pytree: enough to rebuild it from its tensor leaves. */
-export type TreeDef =
-  | { readonly kind: 'tensor' }
-  | { readonly kind: 'array'; readonly children: readonly TreeDef[] }
-  | { readonly kind: 'object'; readonly keys: readonly string[]; readonly children: readonly TreeDef[] }
-  | { readonly kind: 'static'; readonly value: unknown };
+export type TreeDef = TensorNode | ArrayNode | ObjectNode | StaticNode;
+
+/** A tensor leaf of a pytree. */
+export interface TensorNode {
+  /** The node kind. */
+  readonly kind: 'tensor';
+}
+
+/** An array of subtrees. */
+export interface ArrayNode {
+  /** The node kind. */
+  readonly kind: 'array';
+  /** The structure of each element. */
+  readonly children: readonly TreeDef[];
+}
+
+/** A plain object of subtrees. */
+export interface ObjectNode {
+  /** The node kind. */
+  readonly kind: 'object';
+  /** The object's keys, in order. */
+  readonly keys: readonly string[];
+  /** The structure of the value under each key. */
+  readonly children: readonly TreeDef[];
+}
+
+/** A non-tensor value carried through unchanged (numbers, strings, null, ...). */
+export interface StaticNode {
+  /** The node kind. */
+  readonly kind: 'static';
+  /** The value itself. */
+  readonly value: unknown;
+}
 
 function isPlainObject(x: unknown): x is Record<string, unknown> {
   if (typeof x !== 'object' || x === null) return false;

@@ -38,7 +38,10 @@ export interface CustomOpDefinition {
 }
 
 /** A custom op: call it with tensors like any built-in op. */
-export type CustomOp = ((...inputs: Tensor[]) => Tensor) & { readonly opName: string };
+export type CustomOp = ((...inputs: Tensor[]) => Tensor) & {
+  /** The name given at definition, as shown in tape listings and errors. */
+  readonly opName: string;
+};
 
 function checkName(where: string, name: unknown): string {
   if (typeof name !== 'string' || !/^[A-Za-z_][\w.:-]*$/.test(name)) {

@@ -20,7 +20,9 @@ export interface ReduceOptions {
 
 /** Resolved reduction parameters, as recorded on the tape. */
 export interface ReduceParams {
+  /** The reduced axes, non-negative, sorted and distinct. */
   readonly axes: readonly number[];
+  /** Whether reduced axes stay as size-1 dimensions. */
   readonly keepdims: boolean;
 }
 

@@ -60,9 +60,13 @@ export const identityActivation: ElementwiseActivation = {
 
 /** The built-in activations by name. */
 export const ACTIVATIONS = {
+  /** σ(z), σ′ = σ(1 − σ): the seeds' neuron. */
   sigmoid: sigmoidActivation,
+  /** tanh(z), tanh′ = 1 − tanh². */
   tanh: tanhActivation,
+  /** max(z, 0), with derivative 0 at 0. */
   relu: reluActivation,
+  /** z itself: a linear (logit) output layer. */
   identity: identityActivation,
 } as const;
 

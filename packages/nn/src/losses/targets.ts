@@ -2,7 +2,7 @@ import { Tensor, ArgumentError, ShapeError, formatShape } from '@tapegrad/autogr
 import { allocLike } from '../util.js';
 
 /**
- * Turns class targets into a one-hot matrix [m, k] matching `logits` [m, k]: accepts integer
+ * Turns class targets into a one-hot matrix of shape [m, k] matching the logits; it accepts integer
  * labels of shape [m] (stored as floats) or an already one-hot [m, k] tensor (returned as is).
  */
 export function oneHotTargets(where: string, logits: Tensor, target: Tensor): Tensor {

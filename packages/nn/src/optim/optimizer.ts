@@ -12,8 +12,15 @@ export abstract class Optimizer {
   /** The number of steps taken. */
   stepCount = 0;
 
-  /** @param params a module (its parameters) or leaf tensors that require grad. */
-  constructor(params: Module | Iterable<Tensor>, readonly name: string) {
+  /** The optimiser's name, used in error messages ('SGD', 'Adam'). */
+  readonly name: string;
+
+  /**
+   * @param params a module (its parameters) or leaf tensors that require grad.
+   * @param name the optimiser's name, for error messages.
+   */
+  constructor(params: Module | Iterable<Tensor>, name: string) {
+    this.name = name;
     const list = params instanceof Module ? params.parameters() : [...params];
     if (list.length === 0) throw new ArgumentError(`${name}: no parameters to optimise; pass model or model.parameters().`);
     list.forEach((p, i) => {

@@ -4,9 +4,22 @@ import type { StateDict } from '../module.js';
 
 /** The JSON document {@link stateDictToJSON} writes. */
 export interface StateDictJSON {
+  /** Identifies the file as a tapegrad state dict. */
   readonly format: 'tapegrad-state-dict';
+  /** The format version. */
   readonly version: 1;
-  readonly tensors: Record<string, { dtype: DType; shape: number[]; data: (number | string)[] }>;
+  /** One entry per named tensor. */
+  readonly tensors: Record<string, TensorJSON>;
+}
+
+/** One tensor of a {@link StateDictJSON}. */
+export interface TensorJSON {
+  /** Its dtype. */
+  dtype: DType;
+  /** Its shape. */
+  shape: number[];
+  /** Its values, row-major; NaN, ±Infinity and −0 travel as strings. */
+  data: (number | string)[];
 }
 
 /**
