@@ -3,21 +3,51 @@ import { allocate, promoteTypes } from '../dtype.js';
 import { ShapeError } from '../errors.js';
 import { broadcastShapes, broadcastStrides, formatShape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { matmulInto } from '../kernels/matmul.js';
+import { gemm } from '../kernels/matmul.js';
 import { applyOp, type OpSpec } from './define.js';
 import { expectTensor } from './operands.js';
-import { reshape, transpose } from './movement.js';
-import { cast } from './cast.js';
+import { reshape } from './movement.js';
 
-const MATMUL: OpSpec<void> = {
+/** Which operands of the recorded matmul op are read transposed (last two dimensions). */
+interface MatmulParams {
+  readonly transA: boolean;
+  readonly transB: boolean;
+}
+
+/** The four parameter objects, shared so that recording a matmul allocates no params. */
+const PARAMS: readonly MatmulParams[] = [
+  { transA: false, transB: false },
+  { transA: false, transB: true },
+  { transA: true, transB: false },
+  { transA: true, transB: true },
+];
+
+function paramsOf(transA: boolean, transB: boolean): MatmulParams {
+  return PARAMS[(transA ? 2 : 0) + (transB ? 1 : 0)]!;
+}
+
+/**
+ * The recorded op: op(A)·op(B) on operands of rank ≥ 2 (batch dims broadcast), where op
+ * transposes the last two dimensions when its flag is set. The kernel reads transposed operands
+ * in place, and mixed dtypes directly (float32 values widen exactly), so no cast or transpose is
+ * ever materialised, in the forward or in the vjp.
+ */
+const MATMUL: OpSpec<MatmulParams> = {
   name: 'matmul',
-  forward: ([a, b]) => {
-    const dtype = promoteTypes(a!.dtype, b!.dtype);
-    const A = cast(a!, dtype);
-    const B = cast(b!, dtype);
-    const m = A.shape[A.ndim - 2]!;
-    const k = A.shape[A.ndim - 1]!;
-    const n = B.shape[B.ndim - 1]!;
+  forward: ([a, b], { transA, transB }) => {
+    const A = a!;
+    const B = b!;
+    const dtype = promoteTypes(A.dtype, B.dtype);
+    const ra = A.ndim;
+    const rb = B.ndim;
+    const m = A.shape[transA ? ra - 1 : ra - 2]!;
+    const k = A.shape[transA ? ra - 2 : ra - 1]!;
+    const n = B.shape[transB ? rb - 2 : rb - 1]!;
+    if (ra === 2 && rb === 2) {
+      const out = allocate(dtype, m * n);
+      gemm(transA, transB, m, n, k, A.data, 0, B.data, 0, out, 0);
+      return new Tensor(out, [m, n]);
+    }
     const batchA = A.shape.slice(0, -2);
     const batchB = B.shape.slice(0, -2);
     const batch = broadcastShapes('matmul', batchA, batchB);
@@ -35,39 +65,74 @@ const MATMUL: OpSpec<void> = {
         offA += idx * sa[d]!;
         offB += idx * sb[d]!;
       }
-      matmulInto(A.data, offA * m * k, B.data, offB * k * n, out, bi * m * n, m, k, n);
+      gemm(transA, transB, m, n, k, A.data, offA * m * k, B.data, offB * k * n, out, bi * m * n);
     }
     return new Tensor(out, [...batch, m, n]);
   },
-  vjp: (g, { inputs: [a, b], needsGrad }) => [
-    needsGrad[0] ? matmul(g, transpose(b!)) : null,
-    needsGrad[1] ? matmul(transpose(a!), g) : null,
-  ],
+  // With C = op(A)·op(B) and G = ∂C: ∂op(A) = G·op(B)ᵀ and ∂op(B) = op(A)ᵀ·G; each is rewritten
+  // so the gradient comes out in the operand's stored layout, using flags instead of transposes.
+  // Batch-broadcast operands get gradients of the full batch shape; the engine sums them back.
+  vjp: (g, { inputs: [a, b], params: { transA, transB }, needsGrad }) => {
+    const A = a!;
+    const B = b!;
+    let ga: Tensor | null = null;
+    let gb: Tensor | null = null;
+    if (needsGrad[0]) ga = transA ? matmulRaw(B, g, transB, true) : matmulRaw(g, B, false, !transB);
+    if (needsGrad[1]) gb = transB ? matmulRaw(g, A, true, transA) : matmulRaw(A, g, !transA, false);
+    return [ga, gb];
+  },
 };
+
+// The four vjp cases, spelled out (G = ∂C):
+//   C = A·B:    ∂A = G·Bᵀ  = mm(G, B, F, T)    ∂B = Aᵀ·G  = mm(A, G, T, F)
+//   C = A·Bᵀ:   ∂A = G·B   = mm(G, B, F, F)    ∂B = Gᵀ·A  = mm(G, A, T, F)
+//   C = Aᵀ·B:   ∂A = B·Gᵀ  = mm(B, G, F, T)    ∂B = A·G   = mm(A, G, F, F)
+//   C = Aᵀ·Bᵀ:  ∂A = Bᵀ·Gᵀ = mm(B, G, T, T)    ∂B = Gᵀ·Aᵀ = mm(G, A, T, T)
+
+/** Records op(a)·op(b) for operands already known to be ≥ 2-D with matching inner sizes. */
+function matmulRaw(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
+  return applyOp(MATMUL, [a, b], paramsOf(transA, transB));
+}
+
+/** Options of {@link matmul}. */
+export interface MatmulOptions {
+  /** Multiply by the transpose of the last two dimensions of `a` (ignored for a 1-D `a`). */
+  transposeA?: boolean;
+  /** Multiply by the transpose of the last two dimensions of `b` (ignored for a 1-D `b`). */
+  transposeB?: boolean;
+}
 
 /**
  * Matrix product with NumPy semantics: 2-D × 2-D; a 1-D operand is treated as a row (left) or
  * column (right) vector and that dimension is dropped from the result; N-D operands are stacks
- * of matrices whose batch dimensions broadcast.
+ * of matrices whose batch dimensions broadcast. `transposeA`/`transposeB` multiply by the
+ * transpose of an operand's last two dimensions without materialising it (as `x Wᵀ` needs).
  */
-export function matmul(a: Tensor, b: Tensor): Tensor {
+export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
   const x = expectTensor('matmul', a, 0);
   const y = expectTensor('matmul', b, 1);
   if (x.ndim === 0 || y.ndim === 0) {
     throw new ShapeError(`matmul: operands must have at least 1 dimension, got ${formatShape(x.shape)} and ${formatShape(y.shape)}; use mul for scalars.`);
   }
+  // A vector is its own transpose, so the flags only apply to operands of rank ≥ 2.
+  const transA = x.ndim > 1 && options.transposeA === true;
+  const transB = y.ndim > 1 && options.transposeB === true;
   const left = x.ndim === 1 ? reshape(x, [1, x.shape[0]!]) : x;
   const right = y.ndim === 1 ? reshape(y, [y.shape[0]!, 1]) : y;
-  const k1 = left.shape[left.ndim - 1]!;
-  const k2 = right.shape[right.ndim - 2]!;
+  const k1 = left.shape[left.ndim - (transA ? 2 : 1)]!;
+  const k2 = right.shape[right.ndim - (transB ? 1 : 2)]!;
   if (k1 !== k2) {
+    const ta = transA ? 'ᵀ' : '';
+    const tb = transB ? 'ᵀ' : '';
     throw new ShapeError(
-      `matmul: inner dimensions differ: ${formatShape(x.shape)} @ ${formatShape(y.shape)} needs the last size of the left operand (${k1}) ` +
-        `to equal the second-to-last of the right (${k2}). Did you mean to transpose one of them?`,
+      `matmul: inner dimensions differ: ${formatShape(x.shape)}${ta} @ ${formatShape(y.shape)}${tb} needs the inner size of the left operand (${k1}) ` +
+        `to equal that of the right (${k2}). Did you mean to transpose one of them?`,
     );
   }
-  broadcastShapes('matmul (batch dimensions)', left.shape.slice(0, -2), right.shape.slice(0, -2));
-  const out = applyOp(MATMUL, [left, right], undefined);
+  if (left.ndim > 2 || right.ndim > 2) {
+    broadcastShapes('matmul (batch dimensions)', left.shape.slice(0, -2), right.shape.slice(0, -2));
+  }
+  const out = matmulRaw(left, right, transA, transB);
   if (x.ndim > 1 && y.ndim > 1) return out;
   const shape = out.shape.slice();
   if (y.ndim === 1) shape.splice(shape.length - 1, 1);
