@@ -10,6 +10,7 @@ import type { SoftmaxOptions } from './ops/softmax.js';
 import type { SliceRange } from './ops/slicing.js';
 import type { Indices } from './ops/gather.js';
 import type { ArgReduceOptions } from './ops/compare.js';
+import type { MatmulOptions } from './ops/linalg.js';
 
 /** A tensor or a plain number; numbers take the dtype of the tensor they meet. */
 export type TensorLike = Tensor | number;
@@ -261,7 +262,7 @@ export class Tensor {
   /** Sum over `axis` (all axes by default). */
   sum(options?: ReduceOptions): Tensor { return ops.sum(this, options); }
   /** Matrix product with NumPy semantics (1-D, 2-D, batched with broadcast batch dims). */
-  matmul(other: Tensor): Tensor { return ops.matmul(this, other); }
+  matmul(other: Tensor, options?: MatmulOptions): Tensor { return ops.matmul(this, other, options); }
   /** A tensor with the same data and a new shape; one size may be −1. */
   reshape(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
   /** Broadcasts to a larger shape (NumPy rules). */

@@ -1,7 +1,7 @@
 /** Linear algebra: matmul with NumPy semantics, its forward kernel beside its vjp. */
 import { allocate, promoteTypes } from '../dtype.js';
 import { ShapeError } from '../errors.js';
-import { broadcastShapes, broadcastStrides, formatShape, sizeOf } from '../shape.js';
+import { broadcastShapes, broadcastStrides, checkSize, formatShape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { gemm } from '../kernels/matmul.js';
 import { applyOp, type OpSpec } from './define.js';
@@ -129,9 +129,22 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
         `to equal that of the right (${k2}). Did you mean to transpose one of them?`,
     );
   }
-  if (left.ndim > 2 || right.ndim > 2) {
-    broadcastShapes('matmul (batch dimensions)', left.shape.slice(0, -2), right.shape.slice(0, -2));
+  const batchA = left.shape.slice(0, -2);
+  const batchB = right.shape.slice(0, -2);
+  let batch: number[];
+  try {
+    batch = broadcastShapes('matmul', batchA, batchB);
+  } catch (e) {
+    if (!(e instanceof ShapeError)) throw e;
+    throw new ShapeError(
+      `matmul: ${formatShape(x.shape)} @ ${formatShape(y.shape)}: the batch dimensions ${formatShape(batchA)} and ${formatShape(batchB)} ` +
+        `cannot be broadcast together; sizes must match or be 1 when aligned from the right.`,
+    );
   }
+  const m = left.shape[left.ndim - (transA ? 1 : 2)]!;
+  const n = right.shape[right.ndim - (transB ? 2 : 1)]!;
+  // Two thin operands ([N, 1] @ [1, N]) can ask for an output too large to allocate.
+  checkSize('matmul', [...batch, m, n]);
   const out = matmulRaw(left, right, transA, transB);
   if (x.ndim > 1 && y.ndim > 1) return out;
   const shape = out.shape.slice();

@@ -1,4 +1,4 @@
-import { Tensor, ShapeError, formatShape, matmul, transpose, noGrad } from '@tapegrad/autograd';
+import { Tensor, ShapeError, formatShape, matmul, noGrad } from '@tapegrad/autograd';
 import { Sequential } from '../layers/sequential.js';
 import { denseLayers, forwardCache, type DenseLayer } from '../layers/mlp.js';
 import { resolveCost, type Cost, type CostLike } from '../losses/index.js';
@@ -102,7 +102,7 @@ export function closedFormBackprop(net: Sequential | readonly DenseLayer[], x: T
       deltas[l] = timesDerivative(layers[l]!, back, zs[l]!, as[l + 1]!);
     }
     const gradWeights = layers.map(({ linear }, l) => {
-      const g = matmul(transpose(deltas[l]!), as[l]!);
+      const g = matmul(deltas[l]!, as[l]!, { transposeA: true });
       if (lambda !== 0) {
         const w = linear.weight.data;
         const s = lambda / l2m;

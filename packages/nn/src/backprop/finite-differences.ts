@@ -1,4 +1,4 @@
-import { Tensor, add, matmul, transpose, noGrad, type FloatArray } from '@tapegrad/autograd';
+import { Tensor, add, matmul, noGrad, type FloatArray } from '@tapegrad/autograd';
 import type { DenseLayer } from '../layers/mlp.js';
 import type { Cost } from '../losses/index.js';
 import { l2Divisor } from '../regularization.js';
@@ -33,7 +33,7 @@ function costFrom(p: Problem, start: number, z: Tensor | null): number {
     const w = new Tensor(p.ws[l]!, linear.weight.shape);
     for (const v of w.data) l2 += v * v;
     if (l < start) continue;
-    const zl = l === start && z !== null ? z : add(matmul(a, transpose(w)), new Tensor(p.bs[l]!, linear.bias.shape));
+    const zl = l === start && z !== null ? z : add(matmul(a, w, { transposeB: true }), new Tensor(p.bs[l]!, linear.bias.shape));
     a = activation.apply(zl);
   }
   return p.cost.forward(a, p.y).item() + (p.lambda / (2 * p.l2m)) * l2;
@@ -45,7 +45,7 @@ function activationsOf(p: Problem): Tensor[] {
   let a = p.x;
   for (let l = 0; l < p.layers.length; l++) {
     const { linear, activation } = p.layers[l]!;
-    a = activation.apply(add(matmul(a, transpose(new Tensor(p.ws[l]!, linear.weight.shape))), new Tensor(p.bs[l]!, linear.bias.shape)));
+    a = activation.apply(add(matmul(a, new Tensor(p.ws[l]!, linear.weight.shape), { transposeB: true }), new Tensor(p.bs[l]!, linear.bias.shape)));
     as.push(a);
   }
   return as;
@@ -101,7 +101,7 @@ export function finiteDifferenceBackprop(
     const as = activationsOf(p);
     const deltas = layers.map(({ linear }, l) => {
       const w = new Tensor(p.ws[l]!, linear.weight.shape);
-      const z = add(matmul(as[l]!, transpose(w)), new Tensor(p.bs[l]!, linear.bias.shape));
+      const z = add(matmul(as[l]!, w, { transposeB: true }), new Tensor(p.bs[l]!, linear.bias.shape));
       // A private tensor over zData: `central` edits zData directly, which is safe because no
       // tape ever saw it (everything here runs under noGrad).
       const zData = z.data.slice();

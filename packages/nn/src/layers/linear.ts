@@ -1,4 +1,4 @@
-import { Tensor, Rng, ArgumentError, ShapeError, formatShape, zeros, matmul, transpose, add, type DType } from '@tapegrad/autograd';
+import { Tensor, Rng, ArgumentError, ShapeError, formatShape, zeros, matmul, add, type DType } from '@tapegrad/autograd';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { initLinear, type InitScheme } from '../init.js';
@@ -55,7 +55,7 @@ export class Linear extends Module {
           (x.ndim === 1 ? 'Reshape a single sample with x.reshape([1, -1]).' : 'Check the previous layer\'s width or the data\'s feature count.'),
       );
     }
-    return add(matmul(x, transpose(this.weight)), this.bias);
+    return add(matmul(x, this.weight, { transposeB: true }), this.bias);
   }
 
   /** `Linear(in → out)`. */
