@@ -1,6 +1,6 @@
-import { type DType, type FloatArray, dtypeOfArray } from './dtype.js';
-import { ArgumentError, GradError } from './errors.js';
-import { type Shape, formatShape, sizeOf, stridesOf } from './shape.js';
+import { type DType, type FloatArray } from './dtype.js';
+import { ArgumentError, DTypeError, GradError } from './errors.js';
+import { type Shape, checkShape, describeValue, formatShape, shapesEqual, sizeOf, stridesOf } from './shape.js';
 import type { Node } from './engine/node.js';
 import { isGradEnabled } from './engine/mode.js';
 import { backward as runBackward, type BackwardOptions } from './engine/backward.js';
@@ -59,6 +59,12 @@ export class Tensor {
    * creation functions, which validate their input.
    */
   constructor(data: FloatArray, shape: Shape, options?: { requiresGrad?: boolean; shareVersionWith?: Tensor }) {
+    const dtype: DType | null = data instanceof Float64Array ? 'float64' : data instanceof Float32Array ? 'float32' : null;
+    if (dtype === null) {
+      throw new DTypeError(`Tensor: storage must be a Float64Array or a Float32Array, got ${describeValue(data)}; use tensor(...) to convert other data.`);
+    }
+    // Frozen shapes come from other tensors and are valid already; a fresh one is checked.
+    if (!Object.isFrozen(shape)) checkShape('Tensor', shape);
     const size = sizeOf(shape);
     if (data.length !== size) {
       throw new ArgumentError(`Tensor: data has ${data.length} elements but shape ${formatShape(shape)} needs ${size}.`);
@@ -67,7 +73,7 @@ export class Tensor {
     // Every op output is built here, so this is hot: a shape that is already frozen (another
     // tensor's, as elementwise ops pass) is shared instead of copied; nothing can change it.
     this.shape = Object.isFrozen(shape) ? shape : Object.freeze(shape.slice());
-    this.dtype = dtypeOfArray(data);
+    this.dtype = dtype;
     this.size = size;
     this.leafRequiresGrad = options?.requiresGrad ?? false;
     this.versionCounter = options?.shareVersionWith ? options.shareVersionWith.sharedVersionCounter() : null;
@@ -123,6 +129,13 @@ export class Tensor {
 
   /** Replaces the stored gradient, e.g. `t.grad = null` to clear it (what `zeroGrad` does). */
   set grad(value: Tensor | null) {
+    if (value !== null && !(value instanceof Tensor && value.dtype === this.dtype && shapesEqual(value.shape, this.shape))) {
+      throw new GradError(
+        `.grad of a ${this.dtype} tensor of shape ${formatShape(this.shape)} can only be set to null or a ${this.dtype} tensor of that shape, got ${
+          value instanceof Tensor ? `a ${value.dtype} tensor of shape ${formatShape(value.shape)}` : describeValue(value)
+        }.`,
+      );
+    }
     this.storedGrad = value;
   }
 

@@ -76,3 +76,22 @@ describe('backward', () => {
     expect(b.grad!.toArray()).toEqual([[4, 4], [6, 6]]);
   });
 });
+
+describe('Tensor constructor and .grad setter guard their inputs', () => {
+  it('refuses storage that is not a float TypedArray, and a malformed shape', async () => {
+    const { Tensor, DTypeError, ArgumentError } = await import('@tapegrad/autograd');
+    expect(() => new Tensor(new Int32Array(2) as unknown as Float64Array, [2])).toThrow(DTypeError);
+    expect(() => new Tensor(new Float64Array(2), [-1, -2])).toThrow(ArgumentError);
+    expect(() => new Tensor(new Float64Array(2), [0.5, 4])).toThrow(ArgumentError);
+  });
+
+  it('accepts null or a gradient of the same shape and dtype, nothing else', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    expect(() => (x.grad = tensor([1, 2, 3]))).toThrow(GradError);
+    expect(() => (x.grad = tensor([1, 2], { dtype: 'float32' }))).toThrow(/float64 tensor of shape \[2\]/);
+    x.grad = tensor([3, 4]);
+    expect(x.grad!.toArray()).toEqual([3, 4]);
+    x.grad = null;
+    expect(x.grad).toBeNull();
+  });
+});
