@@ -78,7 +78,7 @@ describe('grad / valueAndGrad', () => {
     const a = tensor([1, 2]);
     const b = tensor([3, 4]);
     const c = tensor([9]);
-    expect((grad(f, { argnums: 1 })(a, b, c) as Tensor).toArray()).toEqual([1, 2]);
+    expect(grad(f, { argnums: 1 })(a, b, c).toArray()).toEqual([1, 2]);
     const [ga, gc] = grad(f, { argnums: [0, 2] })(a, b, c) as Tensor[];
     expect(ga!.toArray()).toEqual([3, 4]);
     expect(gc!.toArray()).toEqual([0]);
@@ -90,12 +90,12 @@ describe('grad / valueAndGrad', () => {
       const y = w.mul(w);
       return [sum(y), { y: y.detach(), note: 'aux' }] as const;
     };
-    const [[v, aux], g] = valueAndGrad(f, { hasAux: true })(tensor([1, 3])) as [[Tensor, { y: Tensor; note: string }], Tensor];
+    const [[v, aux], g] = valueAndGrad(f, { hasAux: true })(tensor([1, 3]));
     expect(v.item()).toBe(10);
     expect(aux.y.toArray()).toEqual([1, 9]);
     expect(aux.note).toBe('aux');
     expect(g.toArray()).toEqual([2, 6]);
-    const [g2, aux2] = grad(f, { hasAux: true })(tensor([2])) as [Tensor, { note: string }];
+    const [g2, aux2] = grad(f, { hasAux: true })(tensor([2]));
     expect(g2.toArray()).toEqual([4]);
     expect(aux2.note).toBe('aux');
   });
@@ -121,14 +121,13 @@ describe('vjp', () => {
   it('pulls a cotangent pytree back to one gradient per primal, repeatably', () => {
     const f = (p: { a: Tensor; b: Tensor }, s: Tensor) => ({ u: p.a.mul(s), v: [p.b.mul(p.b)] });
     const [out, pullback] = vjp(f, { a: tensor([1, 2]), b: tensor([3]) }, tensor(2));
-    const o = out as { u: Tensor; v: Tensor[] };
-    expect(o.u.toArray()).toEqual([2, 4]);
-    expect(o.u.requiresGrad).toBe(false);
-    const [gp, gs] = pullback({ u: tensor([1, 1]), v: [tensor([1])] }) as [{ a: Tensor; b: Tensor }, Tensor];
+    expect(out.u.toArray()).toEqual([2, 4]);
+    expect(out.u.requiresGrad).toBe(false);
+    const [gp, gs] = pullback({ u: tensor([1, 1]), v: [tensor([1])] });
     expect(gp.a.toArray()).toEqual([2, 2]);
     expect(gp.b.toArray()).toEqual([6]);
     expect(gs.item()).toBe(3);
-    const [again] = pullback({ u: tensor([1, 0]), v: [tensor([0])] }) as [{ a: Tensor; b: Tensor }];
+    const [again] = pullback({ u: tensor([1, 0]), v: [tensor([0])] });
     expect(again.a.toArray()).toEqual([2, 0]);
     expect(() => pullback({ u: tensor([1]), v: [tensor([1])] })).toThrow(/cotangent 0 has shape \[1\] but output 0 has shape \[2\]/);
   });

@@ -116,8 +116,19 @@ function scalarValue(name: string, result: unknown, hasAux: boolean): [Tensor, u
 
 /**
  * Returns a function computing `[value, gradient]` of the scalar function `f`; see {@link grad}.
- * With `hasAux`, the first element is `[value, aux]`.
+ * With `hasAux`, the first element is `[value, aux]`. The gradient has the structure (and so the
+ * type) of the differentiated argument.
  */
+export function valueAndGrad<A extends [unknown, ...unknown[]]>(f: (...args: A) => Tensor): (...args: A) => [Tensor, A[0]];
+export function valueAndGrad<A extends unknown[], N extends number>(
+  f: (...args: A) => Tensor,
+  options: { argnums: N; hasAux?: false },
+): (...args: A) => [Tensor, A[N]];
+export function valueAndGrad<A extends [unknown, ...unknown[]], Aux>(
+  f: (...args: A) => readonly [Tensor, Aux],
+  options: { hasAux: true; argnums?: undefined },
+): (...args: A) => [[Tensor, Aux], A[0]];
+export function valueAndGrad<A extends unknown[]>(f: (...args: A) => unknown, options?: GradOptions): (...args: A) => [unknown, unknown];
 export function valueAndGrad<A extends unknown[]>(
   f: (...args: A) => unknown,
   options: GradOptions = {},
@@ -146,8 +157,15 @@ export function valueAndGrad<A extends unknown[]>(
  * `f`'s scalar result with respect to argument `argnums` (a pytree of tensors, gradient of the same
  * structure), or a list of them when `argnums` is a list. With `hasAux` it returns `[gradient, aux]`.
  */
+export function grad<A extends [unknown, ...unknown[]]>(f: (...args: A) => Tensor): (...args: A) => A[0];
+export function grad<A extends unknown[], N extends number>(f: (...args: A) => Tensor, options: { argnums: N; hasAux?: false }): (...args: A) => A[N];
+export function grad<A extends [unknown, ...unknown[]], Aux>(
+  f: (...args: A) => readonly [Tensor, Aux],
+  options: { hasAux: true; argnums?: undefined },
+): (...args: A) => [A[0], Aux];
+export function grad<A extends unknown[]>(f: (...args: A) => unknown, options?: GradOptions): (...args: A) => unknown;
 export function grad<A extends unknown[]>(f: (...args: A) => unknown, options: GradOptions = {}): (...args: A) => unknown {
-  const vg = valueAndGrad(f, options);
+  const vg = valueAndGrad<A>(f, options);
   return (...args: A) => {
     const [value, g] = vg(...args);
     return options.hasAux ? [g, (value as [unknown, unknown])[1]] : g;
@@ -159,7 +177,7 @@ export function grad<A extends unknown[]>(f: (...args: A) => unknown, options: G
  * `vjpFn(cotangent)` maps a cotangent of the output's structure to one gradient per primal.
  * `vjpFn` can be called any number of times.
  */
-export function vjp<A extends unknown[]>(f: (...primals: A) => unknown, ...primals: A): [unknown, (cotangent: unknown) => unknown[]] {
+export function vjp<A extends unknown[], R>(f: (...primals: A) => R, ...primals: A): [R, (cotangent: R) => A] {
   const recording = isGradEnabled();
   return setGradEnabled(true, () => {
     const argnums = primals.map((_, i) => i);
@@ -167,7 +185,7 @@ export function vjp<A extends unknown[]>(f: (...primals: A) => unknown, ...prima
     const createGraph = traced.leaves.some((t) => !t.isLeaf);
     const result = within(() => f(...(traced.args as A)));
     const [outs, outDef] = treeFlatten(result);
-    const vjpFn = (cotangent: unknown): unknown[] =>
+    const vjpFn = (cotangent: R): A =>
       setGradEnabled(true, () => {
         const [cts] = treeFlatten(cotangent);
         if (cts.length !== outs.length) {
@@ -182,9 +200,9 @@ export function vjp<A extends unknown[]>(f: (...primals: A) => unknown, ...prima
         const grads = live.length
           ? gradients(live.map((i) => outs[i]!), traced.leaves, { gradOutputs: live.map((i) => cts[i]!), retainGraph: true, createGraph, allowUnused: true })
           : traced.leaves.map(() => null);
-        return regroup(traced, grads);
+        return regroup(traced, grads) as A;
       });
-    const output = createGraph ? result : treeUnflatten(outDef, outs.map((o) => o.detach()));
+    const output = createGraph ? result : (treeUnflatten(outDef, outs.map((o) => o.detach())) as R);
     return [output, vjpFn];
   });
 }
