@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Tensor } from '@tapegrad/autograd';
+import { classIndices } from '@tapegrad/nn';
 import { MnistDataError, OptionError } from '../errors.js';
 
 /** Pixels per image (28 × 28). */
@@ -187,28 +188,9 @@ export function spreadRows(data: Dataset, count: number): Dataset {
   return { x: new Tensor(x, [n, width]), y: new Tensor(y, [n, NUM_CLASSES]), labels: idx.map((r) => data.labels[r]!), size: n };
 }
 
-/** Index of the largest value in each row of an [n, k] tensor. */
-export function argmaxRows(t: Tensor): Int32Array {
-  const [n, k] = t.shape as [number, number];
-  const out = new Int32Array(n);
-  for (let r = 0; r < n; r++) {
-    let best = 0;
-    let bestValue = -Infinity;
-    for (let c = 0; c < k; c++) {
-      const v = t.data[r * k + c]!;
-      if (v > bestValue) {
-        bestValue = v;
-        best = c;
-      }
-    }
-    out[r] = best;
-  }
-  return out;
-}
-
 /** Share of rows of `outputs` [n, 10] whose largest entry is at the row's label. */
 export function accuracy(outputs: Tensor, labels: Int32Array): number {
-  const predicted = argmaxRows(outputs);
+  const predicted = classIndices(outputs);
   if (predicted.length !== labels.length) {
     throw new OptionError(`accuracy: ${predicted.length} predictions for ${labels.length} labels.`);
   }
