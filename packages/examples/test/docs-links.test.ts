@@ -1,7 +1,7 @@
 /**
  * docs/backprop.md points at code by file and line. These links rot silently when code moves, so
  * the suite checks them: every relative link resolves to an existing file and line; a link whose
- * text names an identifier in backticks lands on a line that mentions it; a link into a test file
+ * text names an identifier in backticks lands on its declaration; a link into a test file
  * lands on an `it(` or `describe(` line.
  */
 import { readFileSync, existsSync } from 'node:fs';
@@ -16,6 +16,14 @@ const links = [...doc.matchAll(/\[([^\]]*)\]\((\.\.\/[^)#\s]+)(?:#L(\d+))?\)/g)]
   file: m[2]!,
   line: m[3] === undefined ? undefined : Number(m[3]),
 }));
+
+/** A line that declares `name`: a function, class, variable, type, or a method or property of a class. */
+function declaration(name: string): RegExp {
+  const id = name.replace(/[$]/g, '\\$&');
+  return new RegExp(
+    `\\b(function|class|const|let|interface|type)\\s+${id}\\b|^\\s*(?:(?:public|private|protected|readonly|static|abstract|override|async|get|set)\\s+)*${id}\\s*[(<:=?!]`,
+  );
+}
 
 describe('docs/backprop.md links', () => {
   it('has links to check', () => {
@@ -32,7 +40,7 @@ describe('docs/backprop.md links', () => {
     const named = /^`([^`]+)`$/.exec(link.text)?.[1];
     if (named !== undefined) {
       const identifier = named.split('.').pop()!.replace(/\(.*$/, '');
-      expect(target, `line ${link.line} of ${link.file} mentions ${identifier}`).toContain(identifier);
+      expect(target, `line ${link.line} of ${link.file} declares ${identifier}`).toMatch(declaration(identifier));
     } else if (/\.test\.ts$/.test(link.file)) {
       expect(target, `line ${link.line} of ${link.file} starts a test`).toMatch(/\b(it|describe)(\.\w+)?\(/);
     }

@@ -92,7 +92,12 @@ export interface Split {
 /** The class of each row of y, for stratification. */
 function rowClasses(y: Tensor): Int32Array {
   const n = y.shape[0]!;
-  if (y.ndim === 1) return Int32Array.from(y.data, (v) => Math.round(v));
+  if (y.ndim === 1) {
+    return Int32Array.from(y.data, (v, i) => {
+      if (!Number.isInteger(v) || v < 0) throw new ArgumentError(`trainTestSplit: label ${i} is ${v}; stratifying needs non-negative integer class labels.`);
+      return v;
+    });
+  }
   const k = y.size / n;
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) {

@@ -3,6 +3,7 @@ import type { Module } from './module.js';
 import { resolveCost, type CostLike } from './losses/index.js';
 import { classIndices } from './losses/targets.js';
 import { l2Divisor, l2Penalty, regularizedWeights } from './regularization.js';
+import { expectNonNegative } from './util.js';
 
 /**
  * The fraction of rows classified correctly. With one output column, a row is class 1 when its
@@ -10,10 +11,15 @@ import { l2Divisor, l2Penalty, regularizedWeights } from './regularization.js';
  * the argmax. Targets may be labels [m], one-hot rows [m, k] or a 0/1 column [m, 1].
  */
 export function accuracy(output: Tensor, target: Tensor, threshold = 0.5): number {
-  if (output.ndim !== 2 || output.shape[0] !== target.shape[0]) {
-    throw new ShapeError(`accuracy: output ${formatShape(output.shape)} must be [m, k] with one row per target row (target ${formatShape(target.shape)}).`);
+  const [m, k] = output.shape as [number, number];
+  const labels = target.ndim === 1 && target.shape[0] === m;
+  const rows = target.ndim === 2 && target.shape[0] === m && target.shape[1] === k;
+  if (output.ndim !== 2 || !(labels || rows)) {
+    throw new ShapeError(
+      `accuracy: output ${formatShape(output.shape)} and target ${formatShape(target.shape)} do not match; ` +
+        `give outputs [m, k] with targets of labels [m] or rows [m, k] of the same width.`,
+    );
   }
-  const m = output.shape[0]!;
   if (m === 0) return 0;
   let correct = 0;
   if (output.shape[1] === 1) {
@@ -49,7 +55,7 @@ export interface Evaluation {
 /** Loss and accuracy of `model` on (x, y), computed under noGrad in evaluation mode (the mode is restored after). */
 export function evaluate(model: Module, x: Tensor, y: Tensor, options: EvaluateOptions = {}): Evaluation {
   const cost = resolveCost(options.cost ?? 'quadratic');
-  const lambda = options.lambda ?? 0;
+  const lambda = expectNonNegative('evaluate', 'lambda', options.lambda ?? 0);
   const wasTraining = model.training;
   model.eval();
   try {

@@ -1,5 +1,5 @@
 import { Tensor, ArgumentError, DTypeError, ShapeError, formatShape, noGrad } from '@tapegrad/autograd';
-import { shapesEqual } from './util.js';
+import { describeValue, shapesEqual } from './util.js';
 import { Parameter } from './parameter.js';
 import { StateDictError } from './errors.js';
 
@@ -123,6 +123,9 @@ export abstract class Module {
    */
   loadStateDict(state: StateDict | Record<string, Tensor>, options: LoadStateDictOptions = {}): void {
     const strict = options.strict ?? true;
+    if (!(state instanceof Map) && (typeof state !== 'object' || state === null || Array.isArray(state))) {
+      throw new StateDictError(`loadStateDict: expected a Map or a plain object of name → Tensor, got ${describeValue(state)}.`);
+    }
     const entries = state instanceof Map ? state : new Map(Object.entries(state));
     const params = new Map(this.namedParameters());
     const plan: [Parameter, Tensor][] = [];

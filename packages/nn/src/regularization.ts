@@ -13,14 +13,16 @@ export function regularizedWeights(module: Module): Tensor[] {
 }
 
 /**
- * The n of the L2 term (λ / 2n) Σ W² for a cost with `reduction` on a batch of `batchSize` rows.
- * With a 'mean' cost it is the training-set size when given — seed 003 and Nielsen's book divide
- * λ by the number of training samples, whatever the mini-batch — and otherwise the batch itself
- * (the whole training set in one batch). A 'sum' cost has n = 1, matching its undivided data term.
+ * The divisor d of the L2 term (λ / 2d) Σ W² added to the cost of one batch of `batchSize` rows.
+ * The training objective is C = C_0 + (λ / 2n) Σ W² with n the number of training samples (seed
+ * 003, Nielsen's book), so λ means the same at any batch size:
+ * - a 'mean' batch cost estimates C_0 and carries the whole term: d = n;
+ * - a 'sum' batch cost is m times that estimate and so carries m/n of the term: d = n / m.
+ * Without `datasetSize` the batch is the whole training set (n = m): d = m for 'mean', 1 for 'sum'.
  */
 export function l2Divisor(reduction: Reduction, batchSize: number, datasetSize?: number): number {
-  if (reduction === 'sum') return 1;
-  return datasetSize === undefined ? batchSize : expectPositiveInt('l2Divisor', 'datasetSize', datasetSize);
+  const n = datasetSize === undefined ? batchSize : expectPositiveInt('l2Divisor', 'datasetSize', datasetSize);
+  return reduction === 'mean' ? n : n / batchSize;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Tensor, Rng, ArgumentError, add } from '@tapegrad/autograd';
+import { Tensor, Rng, ArgumentError, ShapeError, add, formatShape } from '@tapegrad/autograd';
 import type { Module } from './module.js';
 import { Sequential } from './layers/sequential.js';
 import type { Optimizer } from './optim/optimizer.js';
@@ -7,7 +7,7 @@ import { l2Divisor, l2Penalty, regularizedWeights } from './regularization.js';
 import { batchIndices, takeRows } from './data.js';
 import { evaluate, type Evaluation } from './metrics.js';
 import { closedFormBackprop, layersOf } from './backprop/closed-form.js';
-import { expectNonNegative, expectPositiveInt } from './util.js';
+import { describeValue, expectNonNegative, expectPositiveInt, expectTensor } from './util.js';
 
 /** What the per-batch callback sees. */
 export interface BatchInfo {
@@ -109,6 +109,18 @@ function step(model: Module, xb: Tensor, yb: Tensor, options: FitOptions, lambda
   return loss.item();
 }
 
+/** Checks that x is [n, features] and y has one row (or label) per row of x; returns n. */
+function checkRows(where: string, what: string, x: unknown, y: unknown): number {
+  const xs = expectTensor(where, `${what} x`, x);
+  const ys = expectTensor(where, `${what} y`, y);
+  if (xs.ndim !== 2 || (ys.ndim !== 1 && ys.ndim !== 2) || ys.shape[0] !== xs.shape[0]) {
+    throw new ShapeError(
+      `${where}: ${what} x has shape ${formatShape(xs.shape)} and y ${formatShape(ys.shape)}; give x as [n, features] and y as [n, outputs] or labels [n], one row per sample.`,
+    );
+  }
+  return xs.shape[0]!;
+}
+
 /**
  * Trains `model` on (x, y): each epoch shuffles the rows with `rng` and walks them in mini-batches
  * drawn without replacement, taking one optimiser step per batch. Same seed, same data, same
@@ -120,7 +132,15 @@ export function fit(model: Module, x: Tensor, y: Tensor, options: FitOptions): H
   const lambda = expectNonNegative('fit', 'lambda', options.lambda ?? 0);
   if (!(options.rng instanceof Rng)) throw new ArgumentError('fit: pass { rng: new Rng(seed) }; the per-epoch shuffles are seeded.');
   if (options.optimizer === undefined) throw new ArgumentError('fit: pass an optimizer, e.g. new SGD(model, { lr: 3 }).');
-  const evalOptions = { cost: options.cost ?? 'quadratic', lambda, threshold: options.threshold ?? 0.5 } as const;
+  if (options.backprop !== undefined && options.backprop !== 'tape' && options.backprop !== 'closed-form') {
+    throw new ArgumentError(`fit: backprop must be 'tape' or 'closed-form', got ${describeValue(options.backprop)}.`);
+  }
+  // Checked before the first step, so bad data can never leave a half-trained model behind.
+  const n = checkRows('fit', 'training', x, y);
+  if (n === 0) throw new ShapeError('fit: the training data has no rows.');
+  if (options.validation) checkRows('fit', 'validation', options.validation.x, options.validation.y);
+  // Every reported loss uses the training objective's L2 term (λ / 2n, n = training rows).
+  const evalOptions = { cost: options.cost ?? 'quadratic', lambda, threshold: options.threshold ?? 0.5, datasetSize: n } as const;
   const history: History = { loss: [], accuracy: [], valLoss: [], valAccuracy: [] };
   model.train();
   for (let epoch = 0; epoch < epochs; epoch++) {

@@ -1,13 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, noGrad, randn } from '@tapegrad/autograd';
-import { batchIndices, closedFormBackprop, compareBackprop, fit, l2Divisor, mlp, SGD, takeRows } from '@tapegrad/nn';
+import { Rng, noGrad, randn, zeros } from '@tapegrad/autograd';
+import { batchIndices, closedFormBackprop, compareBackprop, fit, l2Divisor, mlp, QuadraticCost, SGD, takeRows } from '@tapegrad/nn';
 
 describe('L2 regularisation divides λ by the training-set size n (seed 003, Nielsen)', () => {
-  it('picks n: the dataset size when given, the batch otherwise, 1 for a summed cost', () => {
+  it('picks the divisor: n for a mean batch cost, n/m for a summed one (m/n of the term per batch)', () => {
     expect(l2Divisor('mean', 10, 8000)).toBe(8000);
     expect(l2Divisor('mean', 10)).toBe(10);
-    expect(l2Divisor('sum', 10, 8000)).toBe(1);
+    expect(l2Divisor('sum', 10, 8000)).toBe(800);
+    expect(l2Divisor('sum', 10)).toBe(1);
     expect(() => l2Divisor('mean', 10, 0)).toThrow(/datasetSize/);
+  });
+
+  it("gives a summed cost the same L2 pull per epoch at any batch size", () => {
+    // With x = 0 and a linear output only the L2 term moves W: one epoch should shrink it by
+    // about (1 − ηλ) whether the epoch is one batch of 8 or eight batches of 1.
+    const x = zeros([8, 2]);
+    const y = zeros([8, 1]);
+    const shrink = (batchSize: number): number => {
+      const net = mlp([2, 1], { rng: new Rng(5), outputActivation: 'identity' });
+      const w0 = net.layers()[0]!.linear.weight.data[0]!;
+      fit(net, x, y, { optimizer: new SGD(net, { lr: 0.01 }), rng: new Rng(6), epochs: 1, batchSize, lambda: 1, cost: new QuadraticCost({ reduction: 'sum' }) });
+      return net.layers()[0]!.linear.weight.data[0]! / w0;
+    };
+    expect(shrink(8)).toBeCloseTo(0.99, 12);
+    expect(shrink(1)).toBeCloseTo((1 - 0.01 / 8) ** 8, 12);
+    expect(Math.abs(shrink(1) - shrink(8))).toBeLessThan(1e-4);
   });
 
   it('adds exactly (λ/n) W to ∂C/∂W and nothing to ∂C/∂b', () => {

@@ -69,7 +69,7 @@ export interface MnistOptions {
   cost?: CostName;
   /** Initial weights (default 'normal', N(0, 1) as in chapter 1). */
   init?: InitName;
-  /** L2 strength λ, as nn's fit applies it: (λ / 2m) Σ W² per mini-batch of m. */
+  /** L2 strength λ of the training objective's (λ / 2n) Σ W², n = number of training digits. */
   lambda?: number;
   /** Output folder for plots and weights; null writes nothing (default 'out'). */
   out?: string | null;
@@ -214,6 +214,7 @@ export async function runMnist(options: MnistOptions = {}): Promise<MnistResult>
   const comparison = compareBackprop(net, takeRows(train.x, pick), takeRows(train.y, pick), {
     cost: nnCostName(o.cost),
     lambda: o.lambda,
+    datasetSize: train.size,
   });
 
   const files: string[] = [];

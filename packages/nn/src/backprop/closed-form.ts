@@ -113,6 +113,12 @@ export function closedFormBackprop(net: Sequential | readonly DenseLayer[], x: T
       return g;
     });
     const gradBiases = deltas.map(columnSums);
+    // Like the tape, hand each parameter its gradient in its own dtype (data of a wider dtype
+    // promotes the forward, so a float32 network fed float64 data computes in float64).
+    layers.forEach(({ linear }, l) => {
+      gradWeights[l] = gradWeights[l]!.to(linear.weight.dtype);
+      gradBiases[l] = gradBiases[l]!.to(linear.bias.dtype);
+    });
     const value = cost.forward(aL, y).item() + l2Value(layers, lambda, l2m);
     return { zs, as, deltas, gradWeights, gradBiases, cost: value };
   });

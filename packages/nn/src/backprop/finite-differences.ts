@@ -79,8 +79,9 @@ export function finiteDifferenceBackprop(
   return noGrad(() => {
     const p: Problem = {
       layers,
-      ws: layers.map(({ linear }) => linear.weight.data.slice()),
-      bs: layers.map(({ linear }) => linear.bias.data.slice()),
+      // float64 copies whatever the network's dtype: float32 differences are too coarse to trust.
+      ws: layers.map(({ linear }) => Float64Array.from(linear.weight.data)),
+      bs: layers.map(({ linear }) => Float64Array.from(linear.bias.data)),
       x,
       y,
       cost,

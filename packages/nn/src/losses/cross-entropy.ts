@@ -1,6 +1,6 @@
 import { Tensor, log, mul, neg, sub, sum, add, softplus, logSoftmax, clamp, where, gt, lt, stableSigmoid } from '@tapegrad/autograd';
 import { ReducedCost, batchDivisor, scaledResidual } from './cost.js';
-import type { ElementwiseActivation } from '../layers/activations.js';
+import { sigmoidActivation, type ElementwiseActivation } from '../layers/activations.js';
 import { allocLike, expectMatrix, expectSameShape } from '../util.js';
 import { oneHotTargets } from './targets.js';
 
@@ -25,21 +25,28 @@ export class BCECost extends ReducedCost {
     return mul(neg(sum(ll)), 1 / batchDivisor(this.reduction, output.shape[0]!));
   }
 
-  /** (a − y) / (a (1 − a)) / m. */
+  /**
+   * ((1 − y) / (1 − a) − y / a) / m, = (a − y) / (a (1 − a)) / m, with each term dropped where the
+   * forward clamps its log argument (as the tape's clamp does), so a saturated a gives 0, not NaN.
+   */
   gradOutput(output: Tensor, target: Tensor): Tensor {
     expectSameShape('BCECost.gradOutput', 'output', output, 'target', target);
     const divisor = batchDivisor(this.reduction, output.shape[0]!);
     const out = allocLike(output);
     for (let i = 0; i < out.length; i++) {
       const a = output.data[i]!;
-      out[i] = ((a - target.data[i]!) / (a * (1 - a))) / divisor;
+      const y = target.data[i]!;
+      const fromPositive = a >= LOG_FLOOR ? y / a : 0;
+      const fromNegative = 1 - a >= LOG_FLOOR ? (1 - y) / (1 - a) : 0;
+      out[i] = (fromNegative - fromPositive) / divisor;
     }
     return new Tensor(out, output.shape);
   }
 
   /** With a sigmoid output, σ′ cancels the denominator of ∇_a C: δ^L = (a − y) / m (seed 003). */
   outputDelta(activation: ElementwiseActivation, _z: Tensor, a: Tensor, target: Tensor): Tensor | null {
-    if (activation.name !== 'sigmoid') return null;
+    // By identity, not by name: a user's activation called 'sigmoid' need not be σ.
+    if (activation !== sigmoidActivation) return null;
     const divisor = batchDivisor(this.reduction, a.shape[0]!);
     return scaledResidual(a, target, 1, divisor);
   }

@@ -1,4 +1,4 @@
-import { Tensor, ArgumentError, ShapeError, formatShape, noGrad, type FloatArray } from '@tapegrad/autograd';
+import { Tensor, ArgumentError, DTypeError, ShapeError, formatShape, noGrad, type FloatArray } from '@tapegrad/autograd';
 import { Module } from '../module.js';
 import { shapesEqual, describeValue } from '../util.js';
 
@@ -49,15 +49,24 @@ export abstract class Optimizer {
     if (grads !== undefined && grads.length !== this.params.length) {
       throw new ArgumentError(`${this.name}.step: ${grads.length} gradients given for ${this.params.length} parameters; pass one per parameter (null to skip).`);
     }
+    const chosen = this.params.map((p, i) => (grads === undefined ? p.grad : grads[i]) ?? null);
+    // Every gradient is checked before any parameter or optimiser state moves, so a rejected
+    // step leaves the model exactly as it was and can be retried.
+    chosen.forEach((g, i) => {
+      if (g === null) return;
+      const p = this.params[i]!;
+      if (!(g instanceof Tensor)) throw new ArgumentError(`${this.name}.step: gradient ${i} is ${describeValue(g)}, not a Tensor (or null to skip).`);
+      if (!shapesEqual(g.shape, p.shape)) {
+        throw new ShapeError(`${this.name}.step: gradient ${i} has shape ${formatShape(g.shape)} but its parameter has shape ${formatShape(p.shape)}.`);
+      }
+      if (g.dtype !== p.dtype) {
+        throw new DTypeError(`${this.name}.step: gradient ${i} is ${g.dtype} but its parameter is ${p.dtype}; cast it with .to('${p.dtype}') (a step never downcasts silently).`);
+      }
+    });
     this.stepCount++;
     noGrad(() => {
-      this.params.forEach((p, i) => {
-        const g = grads === undefined ? p.grad : grads[i];
-        if (g === null || g === undefined) return;
-        if (!shapesEqual(g.shape, p.shape)) {
-          throw new ShapeError(`${this.name}.step: gradient ${i} has shape ${formatShape(g.shape)} but its parameter has shape ${formatShape(p.shape)}.`);
-        }
-        p.mutate_((data) => this.update(i, data, g.data));
+      chosen.forEach((g, i) => {
+        if (g !== null) this.params[i]!.mutate_((data) => this.update(i, data, g.data));
       });
     });
   }

@@ -72,7 +72,14 @@ export function stateDictFromJSON(text: string): StateDict {
       throw new SerializationError(`${where} has ${Array.isArray(data) ? data.length : 'no'} values but shape [${shape.join(', ')}] needs ${size}.`);
     }
     const values = dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
-    for (let i = 0; i < size; i++) values[i] = decodeValue(data[i], where);
+    for (let i = 0; i < size; i++) {
+      const v = decodeValue(data[i], where);
+      values[i] = v;
+      // A finite value that float32 cannot hold would silently become ±Infinity.
+      if (Number.isFinite(v) && !Number.isFinite(values[i]!)) {
+        throw new SerializationError(`${where}: value ${i} (${v}) is outside the float32 range.`);
+      }
+    }
     out.set(name, new Tensor(values, shape));
   }
   return out;

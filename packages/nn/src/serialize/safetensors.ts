@@ -75,7 +75,7 @@ function fail(msg: string): never {
 function parseEntry(name: string, raw: unknown, dataBytes: number): Entry {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(`header entry '${name}' is not an object.`);
   const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
-  if (typeof dtype !== 'string' || !(dtype in DTYPES)) {
+  if (typeof dtype !== 'string' || !Object.hasOwn(DTYPES, dtype)) {
     fail(`tensor '${name}' has dtype ${JSON.stringify(dtype)}, which tapegrad does not read; supported: ${Object.keys(DTYPES).join(', ')}.`);
   }
   const code = dtype as SafeDType;
