@@ -46,6 +46,9 @@ function check(label, fn) {
   }
 }
 
+// Leave no temporary projects behind, whatever happens below.
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+
 const autogradTgz = pack('autograd');
 const nnTgz = pack('nn');
 
@@ -88,7 +91,9 @@ console.log('esm nn', y.toArray());`,
   'cjs.cjs': `const { Rng, tensor } = require('@tapegrad/autograd');
 const nn = require('@tapegrad/nn');
 const net = nn.mlp([2, 2, 1], { rng: new Rng(2) });
-console.log('cjs nn', net.forward(tensor([[1, 0]])).toArray());`,
+const out = net.forward(tensor([[1, 0]]));
+if (out.shape.join() !== '1,1' || !(out.item() > 0 && out.item() < 1)) throw new Error('wrong output ' + out);
+console.log('cjs nn', out.toArray());`,
   'consumer.mts': `import { Rng, tensor } from '@tapegrad/autograd';
 import { mlp, type Module } from '@tapegrad/nn';
 const net: Module = mlp([2, 2, 1], { rng: new Rng(3) });
@@ -100,5 +105,4 @@ check('nn: CJS require', () => run(process.execPath, ['cjs.cjs'], n));
 check('nn: TypeScript consumer type-checks', () => run(process.execPath, [tsc, '-p', '.'], n));
 
 console.log(checks.join('\n'));
-rmSync(work, { recursive: true, force: true });
 if (checks.some((c) => c.startsWith('FAIL'))) process.exit(1);
