@@ -74,7 +74,7 @@ export interface FitOptions {
 
 /** Per-epoch curves returned by {@link fit}. */
 export interface History {
-  /** Mean batch cost per epoch. */
+  /** Per-sample training cost per epoch, averaged over the epoch's batches (as they were before each step). */
   readonly loss: number[];
   /** Training-set accuracy per epoch. */
   readonly accuracy: number[];
@@ -140,6 +140,7 @@ export function fit(model: Module, x: Tensor, y: Tensor, options: FitOptions): H
   if (n === 0) throw new ShapeError('fit: the training data has no rows.');
   if (options.validation) checkRows('fit', 'validation', options.validation.x, options.validation.y);
   // Every reported loss uses the training objective's L2 term (λ / 2n, n = training rows).
+  const perSampleSum = resolveCost(options.cost ?? 'quadratic').reduction === 'sum';
   const evalOptions = { cost: options.cost ?? 'quadratic', lambda, threshold: options.threshold ?? 0.5, datasetSize: n } as const;
   const history: History = { loss: [], accuracy: [], valLoss: [], valAccuracy: [] };
   model.train();
@@ -149,7 +150,8 @@ export function fit(model: Module, x: Tensor, y: Tensor, options: FitOptions): H
     let rows = 0;
     plan.forEach((indices, b) => {
       const loss = step(model, takeRows(x, indices), takeRows(y, indices), options, lambda, x.shape[0]!);
-      total += loss * indices.length;
+      // A 'mean' batch cost is already per sample; a 'sum' one is m samples' worth.
+      total += perSampleSum ? loss : loss * indices.length;
       rows += indices.length;
       options.onBatch?.({ epoch, batch: b, batches: plan.length, loss, size: indices.length });
     });
