@@ -11,10 +11,19 @@ export class Rng {
   private s3: number;
   private spareNormal: number | null = null;
 
-  /** @param seed any finite number; equal seeds give identical streams. */
+  /**
+   * @param seed an integer (a safe integer, |seed| < 2⁵³); equal seeds give identical streams.
+   * The low 32 bits seed the state as they always did, so seeds in [0, 2³²) keep their streams;
+   * the high part (nonzero above 2³² and for negative seeds) is mixed into the state word that the first output reads (s1)
+   * only when present, by a bijection, so distinct seeds always give distinct states (0 and 2³²
+   * used to give the same stream). Fractional seeds are refused rather than silently truncated.
+   */
   constructor(seed: number) {
-    if (!Number.isFinite(seed)) throw new ArgumentError(`Rng: seed must be a finite number, got ${seed}.`);
-    let x = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
+    if (!Number.isSafeInteger(seed)) {
+      throw new ArgumentError(`Rng: seed must be an integer (a safe integer, |seed| < 2^53), got ${seed}; use Math.round or an integer constant.`);
+    }
+    const high = Math.floor(seed / 2 ** 32); // 0 for seeds in [0, 2³²); −1 for small negative ones
+    let x = ((seed - high * 2 ** 32) ^ 0x9e3779b9) >>> 0;
     const next = (): number => {
       x = (x + 0x9e3779b9) >>> 0;
       let z = x;
@@ -26,6 +35,10 @@ export class Rng {
     this.s1 = next();
     this.s2 = next();
     this.s3 = next();
+    // |high| < 2²¹, so high >>> 0 tells every high part apart; xor with a constant and a multiply
+    // by an odd constant are both invertible, so different high parts give different s1 (and the
+    // streams differ from their first output on).
+    if (high !== 0) this.s1 = (this.s1 ^ Math.imul((high >>> 0) ^ 0x85ebca6b, 0x27d4eb2f)) >>> 0;
   }
 
   /** The next 32 random bits as an unsigned integer. */

@@ -122,14 +122,19 @@ export function broadcastStrides(shape: Shape, target: Shape): number[] {
   return out;
 }
 
-/** Resolves one axis (negative counts from the end) against `ndim`, or throws naming the op. */
+/**
+ * Resolves one axis (negative counts from the end) against `ndim`, or throws naming the op.
+ * A 0-d tensor accepts axis 0 or −1 (NumPy and PyTorch treat it as having one size-1 axis); both
+ * resolve to 0, and callers reading a size there must treat the missing dimension as 1.
+ */
 export function normalizeAxis(op: string, axis: number, ndim: number): number {
-  if (!Number.isInteger(axis) || axis < -ndim || axis >= Math.max(ndim, 1)) {
+  const n = Math.max(ndim, 1);
+  if (!Number.isInteger(axis) || axis < -n || axis >= n) {
     throw new ShapeError(
-      `${op}: axis ${describeValue(axis)} is out of range for a tensor with ${ndim} dimension(s); use an integer in [${-ndim}, ${ndim - 1}].`,
+      `${op}: axis ${describeValue(axis)} is out of range for a tensor with ${ndim} dimension(s); use an integer in [${-n}, ${n - 1}].`,
     );
   }
-  return axis < 0 ? axis + ndim : axis;
+  return axis < 0 ? axis + n : axis;
 }
 
 /** Resolves an axis option (undefined = all axes) to a sorted list of distinct axes. */

@@ -63,8 +63,15 @@ export class Tensor {
     if (dtype === null) {
       throw new DTypeError(`Tensor: storage must be a Float64Array or a Float32Array, got ${describeValue(data)}; use tensor(...) to convert other data.`);
     }
-    // Frozen shapes come from other tensors and are valid already; a fresh one is checked.
-    if (!Object.isFrozen(shape)) checkShape('Tensor', shape);
+    // Every shape is checked, frozen or not (a user can freeze a bad one). A frozen shape gets only
+    // this inline loop, cheap for the few dims a tensor has, since every op output comes here.
+    const frozen = Object.isFrozen(shape);
+    let valid = frozen && Array.isArray(shape);
+    for (let i = 0; valid && i < shape.length; i++) {
+      const d = shape[i];
+      valid = typeof d === 'number' && Number.isInteger(d) && d >= 0;
+    }
+    if (!valid) checkShape('Tensor', shape);
     const size = sizeOf(shape);
     if (data.length !== size) {
       throw new ArgumentError(`Tensor: data has ${data.length} elements but shape ${formatShape(shape)} needs ${size}.`);
@@ -72,7 +79,7 @@ export class Tensor {
     this.data = data;
     // Every op output is built here, so this is hot: a shape that is already frozen (another
     // tensor's, as elementwise ops pass) is shared instead of copied; nothing can change it.
-    this.shape = Object.isFrozen(shape) ? shape : Object.freeze(shape.slice());
+    this.shape = frozen ? shape : Object.freeze(shape.slice());
     this.dtype = dtype;
     this.size = size;
     this.leafRequiresGrad = options?.requiresGrad ?? false;
@@ -155,6 +162,9 @@ export class Tensor {
    * pass and may return a replacement. Returns a function that removes the hook.
    */
   registerHook(hook: GradHook): () => void {
+    if (typeof hook !== 'function') {
+      throw new ArgumentError(`registerHook: the hook must be a function (grad) => Tensor | void, got ${describeValue(hook)}.`);
+    }
     if (!this.requiresGrad) {
       throw new GradError(`registerHook: this ${formatShape(this.shape)} tensor does not require grad, so no gradient will ever flow into it.`);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GradError, tensor, noGrad, gradients, sum, mul, add } from '@tapegrad/autograd';
+import { GradError, tensor, noGrad, gradients, sum, mul } from '@tapegrad/autograd';
 
 describe('backward', () => {
   it('handles fan-out: b = a + a; c = b + b gives dc/da = 4', () => {
@@ -57,7 +57,6 @@ describe('backward', () => {
     const c = sum(mul(z, z));
     const [gz] = gradients(c, [z]);
     expect(gz!.toArray()).toEqual([6, 12]);
-    void add;
   });
 
   it('reduces broadcast gradients to the input shape', () => {

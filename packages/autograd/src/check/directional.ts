@@ -7,6 +7,7 @@ import { Tensor } from '../tensor.js';
 import { ArgumentError } from '../errors.js';
 import { Rng } from '../random.js';
 import { gradients } from '../engine/backward.js';
+import { enableGrad } from '../engine/mode.js';
 import { type GradcheckOptions, resolveCheck } from './options.js';
 import { type CheckedFunction, evaluate, outputsOf, perturbedInputs } from './numeric.js';
 
@@ -72,7 +73,8 @@ export function gradcheckDirectional(f: CheckedFunction, inputs: readonly Tensor
   const checked = inputs.map((t, i) => (t.requiresGrad ? i : -1)).filter((i) => i >= 0);
   if (checked.length === 0) throw new ArgumentError('gradcheckDirectional: no input requires grad; create them with {requiresGrad: true}.');
   const leaves = perturbedInputs(inputs);
-  const outs = outputsOf('gradcheckDirectional', f(...leaves));
+  // Record even inside noGrad: without a tape every analytic gradient would read as 0.
+  const outs = outputsOf('gradcheckDirectional', enableGrad(() => f(...leaves)));
   const live = outs.map((_, o) => o).filter((o) => outs[o]!.requiresGrad);
   const results: DirectionCheck[] = [];
   for (let d = 0; d < count; d++) {

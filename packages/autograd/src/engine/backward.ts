@@ -1,9 +1,10 @@
 import { Tensor, type TensorLike } from '../tensor.js';
-import { DTypeError, GradError, ShapeError } from '../errors.js';
+import { ArgumentError, DTypeError, GradError, ShapeError } from '../errors.js';
 import { broadcastsTo, describeValue, formatShape, shapesEqual } from '../shape.js';
 import { cast } from '../ops/cast.js';
 import { add } from '../ops/elementwise.js';
 import { sumToShape } from '../ops/reduce.js';
+import { clone } from '../ops/movement.js';
 import { onesLike, scalarLike } from '../creation.js';
 import type { Node } from './node.js';
 import { isAnomalyEnabled, setAnomalyEnabled, setGradEnabled } from './mode.js';
@@ -52,37 +53,40 @@ export function reachableNodes(roots: readonly Tensor[]): Node[] {
   return found.sort((a, b) => b.id - a.id);
 }
 
-function seedFor(root: Tensor, seed: TensorLike | undefined, index: number): Tensor {
+/** The public entry point a sweep runs for, so that its errors name what the caller called. */
+type Caller = 'backward' | 'gradients';
+
+function seedFor(caller: Caller, root: Tensor, seed: TensorLike | undefined, index: number): Tensor {
   if (seed === undefined) {
     if (root.size !== 1) {
       throw new GradError(
-        `backward: output ${index} has shape ${formatShape(root.shape)}, so a gradient can only be implicit for one-element outputs. ` +
+        `${caller}: output ${index} has shape ${formatShape(root.shape)}, so a gradient can only be implicit for one-element outputs. ` +
           `Reduce it first (e.g. loss.sum() or loss.mean()), pass a seed gradient of shape ${formatShape(root.shape)}, or compute a Jacobian row by row.`,
       );
     }
     return onesLike(root);
   }
   if (typeof seed !== 'number' && !(seed instanceof Tensor)) {
-    throw new GradError(`backward: the seed gradient for output ${index} is ${describeValue(seed)}, not a Tensor or a number; pass a tensor of shape ${formatShape(root.shape)}.`);
+    throw new GradError(`${caller}: the seed gradient for output ${index} is ${describeValue(seed)}, not a Tensor or a number; pass a tensor of shape ${formatShape(root.shape)}.`);
   }
   const g = typeof seed === 'number' ? scalarLike(seed, root).broadcastTo(root.shape) : seed;
   if (!shapesEqual(g.shape, root.shape)) {
-    throw new ShapeError(`backward: the seed gradient for output ${index} has shape ${formatShape(g.shape)} but the output has shape ${formatShape(root.shape)}; they must match.`);
+    throw new ShapeError(`${caller}: the seed gradient for output ${index} has shape ${formatShape(g.shape)} but the output has shape ${formatShape(root.shape)}; they must match.`);
   }
   if (g.dtype !== root.dtype) {
-    throw new DTypeError(`backward: the seed gradient for output ${index} is ${g.dtype} but the output is ${root.dtype}; cast it with .to('${root.dtype}').`);
+    throw new DTypeError(`${caller}: the seed gradient for output ${index} is ${g.dtype} but the output is ${root.dtype}; cast it with .to('${root.dtype}').`);
   }
   return g;
 }
 
-function checkVersions(node: Node): void {
+function checkVersions(caller: Caller, node: Node): void {
   const { inputs, output } = node;
   for (let i = 0; i <= inputs.length; i++) {
     const t = i < inputs.length ? inputs[i]! : output;
     if (t.version !== node.versionAt(i)) {
       const which = i < inputs.length ? `input ${i}` : 'its output';
       throw new GradError(
-        `backward: ${which} of '${node.op.name}' (node ${node.id}, shape ${formatShape(t.shape)}) was modified in place after it was recorded ` +
+        `${caller}: ${which} of '${node.op.name}' (node ${node.id}, shape ${formatShape(t.shape)}) was modified in place after it was recorded ` +
           `(version ${node.versionAt(i)} at record time, ${t.version} now), so its gradient would use stale values. ` +
           `Run backward before editing it (e.g. before optimizer.step()), or edit a .clone().`,
       );
@@ -137,39 +141,62 @@ function runHooks(t: Tensor, g: Tensor): Tensor {
 }
 
 /**
- * Which of `nodes` a gradients() call must run (1 at their positions): those with a path down to
- * one of `targets`. Ascending ids are a topological order, so one forward pass over them decides
- * it without recursion. Skipping the rest keeps gradients() from releasing (or paying for) parts
- * of the tape that lead only to other leaves, such as parameters captured in a closure.
- * The answer is positional rather than left in the nodes' `neededMark`, because vjps and hooks
- * may run nested backward passes over the same nodes before the sweep reads it.
+ * Which nodes a gradients() call must run, and for which of their inputs: at each node's position,
+ * null when it has no path down to one of `targets` (skipped), else one flag per input saying
+ * whether that input is a target or is produced by a needed node. So a needed matmul computes
+ * ∂x but not ∂W for a W nobody asked about, and parts of the tape that lead only to other leaves
+ * (parameters captured in a closure, say) are neither paid for nor released. Ascending ids are a
+ * topological order, so one pass over them decides it without recursion.
+ * A released node forgot its inputs, so whether it leads to a target is unknown; it counts as
+ * needed (and the sweep throws if a gradient reaches it) unless its id shows it cannot: a node
+ * only leads to tensors made before it, so it is newer than the producer of any non-leaf it
+ * reaches. The answer is positional rather than left in the nodes' `neededMark`, because vjps and
+ * hooks may run nested backward passes over the same nodes before the sweep reads it.
  */
-function nodesLeadingTo(nodes: readonly Node[], targets: ReadonlySet<Tensor>): Uint8Array {
+function nodesLeadingTo(nodes: readonly Node[], targets: ReadonlySet<Tensor>): (boolean[] | null)[] {
   const mark = ++walks;
-  const needed = new Uint8Array(nodes.length);
+  let oldestTarget = Infinity; // the smallest producer id of a target; 0 when a target is a leaf
+  for (const t of targets) oldestTarget = Math.min(oldestTarget, t.gradFn === null ? 0 : t.gradFn.id);
+  const plan = new Array<boolean[] | null>(nodes.length).fill(null);
   for (let k = nodes.length - 1; k >= 0; k--) {
     const node = nodes[k]!;
     const inputs = node.inputs;
+    let leads = node.released && node.id > oldestTarget;
+    const wants = new Array<boolean>(inputs.length);
     for (let i = 0; i < inputs.length; i++) {
       const t = inputs[i]!;
-      if (targets.has(t) || (t.gradFn !== null && t.gradFn.neededMark === mark)) {
-        node.neededMark = mark;
-        needed[k] = 1;
-        break;
-      }
+      wants[i] = t.requiresGrad && (targets.has(t) || (t.gradFn !== null && t.gradFn.neededMark === mark));
+      leads ||= wants[i]!;
+    }
+    if (leads) {
+      node.neededMark = mark;
+      plan[k] = wants;
     }
   }
-  return needed;
+  return plan;
 }
 
-/** What propagate() found: the adjoints, and the first released node it could not go through. */
-interface Sweep {
-  adjoints: Map<Tensor, Tensor>;
-  released: Node | null;
+/** The error for a gradient that would have to go through a node an earlier pass released. */
+function releasedError(caller: Caller, node: Node): GradError {
+  return new GradError(
+    `${caller}: the tape through '${node.op.name}' (node ${node.id}) was already released by an earlier backward pass. ` +
+      `Pass {retainGraph: true} to the earlier backward()/gradients() call to go through the graph more than once.`,
+  );
+}
+
+/**
+ * A gradient to store in a `.grad` field, in a buffer of its own: vjps hand one gradient to
+ * several inputs (add returns g twice) and the seed may be the caller's tensor, and `.grad` may be
+ * edited in place (clipping, optimizers), so sharing would corrupt the others. With createGraph
+ * the copy is the recorded `clone` op, which keeps the gradient on the tape.
+ */
+function ownedGradient(g: Tensor, createGraph: boolean): Tensor {
+  return createGraph ? clone(g) : new Tensor(g.data.slice(), g.shape);
 }
 
 /** How propagate() behaves for backward() versus gradients(). */
 interface SweepOptions {
+  caller: Caller;
   createGraph: boolean;
   retainGraph: boolean;
   /** Only run nodes leading to these tensors (gradients()); null runs every reachable node (backward()). */
@@ -183,12 +210,11 @@ interface SweepOptions {
  * by descending id, calls each vjp once with the node's total incoming gradient, and returns the
  * adjoints of every leaf reached and of every tensor in `targets`.
  */
-function propagate(roots: readonly Tensor[], seeds: readonly (TensorLike | undefined)[], sweep: SweepOptions): Sweep {
-  const { createGraph, retainGraph, targets, storeRetained } = sweep;
+function propagate(roots: readonly Tensor[], seeds: readonly (TensorLike | undefined)[], sweep: SweepOptions): Map<Tensor, Tensor> {
   roots.forEach((r, i) => {
     if (!r.requiresGrad) {
       throw new GradError(
-        `backward: output ${i} (shape ${formatShape(r.shape)}) does not require grad: no input that produced it had requiresGrad, or it was computed inside noGrad.`,
+        `${sweep.caller}: output ${i} (shape ${formatShape(r.shape)}) does not require grad: no input that produced it had requiresGrad, or it was computed inside noGrad.`,
       );
     }
   });
@@ -203,46 +229,41 @@ function propagate(roots: readonly Tensor[], seeds: readonly (TensorLike | undef
   }
 }
 
-function sweepNodes(roots: readonly Tensor[], seeds: readonly (TensorLike | undefined)[], sweep: SweepOptions, anomaly: boolean): Sweep {
-  const { createGraph, retainGraph, targets, storeRetained } = sweep;
+function sweepNodes(roots: readonly Tensor[], seeds: readonly (TensorLike | undefined)[], sweep: SweepOptions, anomaly: boolean): Map<Tensor, Tensor> {
+  const { caller, createGraph, retainGraph, targets, storeRetained } = sweep;
   return setGradEnabled(createGraph, () => {
     const adjoints = new Map<Tensor, Tensor>();
     const accumulate = (t: Tensor, g: Tensor): void => {
       const prev = adjoints.get(t);
       adjoints.set(t, prev === undefined ? g : add(prev, g));
     };
-    roots.forEach((r, i) => accumulate(r, seedFor(r, seeds[i], i)));
+    roots.forEach((r, i) => accumulate(r, seedFor(caller, r, seeds[i], i)));
     const nodes = reachableNodes(roots);
-    const needed = targets === null ? null : nodesLeadingTo(nodes, targets);
-    for (const node of nodes) {
-      if (node.released && needed === null) {
-        throw new GradError(
-          `backward: the tape through '${node.op.name}' (node ${node.id}) was already released by an earlier backward pass. ` +
-            `Pass {retainGraph: true} to the earlier backward()/gradients() call to go through the graph more than once.`,
-        );
-      }
-    }
-    let released: Node | null = null;
+    const plan = targets === null ? null : nodesLeadingTo(nodes, targets);
+    // backward() runs every reachable node, so any released one is an error before anything runs.
+    if (plan === null) for (const node of nodes) if (node.released) throw releasedError(caller, node);
     for (let k = 0; k < nodes.length; k++) {
       const node = nodes[k]!;
       const out = node.output;
       const incoming = adjoints.get(out);
       if (incoming === undefined) continue;
-      if (node.released) {
-        // A released node forgot its inputs, so pruning cannot tell whether it leads to a target;
-        // remember it to explain a missing gradient instead of calling the input unused.
-        released ??= node;
-        continue;
-      }
       const g = runHooks(out, incoming);
-      if (storeRetained && out.retainsGradient) out.grad = out.grad === null ? g : add(out.grad, g);
+      if (storeRetained && out.retainsGradient) out.grad = out.grad === null ? ownedGradient(g, createGraph) : add(out.grad, g);
       if (targets?.has(out)) adjoints.set(out, g);
       else adjoints.delete(out);
-      if (needed !== null && needed[k] === 0) continue;
-      checkVersions(node);
+      const planned = plan === null ? undefined : plan[k];
+      if (planned === null) continue;
+      // A gradient reaching a released node that may lead to a target: skipping it would return a
+      // partial sum of the paths, so refuse as backward() does.
+      if (node.released) throw releasedError(caller, node);
+      checkVersions(caller, node);
       const inputs = node.inputs;
-      const needsGrad = new Array<boolean>(inputs.length);
-      for (let i = 0; i < inputs.length; i++) needsGrad[i] = inputs[i]!.requiresGrad;
+      // gradients() follows its plan; backward() wants every input that requires grad.
+      let needsGrad = planned;
+      if (needsGrad === undefined) {
+        needsGrad = new Array<boolean>(inputs.length);
+        for (let i = 0; i < inputs.length; i++) needsGrad[i] = inputs[i]!.requiresGrad;
+      }
       const grads = runVjp(node, g, needsGrad, createGraph);
       if (!Array.isArray(grads) || grads.length !== inputs.length) {
         throw new GradError(
@@ -259,8 +280,10 @@ function sweepNodes(roots: readonly Tensor[], seeds: readonly (TensorLike | unde
       }
       if (!retainGraph) node.release();
     }
-    for (const [t, g] of adjoints) if (t.isLeaf) adjoints.set(t, runHooks(t, g));
-    return { adjoints, released };
+    // Leaf hooks run for the leaves whose gradient this call delivers: all of them for backward(),
+    // only the requested inputs for gradients().
+    for (const [t, g] of adjoints) if (t.isLeaf && (targets === null || targets.has(t))) adjoints.set(t, runHooks(t, g));
+    return adjoints;
   });
 }
 
@@ -269,15 +292,23 @@ function sweepNodes(roots: readonly Tensor[], seeds: readonly (TensorLike | unde
  * grad (and of non-leaves that called retainGrad). Releases the tape unless `retainGraph`.
  */
 export function backward(roots: readonly Tensor[], seeds: readonly TensorLike[] | undefined, options: BackwardOptions = {}): void {
+  checkOptions('backward', options);
   const createGraph = options.createGraph ?? false;
-  const { adjoints } = propagate(roots, seeds ?? [], { createGraph, retainGraph: options.retainGraph ?? createGraph, targets: null, storeRetained: true });
+  const adjoints = propagate(roots, seeds ?? [], { caller: 'backward', createGraph, retainGraph: options.retainGraph ?? createGraph, targets: null, storeRetained: true });
   setGradEnabled(createGraph, () => {
     for (const [t, g] of adjoints) {
       if (!t.isLeaf || !t.requiresGrad) continue;
-      const grad = createGraph ? g : g.detach();
-      t.grad = t.grad === null ? grad : add(t.grad, grad);
+      // The first gradient stored gets its own buffer; accumulating with add makes a new one anyway.
+      t.grad = t.grad === null ? ownedGradient(g, createGraph) : add(t.grad, g);
     }
   });
+}
+
+/** Plain-JS callers can pass null or a number as options; reading a field of null is a raw TypeError. */
+function checkOptions(caller: Caller, options: unknown): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new ArgumentError(`${caller}: options must be an object such as {retainGraph: true} (or omitted), got ${describeValue(options)}.`);
+  }
 }
 
 /**
@@ -293,6 +324,7 @@ export function gradients(
   options: GradientsOptions = {},
 ): (Tensor | null)[] | Tensor | null {
   // Plain-JS callers can pass anything; spreading a non-iterable would be a raw TypeError.
+  checkOptions('gradients', options);
   if (!(outputs instanceof Tensor) && !Array.isArray(outputs)) throw new GradError(`gradients: outputs must be a Tensor or an array of tensors, got ${describeValue(outputs)}.`);
   if (!(inputs instanceof Tensor) && !Array.isArray(inputs)) throw new GradError(`gradients: inputs must be a Tensor or an array of tensors, got ${describeValue(inputs)}.`);
   const outs = outputs instanceof Tensor ? [outputs] : [...outputs];
@@ -310,7 +342,8 @@ export function gradients(
     }
   });
   const createGraph = options.createGraph ?? false;
-  const { adjoints, released } = propagate(outs, options.gradOutputs ?? [], {
+  const adjoints = propagate(outs, options.gradOutputs ?? [], {
+    caller: 'gradients',
     createGraph,
     retainGraph: options.retainGraph ?? createGraph,
     targets: new Set(ins),
@@ -319,12 +352,6 @@ export function gradients(
   const result = ins.map((t, i) => {
     const g = adjoints.get(t);
     if (g !== undefined) return createGraph ? g : g.detach();
-    if (released !== null) {
-      throw new GradError(
-        `gradients: the tape through '${released.op.name}' (node ${released.id}) was already released by an earlier backward pass, so the gradient ` +
-          `for input ${i} (shape ${formatShape(t.shape)}) cannot be computed. Pass {retainGraph: true} to the earlier backward()/gradients() call.`,
-      );
-    }
     if (options.allowUnused) return null;
     throw new GradError(
       `gradients: input ${i} (shape ${formatShape(t.shape)}) was not used to compute the outputs. Pass {allowUnused: true} to get null for it.`,

@@ -4,7 +4,7 @@
  */
 import { Tensor } from '../tensor.js';
 import { ArgumentError, DTypeError, GradError, ShapeError } from '../errors.js';
-import { formatShape, shapesEqual } from '../shape.js';
+import { describeValue, formatShape, shapesEqual } from '../shape.js';
 import { zerosLike } from '../creation.js';
 import { add, mul } from '../ops/elementwise.js';
 import { sum } from '../ops/reduce.js';
@@ -12,6 +12,10 @@ import { gradients } from './backward.js';
 import { setGradEnabled } from './mode.js';
 
 function asList(name: string, x: Tensor | readonly Tensor[]): Tensor[] {
+  // Plain-JS callers can pass anything; spreading a non-iterable would be a raw TypeError.
+  if (!(x instanceof Tensor) && !Array.isArray(x)) {
+    throw new ArgumentError(`hvp: ${name}s must be a Tensor or an array of tensors, got ${describeValue(x)}.`);
+  }
   const list = x instanceof Tensor ? [x] : [...x];
   list.forEach((t, i) => {
     if (!(t instanceof Tensor)) throw new ArgumentError(`hvp: ${name} ${i} is not a Tensor.`);
@@ -28,6 +32,7 @@ function asList(name: string, x: Tensor | readonly Tensor[]): Tensor[] {
 export function hvp(f: (...xs: Tensor[]) => Tensor, primals: Tensor, tangents: Tensor): Tensor;
 export function hvp(f: (...xs: Tensor[]) => Tensor, primals: readonly Tensor[], tangents: readonly Tensor[]): Tensor[];
 export function hvp(f: (...xs: Tensor[]) => Tensor, primals: Tensor | readonly Tensor[], tangents: Tensor | readonly Tensor[]): Tensor | Tensor[] {
+  if (typeof f !== 'function') throw new ArgumentError(`hvp: f must be a function (...xs: Tensor[]) => Tensor, got ${describeValue(f)}.`);
   const xs = asList('primal', primals);
   const vs = asList('tangent', tangents);
   if (xs.length !== vs.length) throw new ArgumentError(`hvp: ${xs.length} primal(s) but ${vs.length} tangent(s); pass one tangent per primal.`);

@@ -20,8 +20,11 @@ export class Node {
   inputs: readonly Tensor[];
   /** The tensor the op produced. */
   readonly output: Tensor;
-  /** The op's non-tensor parameters (axes, shapes, ...). */
-  readonly params: unknown;
+  /**
+   * The op's non-tensor parameters (axes, shapes, ...; a customVjp's residual tensors). Set to
+   * null when the tape is released, so that residuals do not outlive the tape that needed them.
+   */
+  params: unknown;
   /**
    * Versions of inputs and output at record time (output last), to catch in-place edits before
    * backward; null when all were 0, the common case, so recording an op allocates no array.
@@ -62,10 +65,11 @@ export class Node {
     return this.savedVersions ?? new Array<number>(this.inputs.length + 1).fill(0);
   }
 
-  /** Frees what the vjp would need; a later backward through this node throws. */
+  /** Frees what the vjp would need (inputs and params); a later backward through this node throws. */
   release(): void {
     this.released = true;
     this.inputs = NO_INPUTS;
+    this.params = null;
   }
 }
 

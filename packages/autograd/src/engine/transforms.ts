@@ -48,6 +48,17 @@ function track(x: Tensor, recording: boolean): Tensor {
   return leaf;
 }
 
+/**
+ * Whether a transform must record its own backward pass: when an outer differentiation could see
+ * it. That is the case when a traced argument is a recorded view of an outer variable, and also
+ * whenever this transform runs inside another one while recording, even with fresh-leaf arguments:
+ * `f` may close over the outer transform's variable (grad(w => grad(x => f(x, w))(x0))), and
+ * only a recorded pass carries that dependence out. Read `depth` before entering `within`.
+ */
+function mustRecord(recording: boolean, leaves: readonly Tensor[]): boolean {
+  return (recording && depth > 0) || leaves.some((t) => !t.isLeaf);
+}
+
 interface Traced {
   readonly args: unknown[];
   readonly leaves: Tensor[];
@@ -140,7 +151,7 @@ export function valueAndGrad<A extends unknown[]>(
     const recording = isGradEnabled();
     return setGradEnabled(true, () => {
       const traced = traceArgs('grad', args, argnums, recording);
-      const createGraph = traced.leaves.some((t) => !t.isLeaf);
+      const createGraph = mustRecord(recording, traced.leaves);
       const [value, aux] = scalarValue('grad', within(() => f(...(traced.args as A))), hasAux);
       const grads = value.requiresGrad
         ? gradients(value, traced.leaves, { createGraph, allowUnused: true })
@@ -182,7 +193,7 @@ export function vjp<A extends unknown[], R>(f: (...primals: A) => R, ...primals:
   return setGradEnabled(true, () => {
     const argnums = primals.map((_, i) => i);
     const traced = traceArgs('vjp', primals, argnums, recording);
-    const createGraph = traced.leaves.some((t) => !t.isLeaf);
+    const createGraph = mustRecord(recording, traced.leaves);
     const result = within(() => f(...(traced.args as A)));
     const [outs, outDef] = treeFlatten(result);
     const vjpFn = (cotangent: R): A =>

@@ -6,7 +6,7 @@
 import { Tensor } from '../tensor.js';
 import { ArgumentError } from '../errors.js';
 import type { DType } from '../dtype.js';
-import type { Shape } from '../shape.js';
+import { type Shape, describeValue } from '../shape.js';
 import { reachableNodes } from '../engine/backward.js';
 
 /** One line of the tape: a leaf tensor or a recorded op. */
@@ -33,7 +33,7 @@ export interface TapeEntry {
   released: boolean;
   /** True for the tensors the listing was taken from. */
   isOutput: boolean;
-  /** The op's non-tensor parameters (axes, shapes, ...), as recorded. */
+  /** The op's non-tensor parameters (axes, shapes, ...), as recorded; null once the node is released. */
   params: unknown;
   /** The tensor itself. */
   tensor: Tensor;
@@ -46,6 +46,7 @@ export interface TapeOptions {
 }
 
 function namesOf(options: TapeOptions): Map<Tensor, string> {
+  if (typeof options !== 'object' || options === null) throw new ArgumentError(`tape listing: options must be an object such as {names: {x, W}}, got ${describeValue(options)}.`);
   const map = new Map<Tensor, string>();
   for (const [name, t] of Object.entries(options.names ?? {})) {
     if (!(t instanceof Tensor)) throw new ArgumentError(`tape listing: names.${name} is not a Tensor.`);
@@ -59,6 +60,10 @@ function namesOf(options: TapeOptions): Map<Tensor, string> {
  * id, a topological order), each leaf just before the first op that reads it.
  */
 export function tapeNodes(outputs: Tensor | readonly Tensor[], options: TapeOptions = {}): TapeEntry[] {
+  // Plain-JS callers can pass anything; spreading a non-iterable would be a raw TypeError.
+  if (!(outputs instanceof Tensor) && !Array.isArray(outputs)) {
+    throw new ArgumentError(`tapeNodes: outputs must be a Tensor or an array of tensors, got ${describeValue(outputs)}.`);
+  }
   const outs = outputs instanceof Tensor ? [outputs] : [...outputs];
   outs.forEach((t, i) => {
     if (!(t instanceof Tensor)) throw new ArgumentError(`tapeNodes: output ${i} is not a Tensor.`);

@@ -89,7 +89,9 @@ function argOp(name: string, better: (v: number, best: number) => boolean): (x: 
         const out = argReduce(x!.data, [x!.size], 0, better);
         return new Tensor(out, keepdims ? x!.shape.map(() => 1) : []);
       }
-      return new Tensor(argReduce(x!.data, x!.shape, axis, better), reducedShape(x!.shape, [axis], keepdims));
+      // A 0-d tensor has no dimension 0 to scan: read it as shape [1] (the output stays 0-d).
+      const scanned = x!.ndim === 0 ? [1] : x!.shape;
+      return new Tensor(argReduce(x!.data, scanned, axis, better), reducedShape(x!.shape, [axis], keepdims));
     },
   };
   return (x, options = {}) => {

@@ -44,13 +44,29 @@ export const div = binaryOp('div', divRow, (g, { inputs: [, b], output, needsGra
 
 /**
  * Elementwise aᵇ with broadcasting (Math.pow semantics: a negative base with a fractional
- * exponent gives NaN). ∂/∂a = b·aᵇ⁻¹; ∂/∂b = aᵇ·log a, which needs a > 0: at a = 0 we return 0,
- * the limit for b > 0 (PyTorch's convention), instead of 0·(−∞) = NaN.
+ * exponent gives NaN). ∂/∂a = b·aᵇ⁻¹, which is 0 where b = 0 (PyTorch's convention) rather than
+ * 0·0⁻¹ = NaN at a = 0. ∂/∂b = aᵇ·log a, which needs a > 0: at a = 0 we return 0, the limit for
+ * b > 0 (PyTorch's convention), instead of 0·(−∞) = NaN.
+ *
+ * Both guards avoid the double-where trap: where() passes a zero gradient into its masked branch,
+ * and a masked branch that is ±∞ or NaN there would still turn that zero into NaN in second-order
+ * gradients (0·∞). So each branch reads a safe stand-in (1) at the masked points and stays finite.
  */
-export const pow = binaryOp('pow', powRow, (g, { inputs: [a, b], output, needsGrad }) => [
-  needsGrad[0] ? mul(g, mul(b!, pow(a!, sub(b!, 1)))) : null,
-  needsGrad[1] ? mul(g, where(eq(a!, 0), 0, mul(output, log(a!)))) : null,
-]);
+export const pow = binaryOp('pow', powRow, (g, { inputs: [a, b], output, needsGrad }) => {
+  let da: Tensor | null = null;
+  if (needsGrad[0]) {
+    // Only b = 0 with a = 0 needs the mask: elsewhere b·aᵇ⁻¹ is finite (and its mixed derivative
+    // at b = 0, which is 1/a, must stay intact).
+    const masked = mul(eq(b!, 0), eq(a!, 0));
+    da = mul(g, where(masked, 0, mul(b!, pow(where(masked, 1, a!), sub(b!, 1)))));
+  }
+  let db: Tensor | null = null;
+  if (needsGrad[1]) {
+    const zero = eq(a!, 0);
+    db = mul(g, where(zero, 0, mul(output, log(where(zero, 1, a!)))));
+  }
+  return [da, db];
+});
 
 /**
  * The weight of `a` in the gradient of maximum/minimum: 1 where `a` wins, 0 where it loses and

@@ -129,7 +129,8 @@ export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
     }
     drop = (typeof axis === 'number' ? [axis] : [...axis]).map((a) => normalizeAxis('squeeze', a, t.ndim));
     for (const d of drop) {
-      if (t.shape[d] !== 1) {
+      // A 0-d tensor's only axis (0 or −1) counts as size 1: squeezing it returns the scalar.
+      if ((t.shape[d] ?? 1) !== 1) {
         throw new ShapeError(`squeeze: axis ${d} of shape ${formatShape(t.shape)} has size ${t.shape[d]}, not 1; only size-1 dimensions can be removed.`);
       }
     }

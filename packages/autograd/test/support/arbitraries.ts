@@ -38,6 +38,14 @@ export const halfGrid: Gen = (n) => ints(n, -20, 19).map((a) => a.map((k) => (k 
 /** Pairwise distinct multiples of 0.1, so max/min have no ties. */
 export const distinct: Gen = (n) =>
   fc.uniqueArray(fc.integer({ min: -40, max: 40 }), { minLength: n, maxLength: n }).map((a) => a.map((k) => k / 10));
+/** Halves in [0, 3], 0 included: pow bases at 0 (not below, where aᵇ⁺ᵉ is NaN for a finite difference in b). */
+export const halvesFromZero: Gen = (n) => ints(n, 0, 6).map((a) => a.map((k) => k / 2));
+/** Halves in [−3, 3], 0 included. */
+export const halves: Gen = (n) => ints(n, -6, 6).map((a) => a.map((k) => k / 2));
+/** Integer exponents 2 or 3: aᵇ stays real and smooth through a = 0. */
+export const twoOrThree: Gen = (n) => ints(n, 2, 3);
+/** All zeros (an exponent of 0). */
+export const zero: Gen = (n) => fc.constant(new Array<number>(n).fill(0));
 /** 0/1 masks. */
 export const mask: Gen = (n) => ints(n, 0, 1);
 

@@ -106,6 +106,10 @@ export const cases: OpCase<any>[] = [
   binary('mul', tg.mul, (x, y) => x * y, gen.real, gen.real),
   binary('div', tg.div, (x, y) => x / y, gen.real, gen.awayFromZero),
   binary('pow', tg.pow, Math.pow, gen.positive, gen.real),
+  // pow at a = 0, where finite differences are still sound: integer exponents ≥ 2 (a base pushed
+  // below 0 stays real, and 0^(b ± ε) = 0), and a fixed exponent 0 (∂/∂a = 0 for every a, 0 included).
+  binary('pow (base 0 allowed, exponent 2 or 3)', tg.pow, Math.pow, gen.halvesFromZero, gen.twoOrThree),
+  { ...binary('pow (exponent 0, base 0 allowed)', tg.pow, Math.pow, gen.halves, gen.zero), diff: [true, false] },
   binary('maximum', tg.maximum, Math.max, gen.intGrid, gen.halfGrid),
   binary('minimum', tg.minimum, Math.min, gen.halfGrid, gen.intGrid),
   {
