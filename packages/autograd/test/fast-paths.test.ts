@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  GradError, Rng, Tensor, add, defineOp, div, enableGrad, gradients, max, maximum, min, minimum, mul, pow, randn, reshape, sigmoid, sub, sum, tensor,
-  type DType,
+  GradError, Rng, Tensor, add, defineOp, div, enableGrad, eq, ge, gradients, gt, le, logSoftmax, logsumexp, lt, max, maximum, min, minimum, mul, ne,
+  pow, randn, reshape, sigmoid, softmax, sub, sum, tensor, where, type DType,
 } from '@tapegrad/autograd';
 
 /** Naive NumPy broadcasting: each output index mapped to each operand by explicit index math. */
@@ -184,5 +184,137 @@ describe('engine bookkeeping', () => {
     expect(t.shape).toEqual([2, 2]);
     expect(Object.isFrozen(t.shape)).toBe(true);
     expect(sigmoid(t).shape).toBe(t.shape);
+  });
+});
+
+describe('comparison loops and where', () => {
+  const CMP: [string, (a: Tensor, b: Tensor) => Tensor, (x: number, y: number) => boolean][] = [
+    ['eq', eq, (x, y) => x === y], ['ne', ne, (x, y) => x !== y], ['gt', gt, (x, y) => x > y],
+    ['ge', ge, (x, y) => x >= y], ['lt', lt, (x, y) => x < y], ['le', le, (x, y) => x <= y],
+  ];
+  /** Rounds to one decimal so that equal pairs occur, and plants a NaN and an infinity. */
+  function operand(shape: number[], dtype: DType): Tensor {
+    const t = randn(shape, { rng, dtype });
+    for (let i = 0; i < t.size; i++) t.data[i] = Math.round(t.data[i]! * 2) / 2;
+    if (t.size > 2) [t.data[1], t.data[2]] = [Number.NaN, -Infinity];
+    return t;
+  }
+  for (const [name, op, test] of CMP) {
+    it(`${name} agrees exactly with naive broadcasting on every layout, NaN included`, () => {
+      for (const [sa, sb] of PAIRS) {
+        for (const [da, db] of [['float64', 'float64'], ['float32', 'float64']] as [DType, DType][]) {
+          const a = operand(sa, da);
+          const b = operand(sb, db);
+          const want = reference(a, b, (x, y) => (test(x, y) ? 1 : 0));
+          const got = op(a, b);
+          expect(got.shape).toEqual(want.shape);
+          expect(got.dtype).toBe(da === 'float32' && db === 'float32' ? 'float32' : 'float64');
+          expect(Array.from(got.data)).toEqual(want.data);
+        }
+      }
+    });
+  }
+
+  /** Flat index into an operand of `shape` broadcast to `out` for the output's flat index. */
+  function sourceIndex(shape: readonly number[], out: readonly number[], flat: number): number {
+    let at = 0;
+    let stride = 1;
+    for (let d = out.length - 1, e = shape.length - 1; d >= 0; d--, e--) {
+      const k = flat % out[d]!;
+      flat = Math.floor(flat / out[d]!);
+      if (e >= 0 && shape[e] !== 1) at += k * stride;
+      if (e >= 0) stride *= shape[e]!;
+    }
+    return at;
+  }
+
+  it('where selects exactly like naive broadcasting of all three operands', () => {
+    const TRIPLES: number[][][] = [
+      [[3, 4], [3, 4], [3, 4]], [[3, 4], [3, 4], []], [[3, 4], [], [3, 4]], [[], [3, 4], [1, 4]], [[4], [3, 4], [3, 1]],
+      [[3, 1], [1, 4], []], [[2, 1, 4], [3, 1], [1, 3, 4]], [[1, 3, 1], [2, 1, 4], [4]], [[0, 4], [4], []],
+    ];
+    for (const [sm, sa, sb] of TRIPLES) {
+      const mask = operand(sm!, 'float64');
+      for (let i = 0; i < mask.size; i++) if (i % 3 === 0) mask.data[i] = 0; // NaN in the mask counts as true
+      const a = randn(sa!, { rng });
+      const b = randn(sb!, { rng, dtype: 'float32' });
+      const got = where(mask, a, b);
+      const want = Array.from({ length: got.size }, (_, i) =>
+        mask.data[sourceIndex(sm!, got.shape, i)] !== 0 ? a.data[sourceIndex(sa!, got.shape, i)]! : b.data[sourceIndex(sb!, got.shape, i)]!);
+      expect(Array.from(got.data)).toEqual(want);
+    }
+  });
+});
+
+describe('softmax family lane loops', () => {
+  /** The flat indices of each lane over `axes`, lanes in kept-dims order, each in memory order. */
+  function lanes(shape: number[], axes: number[]): number[][] {
+    const kept = shape.map((d, i) => (axes.includes(i) ? 1 : d));
+    const out = Array.from({ length: kept.reduce((p, d) => p * d, 1) }, () => [] as number[]);
+    const size = shape.reduce((p, d) => p * d, 1);
+    for (let flat = 0; flat < size; flat++) {
+      let rest = flat;
+      let o = 0;
+      let stride = 1;
+      for (let d = shape.length - 1; d >= 0; d--) {
+        const k = rest % shape[d]!;
+        rest = Math.floor(rest / shape[d]!);
+        if (!axes.includes(d)) o += k * stride;
+        stride *= kept[d]!;
+      }
+      out[o]!.push(flat);
+    }
+    return out;
+  }
+  /** The documented formulas, lane by lane: m = max, e = (x = m ? 1 : exp(x − m)), s = Σ e. */
+  function naive(x: Tensor, axes: number[]): { lse: number[]; soft: number[]; logSoft: number[] } {
+    const soft = new Array<number>(x.size).fill(0);
+    const logSoft = soft.slice();
+    const lse = lanes([...x.shape], axes).map((lane) => {
+      const m = lane.reduce((acc, i) => Math.max(acc, x.data[i]!), -Infinity);
+      const shift = (v: number) => (v === m ? 0 : v - m);
+      const s = lane.reduce((acc, i) => acc + (x.data[i] === m ? 1 : Math.exp(x.data[i]! - m)), 0);
+      for (const i of lane) {
+        soft[i] = (x.data[i] === m ? 1 : Math.exp(x.data[i]! - m)) / s;
+        logSoft[i] = shift(x.data[i]!) - Math.log(s);
+      }
+      return m === Infinity || m === -Infinity ? m : m + Math.log(s);
+    });
+    return { lse, soft, logSoft };
+  }
+  const subsets = (n: number): number[][] => Array.from({ length: 1 << n }, (_, m) => [...Array(n).keys()].filter((i) => (m >> i) & 1));
+
+  for (const shape of [[3, 4, 5], [2, 1, 3, 2], [5], [4, 0], []]) {
+    it(`logsumexp, softmax and logSoftmax over every axis subset of ${JSON.stringify(shape)} match the formulas exactly`, () => {
+      const x = mul(randn(shape, { rng }), 30);
+      // Lanes of all −∞, of +∞ beside finite values, and of NaN, wherever they fall for the axes.
+      if (x.size >= 12) x.data.set([-Infinity, -Infinity, -Infinity, Infinity, 2, Infinity, Number.NaN, -Infinity, Infinity], 0);
+      for (const axes of subsets(shape.length)) {
+        const want = naive(x, axes);
+        const lse = logsumexp(x, { axis: axes, keepdims: true });
+        expect(lse.shape).toEqual(shape.map((d, i) => (axes.includes(i) ? 1 : d)));
+        expect(Array.from(lse.data)).toEqual(want.lse);
+        expect(Array.from(logsumexp(x, { axis: axes }).data)).toEqual(want.lse);
+        if (axes.length === 0 && shape.length > 0) continue; // softmax over no axes is only for 0-d
+        expect(Array.from(softmax(x, { axis: axes }).data)).toEqual(want.soft);
+        expect(Array.from(logSoftmax(x, { axis: axes }).data)).toEqual(want.logSoft);
+        const x32 = x.to('float32');
+        softmax(x32, { axis: axes }).data.forEach((v, i) => {
+          if (Number.isNaN(want.soft[i])) expect(v).toBeNaN();
+          else expect(v).toBeCloseTo(want.soft[i]!, 5);
+        });
+      }
+    });
+  }
+
+  it('keeps gradients finite on lanes of infinities', () => {
+    const x = tensor([[-Infinity, -Infinity], [Infinity, 1], [Infinity, Infinity]], { requiresGrad: true });
+    for (const axis of [0, 1]) {
+      const w = tensor([[1, 2], [3, 4], [5, 6]]);
+      for (const f of [(t: Tensor) => sum(logsumexp(t, { axis })), (t: Tensor) => sum(mul(softmax(t, { axis }), w))]) {
+        const [g] = gradients(f(x), [x]);
+        expect(Array.from(g!.data).every(Number.isFinite)).toBe(true);
+      }
+    }
   });
 });

@@ -11,6 +11,7 @@
  */
 import type { FloatArray } from '../dtype.js';
 import { broadcastStrides, type Shape } from '../shape.js';
+import { selectElseRow } from './compare.js';
 
 /**
  * One row of a broadcast binary op: out[po + j] = a[pa + j·ia] ∘ b[pb + j·ib] for j < n. The
@@ -129,16 +130,6 @@ export function mapUnary(x: FloatArray, out: FloatArray, fn: (v: number) => numb
   for (let i = 0; i < x.length; i++) out[i] = fn(x[i]!);
 }
 
-/**
- * out = fn(a, b) with broadcasting (see {@link binaryInto}), for ops rare enough that a call per
- * element does not matter (comparisons, the softmax family's shifts).
- */
-export function mapBinary(a: FloatArray, aShape: Shape, b: FloatArray, bShape: Shape, out: FloatArray, outShape: Shape, fn: (x: number, y: number) => number): void {
-  binaryInto(a, aShape, b, bShape, out, outShape, (a, pa, ia, b, pb, ib, out, po, n) => {
-    for (let j = 0; j < n; j++, pa += ia, pb += ib) out[po + j] = fn(a[pa]!, b[pb]!);
-  });
-}
-
 /** Copies `x` (of `shape`) broadcast to `target` into `out`. */
 export function broadcastCopy(x: FloatArray, shape: Shape, out: FloatArray, target: Shape): void {
   if (x.length === out.length) out.set(x);
@@ -147,8 +138,9 @@ export function broadcastCopy(x: FloatArray, shape: Shape, out: FloatArray, targ
 }
 
 /**
- * out = mask ≠ 0 ? a : b, with all three broadcast from their shapes to `outShape`. Each operand
- * is materialised at the output shape once, which keeps the selection loop flat.
+ * out = mask ≠ 0 ? a : b, with all three broadcast from their shapes to `outShape`, in two passes
+ * over `out`: copy `a` in, then overwrite with `b` where the mask is 0, walking (mask, b) with the
+ * broadcast walker. Nothing is allocated: a broadcast operand is read through stride 0.
  */
 export function selectInto(
   mask: FloatArray, maskShape: Shape,
@@ -156,11 +148,6 @@ export function selectInto(
   b: FloatArray, bShape: Shape,
   out: FloatArray, outShape: Shape,
 ): void {
-  const n = out.length;
-  const m = new Float64Array(n);
-  const bv = new Float64Array(n);
-  broadcastCopy(mask, maskShape, m, outShape);
   broadcastCopy(a, aShape, out, outShape);
-  broadcastCopy(b, bShape, bv, outShape);
-  for (let i = 0; i < n; i++) if (m[i] === 0) out[i] = bv[i]!;
+  binaryInto(mask, maskShape, b, bShape, out, outShape, selectElseRow);
 }

@@ -8,21 +8,26 @@ import { allocate, promoteTypes } from '../dtype.js';
 import { ArgumentError, ShapeError } from '../errors.js';
 import { broadcastShapes, describeValue, formatShape, normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
-import { mapBinary, mapUnary, selectInto } from '../kernels/elementwise.js';
+import { type BinaryRow, binaryInto, mapUnary, selectInto } from '../kernels/elementwise.js';
+import { eqRow, geRow, gtRow, leRow, ltRow, neRow } from '../kernels/compare.js';
 import { argReduce, reducedShape } from '../kernels/reduce.js';
 import { applyOp, type OpSpec } from './define.js';
 import { binaryOperands, expectTensor } from './operands.js';
 import { scalarLike } from '../creation.js';
 import { mul } from './elementwise.js';
 
-/** Builds a broadcasting comparison whose output is a 0/1 mask and which has no vjp. */
-function compareOp(name: string, test: (x: number, y: number) => boolean): (a: TensorLike, b: TensorLike) => Tensor {
+/**
+ * Builds a broadcasting comparison whose output is a 0/1 mask and which has no vjp. It takes the
+ * comparison's own row loop (kernels/compare.ts), not a predicate: the walker calls it once per
+ * row, so no call happens per element.
+ */
+function compareOp(name: string, row: BinaryRow): (a: TensorLike, b: TensorLike) => Tensor {
   const spec: OpSpec<void> = {
     name,
     forward: ([a, b]) => {
       const shape = broadcastShapes(name, a!.shape, b!.shape);
       const out = allocate(promoteTypes(a!.dtype, b!.dtype), sizeOf(shape));
-      mapBinary(a!.data, a!.shape, b!.data, b!.shape, out, shape, (x, y) => (test(x, y) ? 1 : 0));
+      binaryInto(a!.data, a!.shape, b!.data, b!.shape, out, shape, row);
       return new Tensor(out, shape);
     },
   };
@@ -30,17 +35,17 @@ function compareOp(name: string, test: (x: number, y: number) => boolean): (a: T
 }
 
 /** 1 where a = b, else 0 (a float mask; NaN equals nothing). Not differentiable. */
-export const eq = compareOp('eq', (x, y) => x === y);
+export const eq = compareOp('eq', eqRow);
 /** 1 where a ≠ b, else 0 (a float mask; NaN differs from everything). Not differentiable. */
-export const ne = compareOp('ne', (x, y) => x !== y);
+export const ne = compareOp('ne', neRow);
 /** 1 where a > b, else 0 (a float mask). Not differentiable. */
-export const gt = compareOp('gt', (x, y) => x > y);
+export const gt = compareOp('gt', gtRow);
 /** 1 where a ≥ b, else 0 (a float mask). Not differentiable. */
-export const ge = compareOp('ge', (x, y) => x >= y);
+export const ge = compareOp('ge', geRow);
 /** 1 where a < b, else 0 (a float mask). Not differentiable. */
-export const lt = compareOp('lt', (x, y) => x < y);
+export const lt = compareOp('lt', ltRow);
 /** 1 where a ≤ b, else 0 (a float mask). Not differentiable. */
-export const le = compareOp('le', (x, y) => x <= y);
+export const le = compareOp('le', leRow);
 
 const WHERE: OpSpec<void> = {
   name: 'where',
