@@ -5,7 +5,7 @@
  */
 export { Tensor, type TensorLike, type NestedArray, type GradHook } from './tensor.js';
 export { type DType, type FloatArray, DEFAULT_DTYPE, promoteTypes } from './dtype.js';
-export { type Shape, broadcastShapes, formatShape, sizeOf } from './shape.js';
+export { type Shape, broadcastShapes, describeValue, formatShape, shapesEqual, sizeOf } from './shape.js';
 export { Rng } from './random.js';
 export * from './errors.js';
 export {

@@ -36,15 +36,19 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
 }
 
 /**
- * Renders any value for an error message. `String(v)` and `JSON.stringify(v)` themselves throw a
- * raw TypeError on symbols, bigints inside arrays and prototype-less objects, which would hide
- * the named error being built.
+ * Renders any value for an error message: strings quoted, numbers as written (NaN stays NaN),
+ * arrays and plain objects in full. `String(v)` and `JSON.stringify(v)` alone throw a raw
+ * TypeError on symbols, bigints and prototype-less objects, which would hide the named error
+ * being built.
  */
 export function describeValue(v: unknown): string {
   if (typeof v === 'symbol' || typeof v === 'function') return typeof v;
   if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(describeValue).join(', ')}]`;
+  if (typeof v !== 'object' || v === null) return String(v);
   try {
-    return Array.isArray(v) ? `[${v.map(describeValue).join(', ')}]` : typeof v === 'object' && v !== null ? JSON.stringify(v) ?? typeof v : String(v);
+    return JSON.stringify(v) ?? typeof v;
   } catch {
     return typeof v;
   }

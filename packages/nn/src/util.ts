@@ -1,12 +1,8 @@
 /** Small helpers shared inside the package (not exported from the index). */
-import { ArgumentError, ShapeError, Tensor, formatShape } from '@tapegrad/autograd';
+import { ArgumentError, ShapeError, Tensor, describeValue, formatShape, shapesEqual } from '@tapegrad/autograd';
 
-/** True when two shapes have the same sizes. */
-export function shapesEqual(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+// Shared with autograd rather than copied: one rendering of bad values, one shape comparison.
+export { describeValue, shapesEqual };
 
 /** Throws unless `t` is a Tensor, naming the caller and the argument. */
 export function expectTensor(where: string, what: string, t: unknown): Tensor {
@@ -49,19 +45,5 @@ export function allocLike(like: Tensor, size = like.size): Float64Array | Float3
 export function expectSameShape(where: string, aName: string, a: Tensor, bName: string, b: Tensor): void {
   if (!shapesEqual(a.shape, b.shape)) {
     throw new ShapeError(`${where}: ${aName} has shape ${formatShape(a.shape)} but ${bName} has shape ${formatShape(b.shape)}; they must match.`);
-  }
-}
-
-/**
- * Renders any argument for an error message. `String(v)`/`JSON.stringify(v)` themselves throw a
- * raw TypeError on symbols, bigints and prototype-less objects, hiding the named error.
- */
-export function describeValue(v: unknown): string {
-  if (typeof v === 'symbol' || typeof v === 'function') return typeof v;
-  if (typeof v === 'bigint') return `${v}n`;
-  try {
-    return Array.isArray(v) ? `[${v.map(describeValue).join(', ')}]` : typeof v === 'object' && v !== null ? JSON.stringify(v) ?? typeof v : JSON.stringify(v) ?? String(v);
-  } catch {
-    return typeof v;
   }
 }

@@ -81,6 +81,22 @@ function shiftedGeneral(x: FloatArray, shape: Shape, axes: readonly number[], e:
   return { keptShape, m, s: sumAxes(e, shape, axes) };
 }
 
+/** The largest of x[base], …, x[base + n − 1]: the max of one contiguous lane. */
+function laneMax(x: FloatArray, base: number, n: number): number {
+  let m = -Infinity;
+  for (let k = 0; k < n; k++) m = Math.max(m, x[base + k]!);
+  return m;
+}
+
+/**
+ * mb[i] = max over k of x[base + k·inner + i]: the maxima of `inner` interleaved lanes, read row
+ * by row so memory is walked in order.
+ */
+function blockMax(x: FloatArray, base: number, n: number, inner: number, mb: Float64Array): void {
+  mb.fill(-Infinity);
+  for (let k = 0, row = base; k < n; k++, row += inner) for (let i = 0; i < inner; i++) mb[i] = Math.max(mb[i]!, x[row + i]!);
+}
+
 /** log Σ exp(x) over `axes`, with the reduced axes kept as size 1. */
 export function logsumexpKernel(x: FloatArray, shape: Shape, axes: readonly number[]): FloatArray {
   const lanes = lanesOf(shape, axes);
@@ -98,8 +114,7 @@ export function logsumexpKernel(x: FloatArray, shape: Shape, axes: readonly numb
   const out = allocate(dtypeOfArray(x), outer * inner);
   if (inner === 1) {
     for (let o = 0, base = 0; o < outer; o++, base += n) {
-      let mv = -Infinity;
-      for (let k = 0; k < n; k++) mv = Math.max(mv, x[base + k]!);
+      const mv = laneMax(x, base, n);
       let acc = 0;
       for (let k = 0; k < n; k++) {
         const v = x[base + k]!;
@@ -115,9 +130,8 @@ export function logsumexpKernel(x: FloatArray, shape: Shape, axes: readonly numb
   const sb = allocate(dtypeOfArray(x), inner); // x's dtype: the running sum rounds per step, as before
   for (let o = 0; o < outer; o++) {
     const base = o * n * inner;
-    mb.fill(-Infinity);
+    blockMax(x, base, n, inner, mb);
     sb.fill(0);
-    for (let k = 0, row = base; k < n; k++, row += inner) for (let i = 0; i < inner; i++) mb[i] = Math.max(mb[i]!, x[row + i]!);
     for (let k = 0, row = base; k < n; k++, row += inner) {
       for (let i = 0; i < inner; i++) {
         const v = x[row + i]!;
@@ -147,8 +161,7 @@ export function softmaxKernel(x: FloatArray, shape: Shape, axes: readonly number
   if (inner === 1) {
     const f32 = x instanceof Float32Array;
     for (let o = 0, base = 0; o < outer; o++, base += n) {
-      let mv = -Infinity;
-      for (let k = 0; k < n; k++) mv = Math.max(mv, x[base + k]!);
+      const mv = laneMax(x, base, n);
       let acc = 0;
       for (let k = 0; k < n; k++) {
         const v = x[base + k]!;
@@ -164,9 +177,8 @@ export function softmaxKernel(x: FloatArray, shape: Shape, axes: readonly number
   const sb = allocate(dtypeOfArray(x), inner);
   for (let o = 0; o < outer; o++) {
     const base = o * n * inner;
-    mb.fill(-Infinity);
+    blockMax(x, base, n, inner, mb);
     sb.fill(0);
-    for (let k = 0, row = base; k < n; k++, row += inner) for (let i = 0; i < inner; i++) mb[i] = Math.max(mb[i]!, x[row + i]!);
     for (let k = 0, row = base; k < n; k++, row += inner) {
       for (let i = 0; i < inner; i++) {
         const v = x[row + i]!;
@@ -195,8 +207,7 @@ export function logSoftmaxKernel(x: FloatArray, shape: Shape, axes: readonly num
   const f32 = x instanceof Float32Array;
   if (inner === 1) {
     for (let o = 0, base = 0; o < outer; o++, base += n) {
-      let mv = -Infinity;
-      for (let k = 0; k < n; k++) mv = Math.max(mv, x[base + k]!);
+      const mv = laneMax(x, base, n);
       let acc = 0;
       for (let k = 0; k < n; k++) {
         const v = x[base + k]!;
@@ -217,9 +228,8 @@ export function logSoftmaxKernel(x: FloatArray, shape: Shape, axes: readonly num
   const sb = allocate(dtypeOfArray(x), inner);
   for (let o = 0; o < outer; o++) {
     const base = o * n * inner;
-    mb.fill(-Infinity);
+    blockMax(x, base, n, inner, mb);
     sb.fill(0);
-    for (let k = 0, row = base; k < n; k++, row += inner) for (let i = 0; i < inner; i++) mb[i] = Math.max(mb[i]!, x[row + i]!);
     for (let k = 0, row = base; k < n; k++, row += inner) {
       for (let i = 0; i < inner; i++) {
         const v = x[row + i]!;
