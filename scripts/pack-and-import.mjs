@@ -13,7 +13,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const pnpm = join(root, 'node_modules', 'pnpm', 'bin', 'pnpm.cjs');
 const work = mkdtempSync(join(tmpdir(), 'tapegrad-pack-'));
-const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+const run = (cmd, args, cwd) =>
+  execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 
 function pack(name) {
   const before = new Set(readdirSync(work));
@@ -26,14 +27,25 @@ function pack(name) {
 function project(label, tarballs, files) {
   const dir = join(work, label);
   run('mkdir', ['-p', dir], work);
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `consumer-${label}`, private: true, version: '0.0.0' }));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: `consumer-${label}`, private: true, version: '0.0.0' }),
+  );
   run('npm', ['install', '--no-audit', '--no-fund', '--offline', '--ignore-scripts', ...tarballs], dir);
   for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
   return dir;
 }
 
 const tsconfig = JSON.stringify({
-  compilerOptions: { strict: true, module: 'node16', moduleResolution: 'node16', target: 'es2022', noEmit: true, skipLibCheck: false, types: [] },
+  compilerOptions: {
+    strict: true,
+    module: 'node16',
+    moduleResolution: 'node16',
+    target: 'es2022',
+    noEmit: true,
+    skipLibCheck: false,
+    types: [],
+  },
 });
 
 const checks = [];

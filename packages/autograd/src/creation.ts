@@ -56,12 +56,16 @@ function flatten(data: unknown, shape: readonly number[], out: FloatArray): void
     top.i++;
     if (top.depth === shape.length - 1) {
       if (Array.isArray(v)) {
-        throw new ShapeError(`tensor: ragged nested array: found a list at index [${path.join(', ')}] where a number was expected (inferred shape ${formatShape(shape)}).`);
+        throw new ShapeError(
+          `tensor: ragged nested array: found a list at index [${path.join(', ')}] where a number was expected (inferred shape ${formatShape(shape)}).`,
+        );
       }
       out[k++] = checkNumber(v, path);
     } else {
       if (!Array.isArray(v)) {
-        throw new ShapeError(`tensor: ragged nested array: found ${typeof v} at index [${path.join(', ')}] where a list of ${shape[top.depth + 1]} was expected (inferred shape ${formatShape(shape)}).`);
+        throw new ShapeError(
+          `tensor: ragged nested array: found ${typeof v} at index [${path.join(', ')}] where a list of ${shape[top.depth + 1]} was expected (inferred shape ${formatShape(shape)}).`,
+        );
       }
       stack.push({ arr: v, i: 0, depth: top.depth + 1 });
       path.push(0);
@@ -72,14 +76,19 @@ function flatten(data: unknown, shape: readonly number[], out: FloatArray): void
 function checkNumber(v: unknown, path: readonly number[]): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'boolean') return v ? 1 : 0;
-  throw new ArgumentError(`tensor: element at index [${path.join(', ')}] is ${v === null ? 'null' : typeof v} (${describeValue(v)}); only numbers (and booleans) are accepted.`);
+  throw new ArgumentError(
+    `tensor: element at index [${path.join(', ')}] is ${v === null ? 'null' : typeof v} (${describeValue(v)}); only numbers (and booleans) are accepted.`,
+  );
 }
 
 /**
  * Creates a tensor from a number, nested arrays, or a TypedArray / flat array with a `shape`.
  * Copies the input. Nested arrays must be rectangular.
  */
-export function tensor(data: number | NestedArray | readonly NestedArray[] | FloatArray | Tensor, options: TensorOptions = {}): Tensor {
+export function tensor(
+  data: number | NestedArray | readonly NestedArray[] | FloatArray | Tensor,
+  options: TensorOptions = {},
+): Tensor {
   if (data instanceof Tensor) {
     const dtype = options.dtype === undefined ? data.dtype : checkDType('tensor', options.dtype);
     return fromData(data.data, data.shape, dtype, options.requiresGrad);
@@ -90,11 +99,15 @@ export function tensor(data: number | NestedArray | readonly NestedArray[] | Flo
     return fromData(data, shape, dtype, options.requiresGrad);
   }
   if (ArrayBuffer.isView(data)) {
-    throw new ArgumentError(`tensor: ${data.constructor.name} is not accepted; pass a Float64Array, a Float32Array or a plain array.`);
+    throw new ArgumentError(
+      `tensor: ${data.constructor.name} is not accepted; pass a Float64Array, a Float32Array or a plain array.`,
+    );
   }
   const dtype = options.dtype === undefined ? DEFAULT_DTYPE : checkDType('tensor', options.dtype);
   if (typeof data !== 'number' && typeof data !== 'boolean' && !Array.isArray(data)) {
-    throw new ArgumentError(`tensor: cannot make a tensor from ${data === null ? 'null' : typeof data}; pass a number, nested arrays of numbers, or a TypedArray.`);
+    throw new ArgumentError(
+      `tensor: cannot make a tensor from ${data === null ? 'null' : typeof data}; pass a number, nested arrays of numbers, or a TypedArray.`,
+    );
   }
   const inferred = inferShape(data);
   const values = allocate(dtype, sizeOf(inferred));
@@ -108,7 +121,9 @@ export function tensor(data: number | NestedArray | readonly NestedArray[] | Flo
 
 function fromData(values: ArrayLike<number>, shape: Shape, dtype: DType, requiresGrad: boolean | undefined): Tensor {
   if (values.length !== sizeOf(shape)) {
-    throw new ShapeError(`tensor: ${values.length} values cannot fill shape ${formatShape(shape)}, which holds ${sizeOf(shape)}.`);
+    throw new ShapeError(
+      `tensor: ${values.length} values cannot fill shape ${formatShape(shape)}, which holds ${sizeOf(shape)}.`,
+    );
   }
   const out = allocate(dtype, values.length);
   out.set(values);
@@ -124,7 +139,9 @@ function filled(op: string, shape: readonly number[], value: number, options: Cr
   } catch (e) {
     // Within MAX_SIZE the engine may still be out of memory: say which call asked for how much.
     if (!(e instanceof RangeError)) throw e;
-    throw new ArgumentError(`${op}: cannot allocate ${sizeOf(s)} ${dtype} elements for shape ${formatShape(s)} (${e.message}).`);
+    throw new ArgumentError(
+      `${op}: cannot allocate ${sizeOf(s)} ${dtype} elements for shape ${formatShape(s)} (${e.message}).`,
+    );
   }
   if (value !== 0) data.fill(value);
   return new Tensor(data, s, { requiresGrad: options.requiresGrad ?? false });
@@ -170,7 +187,9 @@ export function scalarLike(value: number, like: Tensor): Tensor {
 export function arange(start: number, stop?: number, step = 1, options: CreateOptions = {}): Tensor {
   const [lo, hi] = stop === undefined ? [0, start] : [start, stop];
   if (![lo, hi, step].every(Number.isFinite) || step === 0) {
-    throw new ArgumentError(`arange: start, stop and step must be finite and step non-zero; got (${describeValue(lo)}, ${describeValue(hi)}, ${describeValue(step)}).`);
+    throw new ArgumentError(
+      `arange: start, stop and step must be finite and step non-zero; got (${describeValue(lo)}, ${describeValue(hi)}, ${describeValue(step)}).`,
+    );
   }
   const n = Math.max(0, Math.ceil((hi - lo) / step));
   const t = filled('arange', [n], 0, options);
@@ -187,7 +206,9 @@ export function eye(n: number, m: number = n, options: CreateOptions = {}): Tens
 
 function requireRng(op: string, rng: unknown): Rng {
   if (!(rng instanceof Rng)) {
-    throw new ArgumentError(`${op}: pass a seeded generator, e.g. ${op}(shape, { rng: new Rng(42) }); randomness is never implicit.`);
+    throw new ArgumentError(
+      `${op}: pass a seeded generator, e.g. ${op}(shape, { rng: new Rng(42) }); randomness is never implicit.`,
+    );
   }
   return rng;
 }

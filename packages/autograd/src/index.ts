@@ -9,12 +9,30 @@ export { type Shape, broadcastShapes, describeValue, formatShape, shapesEqual, s
 export { Rng } from './random.js';
 export * from './errors.js';
 export {
-  tensor, zeros, ones, full, zerosLike, onesLike, arange, eye, rand, randn,
-  type CreateOptions, type TensorOptions, type RandomOptions,
+  tensor,
+  zeros,
+  ones,
+  full,
+  zerosLike,
+  onesLike,
+  arange,
+  eye,
+  rand,
+  randn,
+  type CreateOptions,
+  type TensorOptions,
+  type RandomOptions,
 } from './creation.js';
 export * from './ops/index.js';
 export { applyOp, type OpSpec, type Vjp, type VjpContext } from './ops/define.js';
-export { noGrad, enableGrad, isGradEnabled, detectAnomaly, setAnomalyEnabled, isAnomalyEnabled } from './engine/mode.js';
+export {
+  noGrad,
+  enableGrad,
+  isGradEnabled,
+  detectAnomaly,
+  setAnomalyEnabled,
+  isAnomalyEnabled,
+} from './engine/mode.js';
 export { gradients, reachableNodes, type BackwardOptions, type GradientsOptions } from './engine/backward.js';
 export { Node, nodesCreated } from './engine/node.js';
 export { gradcheck } from './check/gradcheck.js';
@@ -22,10 +40,32 @@ export { type GradcheckOptions } from './check/options.js';
 export { type GradcheckResult, type InputCheck, type WorstElement } from './check/report.js';
 export { type CheckedFunction } from './check/numeric.js';
 export { gradgradcheck, type GradgradcheckOptions } from './check/gradgradcheck.js';
-export { gradcheckDirectional, type DirectionalOptions, type DirectionalResult, type DirectionCheck } from './check/directional.js';
-export { defineOp, customVjp, type CustomOp, type CustomOpDefinition, type CustomVjpContext, type CustomVjpRules } from './ops/custom.js';
+export {
+  gradcheckDirectional,
+  type DirectionalOptions,
+  type DirectionalResult,
+  type DirectionCheck,
+} from './check/directional.js';
+export {
+  defineOp,
+  customVjp,
+  type CustomOp,
+  type CustomOpDefinition,
+  type CustomVjpContext,
+  type CustomVjpRules,
+} from './ops/custom.js';
 export { grad, valueAndGrad, vjp, type GradOptions } from './engine/transforms.js';
 export { hvp } from './engine/hvp.js';
-export { treeFlatten, treeUnflatten, treeMap, type Pytree, type TreeDef, type TensorNode, type ArrayNode, type ObjectNode, type StaticNode } from './engine/pytree.js';
+export {
+  treeFlatten,
+  treeUnflatten,
+  treeMap,
+  type Pytree,
+  type TreeDef,
+  type TensorNode,
+  type ArrayNode,
+  type ObjectNode,
+  type StaticNode,
+} from './engine/pytree.js';
 export { tapeNodes, type TapeEntry, type TapeOptions } from './inspect/tape.js';
 export { formatTape, toDot } from './inspect/format.js';

@@ -20,7 +20,9 @@ export class Rng {
    */
   constructor(seed: number) {
     if (!Number.isSafeInteger(seed)) {
-      throw new ArgumentError(`Rng: seed must be an integer (a safe integer, |seed| < 2^53), got ${seed}; use Math.round or an integer constant.`);
+      throw new ArgumentError(
+        `Rng: seed must be an integer (a safe integer, |seed| < 2^53), got ${seed}; use Math.round or an integer constant.`,
+      );
     }
     const high = Math.floor(seed / 2 ** 32); // 0 for seeds in [0, 2³²); −1 for small negative ones
     let x = ((seed - high * 2 ** 32) ^ 0x9e3779b9) >>> 0;

@@ -64,7 +64,9 @@ export const MAX_SIZE = 2 ** 32 - 1;
 export function checkSize(op: string, shape: Shape): void {
   const n = sizeOf(shape);
   if (n > MAX_SIZE) {
-    throw new ArgumentError(`${op}: shape ${formatShape(shape)} holds ${n} elements, too large to allocate (the limit is ${MAX_SIZE}).`);
+    throw new ArgumentError(
+      `${op}: shape ${formatShape(shape)} holds ${n} elements, too large to allocate (the limit is ${MAX_SIZE}).`,
+    );
   }
 }
 

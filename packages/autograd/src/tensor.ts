@@ -59,9 +59,12 @@ export class Tensor {
    * creation functions, which validate their input.
    */
   constructor(data: FloatArray, shape: Shape, options?: { requiresGrad?: boolean; shareVersionWith?: Tensor }) {
-    const dtype: DType | null = data instanceof Float64Array ? 'float64' : data instanceof Float32Array ? 'float32' : null;
+    const dtype: DType | null =
+      data instanceof Float64Array ? 'float64' : data instanceof Float32Array ? 'float32' : null;
     if (dtype === null) {
-      throw new DTypeError(`Tensor: storage must be a Float64Array or a Float32Array, got ${describeValue(data)}; use tensor(...) to convert other data.`);
+      throw new DTypeError(
+        `Tensor: storage must be a Float64Array or a Float32Array, got ${describeValue(data)}; use tensor(...) to convert other data.`,
+      );
     }
     // Every shape is checked, frozen or not (a user can freeze a bad one). A frozen shape gets only
     // this inline loop, cheap for the few dims a tensor has, since every op output comes here.
@@ -74,7 +77,9 @@ export class Tensor {
     if (!valid) checkShape('Tensor', shape);
     const size = sizeOf(shape);
     if (data.length !== size) {
-      throw new ArgumentError(`Tensor: data has ${data.length} elements but shape ${formatShape(shape)} needs ${size}.`);
+      throw new ArgumentError(
+        `Tensor: data has ${data.length} elements but shape ${formatShape(shape)} needs ${size}.`,
+      );
     }
     this.data = data;
     // Every op output is built here, so this is hot: a shape that is already frozen (another
@@ -136,10 +141,15 @@ export class Tensor {
 
   /** Replaces the stored gradient, e.g. `t.grad = null` to clear it (what `zeroGrad` does). */
   set grad(value: Tensor | null) {
-    if (value !== null && !(value instanceof Tensor && value.dtype === this.dtype && shapesEqual(value.shape, this.shape))) {
+    if (
+      value !== null &&
+      !(value instanceof Tensor && value.dtype === this.dtype && shapesEqual(value.shape, this.shape))
+    ) {
       throw new GradError(
         `.grad of a ${this.dtype} tensor of shape ${formatShape(this.shape)} can only be set to null or a ${this.dtype} tensor of that shape, got ${
-          value instanceof Tensor ? `a ${value.dtype} tensor of shape ${formatShape(value.shape)}` : describeValue(value)
+          value instanceof Tensor
+            ? `a ${value.dtype} tensor of shape ${formatShape(value.shape)}`
+            : describeValue(value)
         }.`,
       );
     }
@@ -163,10 +173,14 @@ export class Tensor {
    */
   registerHook(hook: GradHook): () => void {
     if (typeof hook !== 'function') {
-      throw new ArgumentError(`registerHook: the hook must be a function (grad) => Tensor | void, got ${describeValue(hook)}.`);
+      throw new ArgumentError(
+        `registerHook: the hook must be a function (grad) => Tensor | void, got ${describeValue(hook)}.`,
+      );
     }
     if (!this.requiresGrad) {
-      throw new GradError(`registerHook: this ${formatShape(this.shape)} tensor does not require grad, so no gradient will ever flow into it.`);
+      throw new GradError(
+        `registerHook: this ${formatShape(this.shape)} tensor does not require grad, so no gradient will ever flow into it.`,
+      );
     }
     (this.hooks ??= []).push(hook);
     return () => {
@@ -197,7 +211,9 @@ export class Tensor {
    */
   mutate_(edit: (data: FloatArray) => void): this {
     if (this.node !== null) {
-      throw new GradError(`mutate_: cannot edit a tensor produced by '${this.node.op.name}' in place; edit a leaf, or .detach() first.`);
+      throw new GradError(
+        `mutate_: cannot edit a tensor produced by '${this.node.op.name}' in place; edit a leaf, or .detach() first.`,
+      );
     }
     if (this.leafRequiresGrad && isGradEnabled()) {
       throw new GradError(
@@ -237,7 +253,9 @@ export class Tensor {
   /** The single value of a one-element tensor. */
   item(): number {
     if (this.size !== 1) {
-      throw new ArgumentError(`item: only a one-element tensor can be converted to a number; this one has shape ${formatShape(this.shape)}. Use .toArray().`);
+      throw new ArgumentError(
+        `item: only a one-element tensor can be converted to a number; this one has shape ${formatShape(this.shape)}. Use .toArray().`,
+      );
     }
     return this.data[0]!;
   }
@@ -267,97 +285,194 @@ export class Tensor {
   // ---- ops as methods (each delegates to the function of the same name) --------------------
 
   /** Elementwise a + b with broadcasting. */
-  add(other: TensorLike): Tensor { return ops.add(this, other); }
+  add(other: TensorLike): Tensor {
+    return ops.add(this, other);
+  }
   /** Elementwise a − b with broadcasting. */
-  sub(other: TensorLike): Tensor { return ops.sub(this, other); }
+  sub(other: TensorLike): Tensor {
+    return ops.sub(this, other);
+  }
   /** Elementwise a · b with broadcasting. */
-  mul(other: TensorLike): Tensor { return ops.mul(this, other); }
+  mul(other: TensorLike): Tensor {
+    return ops.mul(this, other);
+  }
   /** Elementwise a / b with broadcasting. */
-  div(other: TensorLike): Tensor { return ops.div(this, other); }
+  div(other: TensorLike): Tensor {
+    return ops.div(this, other);
+  }
   /** −a. */
-  neg(): Tensor { return ops.neg(this); }
+  neg(): Tensor {
+    return ops.neg(this);
+  }
   /** eˣ. */
-  exp(): Tensor { return ops.exp(this); }
+  exp(): Tensor {
+    return ops.exp(this);
+  }
   /** Natural logarithm. */
-  log(): Tensor { return ops.log(this); }
+  log(): Tensor {
+    return ops.log(this);
+  }
   /** Logistic sigmoid 1 / (1 + e⁻ˣ), computed stably for large |x|. */
-  sigmoid(): Tensor { return ops.sigmoid(this); }
+  sigmoid(): Tensor {
+    return ops.sigmoid(this);
+  }
   /** Sum over `axis` (all axes by default). */
-  sum(options?: ReduceOptions): Tensor { return ops.sum(this, options); }
+  sum(options?: ReduceOptions): Tensor {
+    return ops.sum(this, options);
+  }
   /** Matrix product with NumPy semantics (1-D, 2-D, batched with broadcast batch dims). */
-  matmul(other: Tensor, options?: MatmulOptions): Tensor { return ops.matmul(this, other, options); }
+  matmul(other: Tensor, options?: MatmulOptions): Tensor {
+    return ops.matmul(this, other, options);
+  }
   /** A tensor with the same data and a new shape; one size may be −1. */
-  reshape(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
+  reshape(shape: readonly number[]): Tensor {
+    return ops.reshape(this, shape);
+  }
   /** Broadcasts to a larger shape (NumPy rules). */
-  broadcastTo(shape: readonly number[]): Tensor { return ops.broadcastTo(this, shape); }
+  broadcastTo(shape: readonly number[]): Tensor {
+    return ops.broadcastTo(this, shape);
+  }
   /** Reorders the dimensions. */
-  permute(axes: readonly number[]): Tensor { return ops.permute(this, axes); }
+  permute(axes: readonly number[]): Tensor {
+    return ops.permute(this, axes);
+  }
   /** Swaps two dimensions (the last two by default). */
-  transpose(dim0?: number, dim1?: number): Tensor { return ops.transpose(this, dim0, dim1); }
+  transpose(dim0?: number, dim1?: number): Tensor {
+    return ops.transpose(this, dim0, dim1);
+  }
   /** The transpose of a matrix (reverses all dimensions, like NumPy's `.T`). */
-  get T(): Tensor { return ops.permute(this, this.shape.map((_, i) => this.shape.length - 1 - i)); }
+  get T(): Tensor {
+    return ops.permute(
+      this,
+      this.shape.map((_, i) => this.shape.length - 1 - i),
+    );
+  }
   /** The same values in another dtype (a differentiable cast). */
-  to(dtype: DType): Tensor { return ops.cast(this, dtype); }
+  to(dtype: DType): Tensor {
+    return ops.cast(this, dtype);
+  }
   /** Elementwise aᵇ with broadcasting. */
-  pow(other: TensorLike): Tensor { return ops.pow(this, other); }
+  pow(other: TensorLike): Tensor {
+    return ops.pow(this, other);
+  }
   /** Elementwise max(a, b) with broadcasting; ties split the gradient. */
-  maximum(other: TensorLike): Tensor { return ops.maximum(this, other); }
+  maximum(other: TensorLike): Tensor {
+    return ops.maximum(this, other);
+  }
   /** Elementwise min(a, b) with broadcasting; ties split the gradient. */
-  minimum(other: TensorLike): Tensor { return ops.minimum(this, other); }
+  minimum(other: TensorLike): Tensor {
+    return ops.minimum(this, other);
+  }
   /** √x. */
-  sqrt(): Tensor { return ops.sqrt(this); }
+  sqrt(): Tensor {
+    return ops.sqrt(this);
+  }
   /** |x| (gradient 0 at 0). */
-  abs(): Tensor { return ops.abs(this); }
+  abs(): Tensor {
+    return ops.abs(this);
+  }
   /** x². */
-  square(): Tensor { return ops.square(this); }
+  square(): Tensor {
+    return ops.square(this);
+  }
   /** Hyperbolic tangent. */
-  tanh(): Tensor { return ops.tanh(this); }
+  tanh(): Tensor {
+    return ops.tanh(this);
+  }
   /** max(x, 0) (gradient 0 at 0). */
-  relu(): Tensor { return ops.relu(this); }
+  relu(): Tensor {
+    return ops.relu(this);
+  }
   /** log(1 + eˣ), computed stably. */
-  softplus(): Tensor { return ops.softplus(this); }
+  softplus(): Tensor {
+    return ops.softplus(this);
+  }
   /** −1, 0 or 1 per element (not differentiable). */
-  sign(): Tensor { return ops.sign(this); }
+  sign(): Tensor {
+    return ops.sign(this);
+  }
   /** Mean over `axis` (all axes by default). */
-  mean(options?: ReduceOptions): Tensor { return ops.mean(this, options); }
+  mean(options?: ReduceOptions): Tensor {
+    return ops.mean(this, options);
+  }
   /** Maximum over `axis` (all axes by default); ties share the gradient. */
-  max(options?: ReduceOptions): Tensor { return ops.max(this, options); }
+  max(options?: ReduceOptions): Tensor {
+    return ops.max(this, options);
+  }
   /** Minimum over `axis` (all axes by default); ties share the gradient. */
-  min(options?: ReduceOptions): Tensor { return ops.min(this, options); }
+  min(options?: ReduceOptions): Tensor {
+    return ops.min(this, options);
+  }
   /** log Σ exp over `axis` (all axes by default), computed stably. */
-  logsumexp(options?: ReduceOptions): Tensor { return ops.logsumexp(this, options); }
+  logsumexp(options?: ReduceOptions): Tensor {
+    return ops.logsumexp(this, options);
+  }
   /** Softmax over `axis` (the last by default), computed stably. */
-  softmax(options?: SoftmaxOptions): Tensor { return ops.softmax(this, options); }
+  softmax(options?: SoftmaxOptions): Tensor {
+    return ops.softmax(this, options);
+  }
   /** Log-softmax over `axis` (the last by default), computed stably. */
-  logSoftmax(options?: SoftmaxOptions): Tensor { return ops.logSoftmax(this, options); }
+  logSoftmax(options?: SoftmaxOptions): Tensor {
+    return ops.logSoftmax(this, options);
+  }
   /** Index of the largest value (float64 tensor of integers); not differentiable. */
-  argmax(options?: ArgReduceOptions): Tensor { return ops.argmax(this, options); }
+  argmax(options?: ArgReduceOptions): Tensor {
+    return ops.argmax(this, options);
+  }
   /** Index of the smallest value (float64 tensor of integers); not differentiable. */
-  argmin(options?: ArgReduceOptions): Tensor { return ops.argmin(this, options); }
+  argmin(options?: ArgReduceOptions): Tensor {
+    return ops.argmin(this, options);
+  }
   /** Removes size-1 dimensions (all of them, or those at `axis`). */
-  squeeze(axis?: number | readonly number[]): Tensor { return ops.squeeze(this, axis); }
+  squeeze(axis?: number | readonly number[]): Tensor {
+    return ops.squeeze(this, axis);
+  }
   /** Inserts a size-1 dimension at `axis`. */
-  unsqueeze(axis: number): Tensor { return ops.unsqueeze(this, axis); }
+  unsqueeze(axis: number): Tensor {
+    return ops.unsqueeze(this, axis);
+  }
   /** A block: `[start, end]` per axis from axis 0 (null = whole axis). See `slice`. */
-  slice(ranges: readonly (SliceRange | null)[]): Tensor { return ops.slice(this, ranges); }
+  slice(ranges: readonly (SliceRange | null)[]): Tensor {
+    return ops.slice(this, ranges);
+  }
   /** Zero padding: `[before, after]` per axis from axis 0. */
-  pad(widths: readonly (readonly [number, number])[]): Tensor { return ops.pad(this, widths); }
+  pad(widths: readonly (readonly [number, number])[]): Tensor {
+    return ops.pad(this, widths);
+  }
   /** Entries along `axis` at the given indices, the same for every lane (NumPy's take). */
-  gather(indices: Indices, axis?: number): Tensor { return ops.gather(this, indices, axis); }
+  gather(indices: Indices, axis?: number): Tensor {
+    return ops.gather(this, indices, axis);
+  }
   /** One entry per index along `axis` (NumPy's take_along_axis, PyTorch's gather). */
-  takeAlongAxis(indices: Indices, axis: number): Tensor { return ops.takeAlongAxis(this, indices, axis); }
+  takeAlongAxis(indices: Indices, axis: number): Tensor {
+    return ops.takeAlongAxis(this, indices, axis);
+  }
   /** 1 where equal, else 0 (float mask). */
-  eq(other: TensorLike): Tensor { return ops.eq(this, other); }
+  eq(other: TensorLike): Tensor {
+    return ops.eq(this, other);
+  }
   /** 1 where not equal, else 0 (float mask). */
-  ne(other: TensorLike): Tensor { return ops.ne(this, other); }
+  ne(other: TensorLike): Tensor {
+    return ops.ne(this, other);
+  }
   /** 1 where greater, else 0 (float mask). */
-  gt(other: TensorLike): Tensor { return ops.gt(this, other); }
+  gt(other: TensorLike): Tensor {
+    return ops.gt(this, other);
+  }
   /** 1 where greater or equal, else 0 (float mask). */
-  ge(other: TensorLike): Tensor { return ops.ge(this, other); }
+  ge(other: TensorLike): Tensor {
+    return ops.ge(this, other);
+  }
   /** 1 where less, else 0 (float mask). */
-  lt(other: TensorLike): Tensor { return ops.lt(this, other); }
+  lt(other: TensorLike): Tensor {
+    return ops.lt(this, other);
+  }
   /** 1 where less or equal, else 0 (float mask). */
-  le(other: TensorLike): Tensor { return ops.le(this, other); }
+  le(other: TensorLike): Tensor {
+    return ops.le(this, other);
+  }
   /** Limits values to [min, max]; the gradient passes where min ≤ x ≤ max. */
-  clamp(min?: number, max?: number): Tensor { return ops.clamp(this, min, max); }
+  clamp(min?: number, max?: number): Tensor {
+    return ops.clamp(this, min, max);
+  }
 }

@@ -60,19 +60,46 @@ describe('backward', () => {
   });
 
   it('reduces broadcast gradients to the input shape', () => {
-    const a = tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true });
+    const a = tensor(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      { requiresGrad: true },
+    );
     const b = tensor([10, 20, 30], { requiresGrad: true });
     a.mul(b).sum().backward();
     expect(b.grad!.toArray()).toEqual([5, 7, 9]);
-    expect(a.grad!.toArray()).toEqual([[10, 20, 30], [10, 20, 30]]);
+    expect(a.grad!.toArray()).toEqual([
+      [10, 20, 30],
+      [10, 20, 30],
+    ]);
   });
 
   it('matmul gradients', () => {
-    const a = tensor([[1, 2], [3, 4]], { requiresGrad: true });
-    const b = tensor([[5, 6], [7, 8]], { requiresGrad: true });
+    const a = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { requiresGrad: true },
+    );
+    const b = tensor(
+      [
+        [5, 6],
+        [7, 8],
+      ],
+      { requiresGrad: true },
+    );
     a.matmul(b).sum().backward();
-    expect(a.grad!.toArray()).toEqual([[11, 15], [11, 15]]);
-    expect(b.grad!.toArray()).toEqual([[4, 4], [6, 6]]);
+    expect(a.grad!.toArray()).toEqual([
+      [11, 15],
+      [11, 15],
+    ]);
+    expect(b.grad!.toArray()).toEqual([
+      [4, 4],
+      [6, 6],
+    ]);
   });
 });
 

@@ -6,8 +6,37 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  GradError, Rng, Tensor, add, defineOp, div, enableGrad, eq, ge, gradients, gt, le, logSoftmax, logsumexp, lt, max, maximum, min, minimum, mul, ne,
-  pow, randn, reshape, sigmoid, softmax, sub, sum, tensor, where, type DType,
+  GradError,
+  Rng,
+  Tensor,
+  add,
+  defineOp,
+  div,
+  enableGrad,
+  eq,
+  ge,
+  gradients,
+  gt,
+  le,
+  logSoftmax,
+  logsumexp,
+  lt,
+  max,
+  maximum,
+  min,
+  minimum,
+  mul,
+  ne,
+  pow,
+  randn,
+  reshape,
+  sigmoid,
+  softmax,
+  sub,
+  sum,
+  tensor,
+  where,
+  type DType,
 } from '@tapegrad/autograd';
 
 /** Naive NumPy broadcasting: each output index mapped to each operand by explicit index math. */
@@ -40,22 +69,65 @@ function reference(a: Tensor, b: Tensor, f: (x: number, y: number) => number): {
 
 const rng = new Rng(5);
 const PAIRS: [number[], number[]][] = [
-  [[3, 4], [3, 4]], // same shape
-  [[3, 4], []], [[], [3, 4]], [[3, 4], [1]], // scalar operands
-  [[5, 4], [4]], [[4], [5, 4]], [[2, 5, 4], [1, 4]], [[2, 5, 4], [5, 4]], // repeated blocks (bias add)
-  [[5, 1], [5, 4]], [[5, 4], [5, 1]], [[5, 1], [1, 4]], [[2, 1, 3], [4, 3]], [[2, 3, 1], [1, 1, 4]], // general walk
-  [[0, 4], [4]], [[3, 0], []], // empty
+  [
+    [3, 4],
+    [3, 4],
+  ], // same shape
+  [[3, 4], []],
+  [[], [3, 4]],
+  [[3, 4], [1]], // scalar operands
+  [[5, 4], [4]],
+  [[4], [5, 4]],
+  [
+    [2, 5, 4],
+    [1, 4],
+  ],
+  [
+    [2, 5, 4],
+    [5, 4],
+  ], // repeated blocks (bias add)
+  [
+    [5, 1],
+    [5, 4],
+  ],
+  [
+    [5, 4],
+    [5, 1],
+  ],
+  [
+    [5, 1],
+    [1, 4],
+  ],
+  [
+    [2, 1, 3],
+    [4, 3],
+  ],
+  [
+    [2, 3, 1],
+    [1, 1, 4],
+  ], // general walk
+  [[0, 4], [4]],
+  [[3, 0], []], // empty
 ];
 const OPS: [string, (a: Tensor, b: Tensor) => Tensor, (x: number, y: number) => number][] = [
-  ['add', add, (x, y) => x + y], ['sub', sub, (x, y) => x - y], ['mul', mul, (x, y) => x * y], ['div', div, (x, y) => x / y],
-  ['pow', (a, b) => pow(a.abs(), b), (x, y) => Math.pow(Math.abs(x), y)], ['maximum', maximum, Math.max], ['minimum', minimum, Math.min],
+  ['add', add, (x, y) => x + y],
+  ['sub', sub, (x, y) => x - y],
+  ['mul', mul, (x, y) => x * y],
+  ['div', div, (x, y) => x / y],
+  ['pow', (a, b) => pow(a.abs(), b), (x, y) => Math.pow(Math.abs(x), y)],
+  ['maximum', maximum, Math.max],
+  ['minimum', minimum, Math.min],
 ];
 
 describe('binary op loops', () => {
   for (const [name, op, f] of OPS) {
     it(`${name} agrees exactly with naive broadcasting on every layout`, () => {
       for (const [sa, sb] of PAIRS) {
-        for (const [da, db] of [['float64', 'float64'], ['float32', 'float32'], ['float32', 'float64']] as [DType, DType][]) {
+        for (const [da, db] of [
+          ['float64', 'float64'],
+          ['float32', 'float32'],
+          ['float32', 'float64'],
+        ] as [DType, DType][]) {
           const a = randn(sa, { rng, dtype: da });
           const b = randn(sb, { rng, dtype: db });
           const out = op(a, b);
@@ -69,7 +141,22 @@ describe('binary op loops', () => {
   }
 
   it('broadcastTo copies every layout exactly', () => {
-    for (const [from, to] of [[[4], [3, 4]], [[3, 1], [3, 4]], [[1], [2, 3]], [[2, 1, 3], [2, 4, 3]], [[3, 4], [3, 4]]] as [number[], number[]][]) {
+    for (const [from, to] of [
+      [[4], [3, 4]],
+      [
+        [3, 1],
+        [3, 4],
+      ],
+      [[1], [2, 3]],
+      [
+        [2, 1, 3],
+        [2, 4, 3],
+      ],
+      [
+        [3, 4],
+        [3, 4],
+      ],
+    ] as [number[], number[]][]) {
       const x = randn(from, { rng });
       expect(Array.from(x.broadcastTo(to).data)).toEqual(reference(x, tensor(0).broadcastTo(to), (v) => v).data);
     }
@@ -78,7 +165,13 @@ describe('binary op loops', () => {
 
 describe('matrix transpose', () => {
   it('matches naive indexing across tile edges and for empty and single-row matrices', () => {
-    for (const [r, c] of [[33, 70], [64, 32], [1, 5], [5, 1], [0, 3]] as [number, number][]) {
+    for (const [r, c] of [
+      [33, 70],
+      [64, 32],
+      [1, 5],
+      [5, 1],
+      [0, 3],
+    ] as [number, number][]) {
       const x = randn([r, c], { rng });
       const t = x.transpose();
       expect(t.shape).toEqual([c, r]);
@@ -107,7 +200,8 @@ describe('reductions', () => {
     return out;
   }
 
-  const subsets = (n: number): number[][] => Array.from({ length: 1 << n }, (_, m) => [...Array(n).keys()].filter((i) => (m >> i) & 1));
+  const subsets = (n: number): number[][] =>
+    Array.from({ length: 1 << n }, (_, m) => [...Array(n).keys()].filter((i) => (m >> i) & 1));
 
   for (const shape of [[2, 3, 4], [2, 1, 3], [1, 5], [3], [4, 1, 1, 2]]) {
     it(`sum, max and min over every axis subset of ${JSON.stringify(shape)} agree with a naive fold`, () => {
@@ -177,7 +271,7 @@ describe('engine bookkeeping', () => {
     expect(() => y.backward()).toThrow(GradError);
   });
 
-  it('never aliases a caller\'s mutable shape array, and shares frozen ones', () => {
+  it("never aliases a caller's mutable shape array, and shares frozen ones", () => {
     const shape = [2, 2];
     const t = new Tensor(new Float64Array(4), shape);
     shape[0] = 4;
@@ -189,8 +283,12 @@ describe('engine bookkeeping', () => {
 
 describe('comparison loops and where', () => {
   const CMP: [string, (a: Tensor, b: Tensor) => Tensor, (x: number, y: number) => boolean][] = [
-    ['eq', eq, (x, y) => x === y], ['ne', ne, (x, y) => x !== y], ['gt', gt, (x, y) => x > y],
-    ['ge', ge, (x, y) => x >= y], ['lt', lt, (x, y) => x < y], ['le', le, (x, y) => x <= y],
+    ['eq', eq, (x, y) => x === y],
+    ['ne', ne, (x, y) => x !== y],
+    ['gt', gt, (x, y) => x > y],
+    ['ge', ge, (x, y) => x >= y],
+    ['lt', lt, (x, y) => x < y],
+    ['le', le, (x, y) => x <= y],
   ];
   /** Rounds to one decimal so that equal pairs occur, and plants a NaN and an infinity. */
   function operand(shape: number[], dtype: DType): Tensor {
@@ -202,7 +300,10 @@ describe('comparison loops and where', () => {
   for (const [name, op, test] of CMP) {
     it(`${name} agrees exactly with naive broadcasting on every layout, NaN included`, () => {
       for (const [sa, sb] of PAIRS) {
-        for (const [da, db] of [['float64', 'float64'], ['float32', 'float64']] as [DType, DType][]) {
+        for (const [da, db] of [
+          ['float64', 'float64'],
+          ['float32', 'float64'],
+        ] as [DType, DType][]) {
           const a = operand(sa, da);
           const b = operand(sb, db);
           const want = reference(a, b, (x, y) => (test(x, y) ? 1 : 0));
@@ -230,8 +331,23 @@ describe('comparison loops and where', () => {
 
   it('where selects exactly like naive broadcasting of all three operands', () => {
     const TRIPLES: number[][][] = [
-      [[3, 4], [3, 4], [3, 4]], [[3, 4], [3, 4], []], [[3, 4], [], [3, 4]], [[], [3, 4], [1, 4]], [[4], [3, 4], [3, 1]],
-      [[3, 1], [1, 4], []], [[2, 1, 4], [3, 1], [1, 3, 4]], [[1, 3, 1], [2, 1, 4], [4]], [[0, 4], [4], []],
+      [
+        [3, 4],
+        [3, 4],
+        [3, 4],
+      ],
+      [[3, 4], [3, 4], []],
+      [[3, 4], [], [3, 4]],
+      [[], [3, 4], [1, 4]],
+      [[4], [3, 4], [3, 1]],
+      [[3, 1], [1, 4], []],
+      [
+        [2, 1, 4],
+        [3, 1],
+        [1, 3, 4],
+      ],
+      [[1, 3, 1], [2, 1, 4], [4]],
+      [[0, 4], [4], []],
     ];
     for (const [sm, sa, sb] of TRIPLES) {
       const mask = operand(sm!, 'float64');
@@ -240,7 +356,10 @@ describe('comparison loops and where', () => {
       const b = randn(sb!, { rng, dtype: 'float32' });
       const got = where(mask, a, b);
       const want = Array.from({ length: got.size }, (_, i) =>
-        mask.data[sourceIndex(sm!, got.shape, i)] !== 0 ? a.data[sourceIndex(sa!, got.shape, i)]! : b.data[sourceIndex(sb!, got.shape, i)]!);
+        mask.data[sourceIndex(sm!, got.shape, i)] !== 0
+          ? a.data[sourceIndex(sa!, got.shape, i)]!
+          : b.data[sourceIndex(sb!, got.shape, i)]!,
+      );
       expect(Array.from(got.data)).toEqual(want);
     }
   });
@@ -282,13 +401,15 @@ describe('softmax family lane loops', () => {
     });
     return { lse, soft, logSoft };
   }
-  const subsets = (n: number): number[][] => Array.from({ length: 1 << n }, (_, m) => [...Array(n).keys()].filter((i) => (m >> i) & 1));
+  const subsets = (n: number): number[][] =>
+    Array.from({ length: 1 << n }, (_, m) => [...Array(n).keys()].filter((i) => (m >> i) & 1));
 
   for (const shape of [[3, 4, 5], [2, 1, 3, 2], [5], [4, 0], []]) {
     it(`logsumexp, softmax and logSoftmax over every axis subset of ${JSON.stringify(shape)} match the formulas exactly`, () => {
       const x = mul(randn(shape, { rng }), 30);
       // Lanes of all −∞, of +∞ beside finite values, and of NaN, wherever they fall for the axes.
-      if (x.size >= 12) x.data.set([-Infinity, -Infinity, -Infinity, Infinity, 2, Infinity, Number.NaN, -Infinity, Infinity], 0);
+      if (x.size >= 12)
+        x.data.set([-Infinity, -Infinity, -Infinity, Infinity, 2, Infinity, Number.NaN, -Infinity, Infinity], 0);
       for (const axes of subsets(shape.length)) {
         const want = naive(x, axes);
         const lse = logsumexp(x, { axis: axes, keepdims: true });
@@ -308,9 +429,20 @@ describe('softmax family lane loops', () => {
   }
 
   it('keeps gradients finite on lanes of infinities', () => {
-    const x = tensor([[-Infinity, -Infinity], [Infinity, 1], [Infinity, Infinity]], { requiresGrad: true });
+    const x = tensor(
+      [
+        [-Infinity, -Infinity],
+        [Infinity, 1],
+        [Infinity, Infinity],
+      ],
+      { requiresGrad: true },
+    );
     for (const axis of [0, 1]) {
-      const w = tensor([[1, 2], [3, 4], [5, 6]]);
+      const w = tensor([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ]);
       for (const f of [(t: Tensor) => sum(logsumexp(t, { axis })), (t: Tensor) => sum(mul(softmax(t, { axis }), w))]) {
         const [g] = gradients(f(x), [x]);
         expect(Array.from(g!.data).every(Number.isFinite)).toBe(true);

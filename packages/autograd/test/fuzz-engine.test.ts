@@ -8,11 +8,25 @@ import { describe, it } from 'vitest';
 import fc from 'fast-check';
 import * as tg from '@tapegrad/autograd';
 import { DTypeError, GradError, ShapeError, Tensor, TapegradError } from '@tapegrad/autograd';
-import { broadcastOracle, check, count, expectNamedError, fmt, fuzz, junk, okOrNamed, sameShape, smallShape } from './support/fuzz.js';
+import {
+  broadcastOracle,
+  check,
+  count,
+  expectNamedError,
+  fmt,
+  fuzz,
+  junk,
+  okOrNamed,
+  sameShape,
+  smallShape,
+} from './support/fuzz.js';
 import { plan } from './support/fuzz-budget.js';
 
 const tensorOf = (shape: readonly number[], dtype: tg.DType = 'float64', requiresGrad = false): Tensor =>
-  tg.tensor(Float64Array.from({ length: count(shape) }, (_, i) => 0.5 + (i % 3)), { shape: [...shape], dtype, requiresGrad });
+  tg.tensor(
+    Float64Array.from({ length: count(shape) }, (_, i) => 0.5 + (i % 3)),
+    { shape: [...shape], dtype, requiresGrad },
+  );
 
 /** A short chain of differentiable ops from x (and a constant c of the same shape), by name. */
 const STEPS = ['mul', 'add', 'div', 'sigmoid', 'softplus', 'reshape', 'softmax', 'tanh', 'square'] as const;
@@ -40,7 +54,13 @@ describe('fuzz: tape misuse', () => {
     const scenario = fc.constantFrom('twice', 'seed', 'editInput', 'editConstant', 'clean');
     fuzz(
       plan('engine: released tapes, seeds, in-place edits'),
-      fc.tuple(smallShape(0, 3, 1, 3), fc.array(fc.constantFrom(...STEPS), { minLength: 1, maxLength: 4 }), scenario, seed, fc.boolean()),
+      fc.tuple(
+        smallShape(0, 3, 1, 3),
+        fc.array(fc.constantFrom(...STEPS), { minLength: 1, maxLength: 4 }),
+        scenario,
+        seed,
+        fc.boolean(),
+      ),
       ([shape, steps, what, sd, viaGradients]) => {
         const x = tensorOf(shape, 'float64', true);
         const c = tensorOf(shape);
@@ -91,54 +111,93 @@ describe('fuzz: tape misuse', () => {
 
   it(`custom ops whose vjp returns the wrong number, shape or dtype of gradients (${plan('custom ops: wrong gradients').runs} cases)`, () => {
     const grad = fc.oneof(
-      { weight: 4, arbitrary: fc.tuple(smallShape(0, 3, 1, 3), fc.constantFrom<tg.DType>('float64', 'float32')).map(([s, d]) => ({ kind: 'tensor' as const, s, d })) },
+      {
+        weight: 4,
+        arbitrary: fc
+          .tuple(smallShape(0, 3, 1, 3), fc.constantFrom<tg.DType>('float64', 'float32'))
+          .map(([s, d]) => ({ kind: 'tensor' as const, s, d })),
+      },
       { weight: 1, arbitrary: fc.constant({ kind: 'null' as const }) },
       { weight: 1, arbitrary: junk.map((v) => ({ kind: 'junk' as const, v })) },
     );
-    const result = fc.oneof({ weight: 5, arbitrary: fc.array(grad, { maxLength: 3 }) }, { weight: 1, arbitrary: junk.map((v) => ({ junk: v })) });
-    fuzz(plan('custom ops: wrong gradients'), fc.tuple(smallShape(0, 3, 1, 3), smallShape(0, 3, 1, 3), fc.constantFrom<tg.DType>('float64', 'float32'), result), ([sa, sb, dt, res]) => {
-      const op = tg.defineOp({
-        name: 'fuzzOp',
-        forward: (a, b) => tg.add(a!, b!),
-        vjp: () => (Array.isArray(res) ? res.map((r) => (r.kind === 'tensor' ? tensorOf(r.s, r.d) : r.kind === 'null' ? null : (r.v as Tensor))) : (res.junk as Tensor[])),
-      });
-      const out = broadcastOracle(sa, sb);
-      if (out === null) {
-        expectNamedError(() => op(tensorOf(sa, dt, true), tensorOf(sb, dt, true)), ShapeError, ['add']);
-        return;
-      }
-      const a = tensorOf(sa, dt, true);
-      const b = tensorOf(sb, dt, true);
-      const loss = op(a, b).sum();
-      const inputs = [sa, sb];
-      const valid =
-        Array.isArray(res) &&
-        res.length === 2 &&
-        res.every((r, i) => r.kind === 'null' || (r.kind === 'junk' && (r.v === null || r.v === undefined)) || (r.kind === 'tensor' && (r.d === dt) && (sameShape(r.s, inputs[i]!) || (r.s.length === out.length && broadcastOracle(inputs[i]!, r.s) !== null && sameShape(broadcastOracle(inputs[i]!, r.s)!, r.s)))));
-      if (valid) {
-        loss.backward();
-        return;
-      }
-      const e = expectNamedError(() => loss.backward(), TapegradError, ['fuzzOp']);
-      check(e instanceof GradError || e instanceof ShapeError || e instanceof DTypeError, () => `unexpected class ${e.constructor.name}`);
-    });
+    const result = fc.oneof(
+      { weight: 5, arbitrary: fc.array(grad, { maxLength: 3 }) },
+      { weight: 1, arbitrary: junk.map((v) => ({ junk: v })) },
+    );
+    fuzz(
+      plan('custom ops: wrong gradients'),
+      fc.tuple(smallShape(0, 3, 1, 3), smallShape(0, 3, 1, 3), fc.constantFrom<tg.DType>('float64', 'float32'), result),
+      ([sa, sb, dt, res]) => {
+        const op = tg.defineOp({
+          name: 'fuzzOp',
+          forward: (a, b) => tg.add(a!, b!),
+          vjp: () =>
+            Array.isArray(res)
+              ? res.map((r) => (r.kind === 'tensor' ? tensorOf(r.s, r.d) : r.kind === 'null' ? null : (r.v as Tensor)))
+              : (res.junk as Tensor[]),
+        });
+        const out = broadcastOracle(sa, sb);
+        if (out === null) {
+          expectNamedError(() => op(tensorOf(sa, dt, true), tensorOf(sb, dt, true)), ShapeError, ['add']);
+          return;
+        }
+        const a = tensorOf(sa, dt, true);
+        const b = tensorOf(sb, dt, true);
+        const loss = op(a, b).sum();
+        const inputs = [sa, sb];
+        const valid =
+          Array.isArray(res) &&
+          res.length === 2 &&
+          res.every(
+            (r, i) =>
+              r.kind === 'null' ||
+              (r.kind === 'junk' && (r.v === null || r.v === undefined)) ||
+              (r.kind === 'tensor' &&
+                r.d === dt &&
+                (sameShape(r.s, inputs[i]!) ||
+                  (r.s.length === out.length &&
+                    broadcastOracle(inputs[i]!, r.s) !== null &&
+                    sameShape(broadcastOracle(inputs[i]!, r.s)!, r.s)))),
+          );
+        if (valid) {
+          loss.backward();
+          return;
+        }
+        const e = expectNamedError(() => loss.backward(), TapegradError, ['fuzzOp']);
+        check(
+          e instanceof GradError || e instanceof ShapeError || e instanceof DTypeError,
+          () => `unexpected class ${e.constructor.name}`,
+        );
+      },
+    );
   });
 
   it(`hooks returning junk and gradients() on the wrong tensors (${plan('hooks and gradients(): wrong arguments').runs} cases)`, () => {
-    const hookResult = fc.oneof(fc.constant(undefined), smallShape(0, 3, 1, 3).map((s) => ({ s })), junk.map((v) => ({ v })));
-    fuzz(plan('hooks and gradients(): wrong arguments'), fc.tuple(smallShape(0, 3, 1, 3), hookResult, fc.boolean(), junk), ([shape, hr, onLeaf, bad]) => {
-      const x = tensorOf(shape, 'float64', true);
-      const y = tg.sigmoid(x);
-      const target = onLeaf ? x : y;
-      const returned = hr === undefined ? undefined : 's' in hr ? tensorOf(hr.s) : hr.v;
-      target.registerHook(() => returned as Tensor);
-      const ok = returned === undefined || (returned instanceof Tensor && sameShape(returned.shape, shape));
-      if (ok) tg.gradients(y.sum(), [x]);
-      else expectNamedError(() => tg.gradients(y.sum(), [x]), GradError, ['registerHook', fmt(shape)]);
-      // Inputs that do not require grad, or are not tensors at all.
-      expectNamedError(() => tg.gradients(tg.sigmoid(x).sum(), [tensorOf(shape)]), GradError, ['gradients', 'does not require grad']);
-      expectNamedError(() => tg.gradients(tg.sigmoid(x).sum(), [bad as Tensor]), TapegradError, ['gradients']);
-      expectNamedError(() => tg.gradients(bad as Tensor, [x]), TapegradError, ['gradients']);
-    });
+    const hookResult = fc.oneof(
+      fc.constant(undefined),
+      smallShape(0, 3, 1, 3).map((s) => ({ s })),
+      junk.map((v) => ({ v })),
+    );
+    fuzz(
+      plan('hooks and gradients(): wrong arguments'),
+      fc.tuple(smallShape(0, 3, 1, 3), hookResult, fc.boolean(), junk),
+      ([shape, hr, onLeaf, bad]) => {
+        const x = tensorOf(shape, 'float64', true);
+        const y = tg.sigmoid(x);
+        const target = onLeaf ? x : y;
+        const returned = hr === undefined ? undefined : 's' in hr ? tensorOf(hr.s) : hr.v;
+        target.registerHook(() => returned as Tensor);
+        const ok = returned === undefined || (returned instanceof Tensor && sameShape(returned.shape, shape));
+        if (ok) tg.gradients(y.sum(), [x]);
+        else expectNamedError(() => tg.gradients(y.sum(), [x]), GradError, ['registerHook', fmt(shape)]);
+        // Inputs that do not require grad, or are not tensors at all.
+        expectNamedError(() => tg.gradients(tg.sigmoid(x).sum(), [tensorOf(shape)]), GradError, [
+          'gradients',
+          'does not require grad',
+        ]);
+        expectNamedError(() => tg.gradients(tg.sigmoid(x).sum(), [bad as Tensor]), TapegradError, ['gradients']);
+        expectNamedError(() => tg.gradients(bad as Tensor, [x]), TapegradError, ['gradients']);
+      },
+    );
   });
 });

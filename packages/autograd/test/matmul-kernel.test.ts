@@ -1,12 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  Rng, Tensor, enableGrad, gradcheck, gradients, matmul, randn, sum, tensor, type DType, type FloatArray,
+  Rng,
+  Tensor,
+  enableGrad,
+  gradcheck,
+  gradients,
+  matmul,
+  randn,
+  sum,
+  tensor,
+  type DType,
+  type FloatArray,
 } from '@tapegrad/autograd';
 import { gemm } from '../src/kernels/matmul.js';
 
 /** The textbook triple loop in float64, reading op(A) and op(B) through strides. */
-function naive(transA: boolean, transB: boolean, m: number, n: number, k: number, a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
+function naive(
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+): Float64Array {
   const out = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
@@ -36,7 +54,12 @@ function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: numbe
 }
 
 const dims = fc.oneof(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 10, max: 70 }));
-const variants = [[false, false], [false, true], [true, false], [true, true]] as const;
+const variants = [
+  [false, false],
+  [false, true],
+  [true, false],
+  [true, true],
+] as const;
 
 describe('gemm kernel', () => {
   for (const dtype of ['float64', 'float32'] as const) {
@@ -67,7 +90,11 @@ describe('gemm kernel', () => {
     const want = naive(false, false, m, n, k, a.subarray(5), b.subarray(9));
     expect(c[0]).toBe(1);
     expect(c[1]).toBe(1);
-    expectClose(c.subarray(2), want.map((v) => v + 1), 1e-12);
+    expectClose(
+      c.subarray(2),
+      want.map((v) => v + 1),
+      1e-12,
+    );
   });
 
   it('handles sizes past the column block (n > 256)', () => {
@@ -81,7 +108,8 @@ describe('gemm kernel', () => {
   });
 
   it('propagates NaN and Infinity exactly (0·Infinity is NaN, never skipped)', () => {
-    for (const size of [3, 8, 21]) { // direct path, packed path, packed with edges
+    for (const size of [3, 8, 21]) {
+      // direct path, packed path, packed with edges
       for (const [tA, tB] of variants) {
         const rng = new Rng(size);
         const a = filled('float64', size * size, rng);
@@ -110,7 +138,15 @@ describe('matmul op with the packed kernel', () => {
       expect(c.shape).toEqual([2, 3, 5, 6]);
       for (let i = 0; i < 2; i++) {
         for (let j = 0; j < 3; j++) {
-          const want = naive(tA, tB, 5, 6, 7, a.data.subarray(i * 35, (i + 1) * 35), b.data.subarray(j * 42, (j + 1) * 42));
+          const want = naive(
+            tA,
+            tB,
+            5,
+            6,
+            7,
+            a.data.subarray(i * 35, (i + 1) * 35),
+            b.data.subarray(j * 42, (j + 1) * 42),
+          );
           expectClose(c.data.subarray((i * 3 + j) * 30, (i * 3 + j + 1) * 30), want, 1e-12);
         }
       }
@@ -118,7 +154,13 @@ describe('matmul op with the packed kernel', () => {
   });
 
   it('keeps float32 in, float32 out, and widens mixed dtypes', () => {
-    const a = tensor([[1, 2], [3, 4]], { dtype: 'float32' });
+    const a = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { dtype: 'float32' },
+    );
     const b = tensor([[5], [6]], { dtype: 'float32' });
     expect(matmul(a, b).dtype).toBe('float32');
     expect(matmul(a, b.to('float64')).dtype).toBe('float64');
@@ -126,9 +168,14 @@ describe('matmul op with the packed kernel', () => {
   });
 
   it('handles zero-size dimensions', () => {
-    expect(matmul(tensor(new Float64Array(0)).reshape([0, 3]), randn([3, 2], { rng: new Rng(1) })).shape).toEqual([0, 2]);
+    expect(matmul(tensor(new Float64Array(0)).reshape([0, 3]), randn([3, 2], { rng: new Rng(1) })).shape).toEqual([
+      0, 2,
+    ]);
     const z = matmul(randn([2, 0], { rng: new Rng(1) }), randn([0, 3], { rng: new Rng(2) }));
-    expect(z.toArray()).toEqual([[0, 0, 0], [0, 0, 0]]);
+    expect(z.toArray()).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
   });
 
   it('names both shapes when inner sizes differ under a transpose flag', () => {
@@ -149,11 +196,12 @@ describe('matmul op with the packed kernel', () => {
       // gradcheck's numeric pass runs under noGrad on plain copies: re-enable recording and
       // make those copies leaves that require grad, so gradients() has something to follow.
       const leaf = (t: Tensor): Tensor => (t.requiresGrad ? t : Object.assign(t.detach(), { requiresGrad: true }));
-      const gg = (x: Tensor, y: Tensor): Tensor => enableGrad(() => {
-        const [xs, ys] = [leaf(x), leaf(y)];
-        const [dx, dy] = gradients(f(xs, ys), [xs, ys], { createGraph: true }) as [Tensor, Tensor];
-        return sum(dx.mul(dx)).add(sum(dy.mul(dy.sigmoid())));
-      });
+      const gg = (x: Tensor, y: Tensor): Tensor =>
+        enableGrad(() => {
+          const [xs, ys] = [leaf(x), leaf(y)];
+          const [dx, dy] = gradients(f(xs, ys), [xs, ys], { createGraph: true }) as [Tensor, Tensor];
+          return sum(dx.mul(dx)).add(sum(dy.mul(dy.sigmoid())));
+        });
       expect(gradcheck(gg, [a, b]).passed).toBe(true);
     });
   }

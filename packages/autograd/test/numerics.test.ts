@@ -64,7 +64,10 @@ describe('logsumexp', () => {
   });
 
   it('reduces per axis with keepdims', () => {
-    const x = tensor([[800, 800], [-Infinity, -Infinity]]);
+    const x = tensor([
+      [800, 800],
+      [-Infinity, -Infinity],
+    ]);
     const y = logsumexp(x, { axis: 1, keepdims: true });
     expect(y.shape).toEqual([2, 1]);
     expect(Array.from(y.data)).toEqual([800 + Math.LN2, -Infinity]);

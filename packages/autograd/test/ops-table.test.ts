@@ -84,7 +84,10 @@ describe.each(cases.map((c) => [c.name, c] as const))('%s', (_, c) => {
         const v = cotangent(out.shape, sv);
         const mixed = u.map((x, i) => alpha * x + beta * v[i]!);
         const vjp = (seed: number[]): Tensor[] =>
-          gradients(out, wrt, { gradOutputs: [tensor(seed, { shape: [...out.shape] })], retainGraph: true }) as Tensor[];
+          gradients(out, wrt, {
+            gradOutputs: [tensor(seed, { shape: [...out.shape] })],
+            retainGraph: true,
+          }) as Tensor[];
         const [gu, gv, gm] = [vjp(u), vjp(v), vjp(mixed)];
         wrt.forEach((t, k) => {
           expect(gm[k]!.shape).toEqual(t.shape);
@@ -121,16 +124,22 @@ describe('cast (float64 → float32 → float64)', () => {
   // exactly instead: its Jacobian is the identity, so the vjp must hand the cotangent back.
   it('forward rounds like Math.fround and the vjp returns the cotangent in the input dtype', () => {
     fc.assert(
-      fc.property(shapeArb(0, 3).chain((s) => arr(s, gen.real)), fc.integer(), (a, seed) => {
-        const x = toTensor(a, true);
-        const y = tg.cast(x, 'float32');
-        expect(y.dtype).toBe('float32');
-        expect(Array.from(y.data)).toEqual(a.data.map(Math.fround));
-        const u = cotangent(y.shape, seed).map(Math.fround);
-        const [g] = gradients(y, [x], { gradOutputs: [tensor(u, { shape: [...y.shape], dtype: 'float32' })] }) as Tensor[];
-        expect(g!.dtype).toBe('float64');
-        expect(Array.from(g!.data)).toEqual(u);
-      }),
+      fc.property(
+        shapeArb(0, 3).chain((s) => arr(s, gen.real)),
+        fc.integer(),
+        (a, seed) => {
+          const x = toTensor(a, true);
+          const y = tg.cast(x, 'float32');
+          expect(y.dtype).toBe('float32');
+          expect(Array.from(y.data)).toEqual(a.data.map(Math.fround));
+          const u = cotangent(y.shape, seed).map(Math.fround);
+          const [g] = gradients(y, [x], {
+            gradOutputs: [tensor(u, { shape: [...y.shape], dtype: 'float32' })],
+          }) as Tensor[];
+          expect(g!.dtype).toBe('float64');
+          expect(Array.from(g!.data)).toEqual(u);
+        },
+      ),
       { numRuns: NUM_RUNS, seed: SEED },
     );
   });
@@ -139,7 +148,8 @@ describe('cast (float64 → float32 → float64)', () => {
 describe('the table covers every differentiable op', () => {
   it('has a row for each', () => {
     const names = new Set(cases.map((c) => c.name).concat('cast'));
-    const expected = `add sub mul div pow maximum minimum neg exp log sigmoid sqrt abs square tanh relu softplus sum mean max min
+    const expected =
+      `add sub mul div pow maximum minimum neg exp log sigmoid sqrt abs square tanh relu softplus sum mean max min
       logsumexp softmax logSoftmax matmul reshape broadcastTo permute transpose cast clone squeeze unsqueeze slice pad concat stack
       gather takeAlongAxis where clamp`.split(/\s+/);
     for (const n of expected) expect(names.has(n), n).toBe(true);

@@ -1,5 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AnomalyError, detectAnomaly, log, setAnomalyEnabled, sqrt, sum, tensor, exp, gradients, isAnomalyEnabled } from '@tapegrad/autograd';
+import {
+  AnomalyError,
+  detectAnomaly,
+  log,
+  setAnomalyEnabled,
+  sqrt,
+  sum,
+  tensor,
+  exp,
+  gradients,
+  isAnomalyEnabled,
+} from '@tapegrad/autograd';
 
 afterEach(() => setAnomalyEnabled(false));
 

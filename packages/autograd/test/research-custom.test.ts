@@ -1,7 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ArgumentError, DTypeError, GradError, ShapeError, type Tensor,
-  customVjp, defineOp, formatTape, gradcheck, gradients, matmul, sigmoid, sum, tensor, log, exp, add,
+  ArgumentError,
+  DTypeError,
+  GradError,
+  ShapeError,
+  type Tensor,
+  customVjp,
+  defineOp,
+  formatTape,
+  gradcheck,
+  gradients,
+  matmul,
+  sigmoid,
+  sum,
+  tensor,
+  log,
+  exp,
+  add,
 } from '@tapegrad/autograd';
 
 const cube = defineOp({
@@ -34,7 +49,14 @@ describe('defineOp', () => {
   });
 
   it('runs through gradcheck in one line (a custom layer)', () => {
-    const W = tensor([[0.2, -0.1], [0.4, 0.3], [-0.5, 0.1]], { requiresGrad: true });
+    const W = tensor(
+      [
+        [0.2, -0.1],
+        [0.4, 0.3],
+        [-0.5, 0.1],
+      ],
+      { requiresGrad: true },
+    );
     const x = tensor([0.7, -1.1], { requiresGrad: true });
     const b = tensor([0.1, 0, -0.2], { requiresGrad: true });
     expect(gradcheck(denseSigmoid, [W, x, b]).passed).toBe(true);
@@ -74,7 +96,9 @@ describe('defineOp', () => {
 
   it('validates the definition and the call', () => {
     expect(() => defineOp({ name: '', forward: (x) => x, vjp: (g) => [g] })).toThrow(ArgumentError);
-    expect(() => defineOp({ name: 'f', forward: undefined as never, vjp: (g) => [g] })).toThrow(/forward must be a function/);
+    expect(() => defineOp({ name: 'f', forward: undefined as never, vjp: (g) => [g] })).toThrow(
+      /forward must be a function/,
+    );
     expect(() => cube(tensor([1]), tensor([2]))).toThrow(/cube: expects 1 tensor input/);
     expect(() => cube(3 as never)).toThrow(/cube: input 0 must be a Tensor/);
     const bad = defineOp({ name: 'noTensor', forward: () => 3 as never, vjp: (g) => [g] });
@@ -92,12 +116,16 @@ describe('defineOp', () => {
     it('wrong shape', () => {
       const op = defineOp({ name: 'badShape', forward: (a, b) => a.mul(b), vjp: (g) => [g, sum(g)] });
       expect(() => sum(op(x(), w())).backward()).toThrow(ShapeError);
-      expect(() => sum(op(x(), w())).backward()).toThrow(/'badShape': the vjp returned a gradient of shape \[\] for input 1, which has shape \[3\]/);
+      expect(() => sum(op(x(), w())).backward()).toThrow(
+        /'badShape': the vjp returned a gradient of shape \[\] for input 1, which has shape \[3\]/,
+      );
     });
     it('wrong dtype', () => {
       const op2 = defineOp({ name: 'badDtype2', forward: (a) => a.mul(2), vjp: (g) => [g.to('float32')] });
       expect(() => sum(op2(x())).backward()).toThrow(DTypeError);
-      expect(() => sum(op2(x())).backward()).toThrow(/'badDtype2': the vjp returned a float32 gradient for input 0, which is float64/);
+      expect(() => sum(op2(x())).backward()).toThrow(
+        /'badDtype2': the vjp returned a float32 gradient for input 0, which is float64/,
+      );
     });
     it('not a tensor', () => {
       const op = defineOp({ name: 'notTensor', forward: (a) => a.mul(2), vjp: () => [[1, 2, 3] as never] });
@@ -153,7 +181,10 @@ describe('customVjp', () => {
   });
 
   it('a wrong bwd is caught by gradcheck', () => {
-    const wrong = customVjp(softplusNaive, { fwd: (x) => [softplusNaive(x), x] as const, bwd: (x, g) => [g.mul(sigmoid(x.mul(2)))] });
+    const wrong = customVjp(softplusNaive, {
+      fwd: (x) => [softplusNaive(x), x] as const,
+      bwd: (x, g) => [g.mul(sigmoid(x.mul(2)))],
+    });
     expect(gradcheck(wrong, [tensor([0.5, -0.5], { requiresGrad: true })]).passed).toBe(false);
   });
 
@@ -162,6 +193,8 @@ describe('customVjp', () => {
     const [g] = gradients(sum(softplus(x)), [x], { createGraph: true });
     expect(g!.item()).toBeCloseTo(1 / (1 + Math.exp(-0.5)), 15);
     expect(() => gradients(sum(g!), x)).toThrow(GradError);
-    expect(() => gradients(sum(softplus(x)), [x], { createGraph: true }).map((t) => gradients(sum(t!), x))).toThrow(/'softplusCustom': its vjp is not differentiable/);
+    expect(() => gradients(sum(softplus(x)), [x], { createGraph: true }).map((t) => gradients(sum(t!), x))).toThrow(
+      /'softplusCustom': its vjp is not differentiable/,
+    );
   });
 });

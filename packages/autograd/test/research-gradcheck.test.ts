@@ -1,10 +1,29 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  ArgumentError, DTypeError, Rng, type Tensor,
-  defineOp, gradcheck, gradcheckDirectional, gradgradcheck, matmul, randn, sigmoid, sum, tanh, tensor,
+  ArgumentError,
+  DTypeError,
+  Rng,
+  type Tensor,
+  defineOp,
+  gradcheck,
+  gradcheckDirectional,
+  gradgradcheck,
+  matmul,
+  randn,
+  sigmoid,
+  sum,
+  tanh,
+  tensor,
 } from '@tapegrad/autograd';
 
-const x = () => tensor([[0.3, -0.8, 1.2], [0.5, 0.1, -0.4]], { requiresGrad: true });
+const x = () =>
+  tensor(
+    [
+      [0.3, -0.8, 1.2],
+      [0.5, 0.1, -0.4],
+    ],
+    { requiresGrad: true },
+  );
 const w = () => tensor([0.7, -0.2, 0.9], { requiresGrad: true });
 
 // Correct first derivative; the detach() hides x from the second one, which is then wrong.
@@ -24,7 +43,15 @@ describe('gradcheck', () => {
     for (const input of r.inputs) {
       expect(input.normRatio).toBeLessThan(1e-8);
       expect(input.worst).not.toBeNull();
-      expect(Object.keys(input.worst!).sort()).toEqual(['absError', 'analytic', 'inputIndex', 'numeric', 'output', 'outputIndex', 'relError']);
+      expect(Object.keys(input.worst!).sort()).toEqual([
+        'absError',
+        'analytic',
+        'inputIndex',
+        'numeric',
+        'output',
+        'outputIndex',
+        'relError',
+      ]);
     }
   });
 
@@ -43,7 +70,8 @@ describe('gradcheck', () => {
 
   it('uses the PyTorch defaults eps 1e-6, atol 1e-5, rtol 1e-3', () => {
     // A vjp off by 2e-5 relative to a derivative of 1000 is inside rtol; off by 2e-3 is not.
-    const scaled = (k: number) => defineOp({ name: 'scaled', forward: (a) => a.mul(1000), vjp: (g) => [g.mul(1000 * k)] });
+    const scaled = (k: number) =>
+      defineOp({ name: 'scaled', forward: (a) => a.mul(1000), vjp: (g) => [g.mul(1000 * k)] });
     expect(gradcheck(scaled(1 + 2e-5), [tensor([1], { requiresGrad: true })]).passed).toBe(true);
     expect(gradcheck(scaled(1 + 2e-3), [tensor([1], { requiresGrad: true })]).passed).toBe(false);
     expect(gradcheck(scaled(1 + 2e-3), [tensor([1], { requiresGrad: true })], { rtol: 1e-2 }).passed).toBe(true);
@@ -68,7 +96,7 @@ describe('gradcheck', () => {
     expect(() => gradcheck(() => 3 as never, [w()])).toThrow(/must return a Tensor/);
   });
 
-  it('does not touch the caller\'s tensors', () => {
+  it("does not touch the caller's tensors", () => {
     const a = w();
     gradcheck((t: Tensor) => sum(t.mul(t)), [a]);
     expect(a.grad).toBeNull();
@@ -107,7 +135,10 @@ describe('gradcheckDirectional', () => {
     const rng = new Rng(7);
     const Wl = randn([60, 80], { rng, requiresGrad: true });
     const X = randn([80, 20], { rng, requiresGrad: true });
-    const r = gradcheckDirectional((a: Tensor, b: Tensor) => sigmoid(matmul(a, b).mul(0.1)), [Wl, X], { rng: new Rng(1), directions: 3 });
+    const r = gradcheckDirectional((a: Tensor, b: Tensor) => sigmoid(matmul(a, b).mul(0.1)), [Wl, X], {
+      rng: new Rng(1),
+      directions: 3,
+    });
     expect(r.directions).toHaveLength(3);
     expect(r.passed).toBe(true);
     expect(r.normRatio).toBeLessThan(1e-7);

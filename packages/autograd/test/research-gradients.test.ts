@@ -4,14 +4,22 @@ import { GradError, ShapeError, Tensor, gradients, matmul, sigmoid, sum, tensor,
 // A two-layer sigmoid net in the project's notation: z^l = W^l a^{l−1} + b^l, a^l = σ(z^l),
 // C = ½‖a^2 − y‖², W^l of shape [out, in].
 const X = [0.5, -1.2];
-const W1 = [[0.1, -0.4], [0.7, 0.2], [-0.3, 0.9]];
+const W1 = [
+  [0.1, -0.4],
+  [0.7, 0.2],
+  [-0.3, 0.9],
+];
 const B1 = [0.05, -0.1, 0.2];
-const W2 = [[0.6, -0.5, 0.3], [-0.2, 0.8, 0.4]];
+const W2 = [
+  [0.6, -0.5, 0.3],
+  [-0.2, 0.8, 0.4],
+];
 const B2 = [-0.3, 0.1];
 const Y = [1, 0];
 
 const sig = (v: number): number => 1 / (1 + Math.exp(-v));
-const affine = (W: number[][], a: number[], b: number[]): number[] => W.map((row, i) => row.reduce((s, w, j) => s + w * a[j]!, b[i]!));
+const affine = (W: number[][], a: number[], b: number[]): number[] =>
+  W.map((row, i) => row.reduce((s, w, j) => s + w * a[j]!, b[i]!));
 
 /** δ by hand: BP1 δ^L = (a^L − y) ⊙ σ′(z^L), BP2 δ^l = (W^{l+1})ᵀ δ^{l+1} ⊙ σ′(z^l). */
 function handBackprop() {
@@ -63,7 +71,10 @@ describe('gradients of intermediates: δ^l = ∂C/∂z^l', () => {
     const [gb1, gw2, gz1] = gradients(net.C, [net.b1, net.w2, net.z1]);
     expectClose(gb1!, d1);
     expectClose(gz1!, d1);
-    expectClose(gw2!, d2.map((d) => a1.map((a) => d * a)));
+    expectClose(
+      gw2!,
+      d2.map((d) => a1.map((a) => d * a)),
+    );
   });
 
   it('does not touch any .grad field, of leaves or of retained intermediates', () => {

@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, type Tensor, gradients, grad, hvp, matmul, randn, sigmoid, sum, tanh, tensor, exp, mul } from '@tapegrad/autograd';
+import {
+  Rng,
+  type Tensor,
+  gradients,
+  grad,
+  hvp,
+  matmul,
+  randn,
+  sigmoid,
+  sum,
+  tanh,
+  tensor,
+  exp,
+  mul,
+} from '@tapegrad/autograd';
 
 const POINTS = [-800, -6, -1.5, -0.3, 0, 0.4, 2, 7, 800];
 
@@ -18,11 +32,17 @@ function expectCloseTo(actual: ArrayLike<number>, expected: number[]): void {
 describe('second derivatives against closed forms', () => {
   it('sigmoid: σ″ = σ(1 − σ)(1 − 2σ), finite even at |z| = 800', () => {
     const s = (v: number) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
-    expectCloseTo(secondDerivative(sigmoid, POINTS), POINTS.map((v) => s(v) * (1 - s(v)) * (1 - 2 * s(v))));
+    expectCloseTo(
+      secondDerivative(sigmoid, POINTS),
+      POINTS.map((v) => s(v) * (1 - s(v)) * (1 - 2 * s(v))),
+    );
   });
 
   it('tanh: tanh″ = −2 tanh (1 − tanh²)', () => {
-    expectCloseTo(secondDerivative(tanh, POINTS), POINTS.map((v) => -2 * Math.tanh(v) * (1 - Math.tanh(v) ** 2)));
+    expectCloseTo(
+      secondDerivative(tanh, POINTS),
+      POINTS.map((v) => -2 * Math.tanh(v) * (1 - Math.tanh(v) ** 2)),
+    );
   });
 
   it('third derivative of exp is exp (three nested recorded passes)', () => {
@@ -53,8 +73,14 @@ describe('hvp', () => {
     const [hW, hx] = hvp(f, [W, x], [vW, vx]);
     const eps = 1e-6;
     const gradAt = (sign: number) => {
-      const Wp = tensor(W.data.map((w, i) => w + sign * eps * vW.data[i]!), { shape: [3, 4], requiresGrad: true });
-      const xp = tensor(x.data.map((w, i) => w + sign * eps * vx.data[i]!), { requiresGrad: true });
+      const Wp = tensor(
+        W.data.map((w, i) => w + sign * eps * vW.data[i]!),
+        { shape: [3, 4], requiresGrad: true },
+      );
+      const xp = tensor(
+        x.data.map((w, i) => w + sign * eps * vx.data[i]!),
+        { requiresGrad: true },
+      );
       return gradients(f(Wp, xp), [Wp, xp]);
     };
     const [pW, px] = gradAt(1);
@@ -71,7 +97,10 @@ describe('hvp', () => {
 
   it('equals the exact Hessian for a quadratic, and leaves .grad alone', () => {
     // f(x) = ½ xᵀ A x with symmetric A has H = A.
-    const A = tensor([[2, 1], [1, 3]]);
+    const A = tensor([
+      [2, 1],
+      [1, 3],
+    ]);
     const x = tensor([1, -1], { requiresGrad: true });
     const h = hvp((t) => sum(t.mul(matmul(A, t))).mul(0.5), x, tensor([1, 2]));
     expect(h.toArray()).toEqual([4, 7]);
@@ -80,6 +109,8 @@ describe('hvp', () => {
 
   it('returns zeros for a linear function and checks tangent shapes', () => {
     expect(hvp((t) => sum(t.mul(3)), tensor([1, 2]), tensor([5, 5])).toArray()).toEqual([0, 0]);
-    expect(() => hvp((t) => sum(t), tensor([1, 2]), tensor([1]))).toThrow(/tangent 0 has shape \[1\] but primal 0 has \[2\]/);
+    expect(() => hvp((t) => sum(t), tensor([1, 2]), tensor([1]))).toThrow(
+      /tangent 0 has shape \[1\] but primal 0 has \[2\]/,
+    );
   });
 });

@@ -2,8 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { matmul, sigmoid, sum, tensor, formatTape, tapeNodes, toDot } from '@tapegrad/autograd';
 
 function smallNet() {
-  const x = tensor([[0.5, -1], [2, 0.25]]);
-  const W = tensor([[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]], { requiresGrad: true });
+  const x = tensor([
+    [0.5, -1],
+    [2, 0.25],
+  ]);
+  const W = tensor(
+    [
+      [0.1, 0.2],
+      [0.3, 0.4],
+      [0.5, 0.6],
+    ],
+    { requiresGrad: true },
+  );
   const b = tensor([0.1, 0.2, 0.3], { requiresGrad: true });
   const a = sigmoid(matmul(x, W, { transposeB: true }).add(b)); // a = σ(x Wᵀ + b), W of shape [out, in]
   const loss = sum(a.mul(a)).mul(0.5);
@@ -30,7 +40,18 @@ describe('tape inspection', () => {
   it('gives the nodes as data, in recording order, leaves before their first use', () => {
     const { x, W, b, a, loss } = smallNet();
     const nodes = tapeNodes(loss, { names: { x, W, b, a } });
-    expect(nodes.map((n) => n.op)).toEqual(['leaf', 'leaf', 'matmul', 'leaf', 'add', 'sigmoid', 'mul', 'sum', 'leaf', 'mul']);
+    expect(nodes.map((n) => n.op)).toEqual([
+      'leaf',
+      'leaf',
+      'matmul',
+      'leaf',
+      'add',
+      'sigmoid',
+      'mul',
+      'sum',
+      'leaf',
+      'mul',
+    ]);
     expect(nodes.find((n) => n.op === 'add')!.inputs).toEqual([2, 3]);
     const ids = nodes.map((n) => n.id);
     expect(ids).toEqual(nodes.map((_, i) => i));

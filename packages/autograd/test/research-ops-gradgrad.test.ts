@@ -7,11 +7,40 @@ import * as ag from '@tapegrad/autograd';
 import { type Tensor, gradcheck, gradgradcheck, tensor } from '@tapegrad/autograd';
 import * as opTable from '../src/ops/index.js';
 
-const A = () => tensor([[0.3, -0.8, 1.2], [0.5, 0.1, -0.4]], { requiresGrad: true });
-const B = () => tensor([[0.7, 0.25, -0.9], [-0.35, 0.6, 0.15]], { requiresGrad: true });
-const POS = () => tensor([[0.4, 1.3, 2.1], [0.8, 1.7, 0.6]], { requiresGrad: true });
+const A = () =>
+  tensor(
+    [
+      [0.3, -0.8, 1.2],
+      [0.5, 0.1, -0.4],
+    ],
+    { requiresGrad: true },
+  );
+const B = () =>
+  tensor(
+    [
+      [0.7, 0.25, -0.9],
+      [-0.35, 0.6, 0.15],
+    ],
+    { requiresGrad: true },
+  );
+const POS = () =>
+  tensor(
+    [
+      [0.4, 1.3, 2.1],
+      [0.8, 1.7, 0.6],
+    ],
+    { requiresGrad: true },
+  );
 const ROW = () => tensor([0.2, -0.6, 0.45], { requiresGrad: true });
-const M = () => tensor([[0.5, -0.2], [0.3, 0.9], [-0.7, 0.4]], { requiresGrad: true });
+const M = () =>
+  tensor(
+    [
+      [0.5, -0.2],
+      [0.3, 0.9],
+      [-0.7, 0.4],
+    ],
+    { requiresGrad: true },
+  );
 
 type Case = { op: string; f: (...xs: Tensor[]) => Tensor; inputs: () => Tensor[] };
 
@@ -48,12 +77,32 @@ const cases: Case[] = [
   { op: 'squeeze', f: (a) => ag.squeeze(ag.reshape(a, [1, 6])).mul(ag.reshape(a, [6])), inputs: () => [A()] },
   { op: 'unsqueeze', f: (a) => ag.unsqueeze(a, 0).mul(a), inputs: () => [A()] },
   { op: 'slice', f: (a) => ag.slice(a, [null, [1, 3]]).mul(ag.slice(a, [null, [0, 2]])), inputs: () => [A()] },
-  { op: 'pad', f: (a) => ag.pad(a.mul(a), [[1, 0], [0, 2]]), inputs: () => [A()] },
+  {
+    op: 'pad',
+    f: (a) =>
+      ag.pad(a.mul(a), [
+        [1, 0],
+        [0, 2],
+      ]),
+    inputs: () => [A()],
+  },
   { op: 'concat', f: (a, b) => ag.concat([a.mul(b), b], 1), inputs: () => [A(), B()] },
   { op: 'stack', f: (a, b) => ag.stack([a.mul(b), a], 0), inputs: () => [A(), B()] },
   { op: 'gather', f: (a) => ag.gather(a.mul(a), [2, 0, 2], 1), inputs: () => [A()] },
   { op: 'takeAlongAxis', f: (a) => ag.takeAlongAxis(a.mul(a), tensor([[2], [0]]), 1), inputs: () => [A()] },
-  { op: 'where', f: (a, b) => ag.where(tensor([[1, 0, 1], [0, 1, 0]]), a.mul(b), b), inputs: () => [A(), B()] },
+  {
+    op: 'where',
+    f: (a, b) =>
+      ag.where(
+        tensor([
+          [1, 0, 1],
+          [0, 1, 0],
+        ]),
+        a.mul(b),
+        b,
+      ),
+    inputs: () => [A(), B()],
+  },
   { op: 'clamp', f: (a) => ag.clamp(a.mul(a), 0.05, 1), inputs: () => [A()] },
   { op: 'matmul', f: (a, m) => ag.matmul(a, m), inputs: () => [A(), M()] },
 ];
@@ -66,7 +115,9 @@ const HELPERS = ['stableSigmoid', 'stableSoftplus', 'reduceParams', 'expandReduc
 
 describe('every differentiable op', () => {
   it('has a row in this matrix (add one when you add an op)', () => {
-    const exported = Object.entries(opTable).filter(([, v]) => typeof v === 'function').map(([k]) => k);
+    const exported = Object.entries(opTable)
+      .filter(([, v]) => typeof v === 'function')
+      .map(([k]) => k);
     const covered = new Set([...cases.map((c) => c.op), ...NOT_DIFFERENTIABLE, ...HELPERS, ...EXACT]);
     expect(exported.filter((name) => !covered.has(name))).toEqual([]);
   });

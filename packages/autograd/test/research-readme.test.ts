@@ -1,14 +1,44 @@
 /** The README's examples, run as written (modulo console output), so the documentation stays correct. */
 import { describe, expect, it } from 'vitest';
 import {
-  AnomalyError, Rng, type Tensor,
-  add, customVjp, defineOp, detectAnomaly, exp, formatTape, grad, gradcheck, gradcheckDirectional, gradgradcheck,
-  gradients, hvp, log, matmul, noGrad, randn, sigmoid, sum, tanh, tapeNodes, tensor, toDot, valueAndGrad, vjp,
+  AnomalyError,
+  Rng,
+  type Tensor,
+  add,
+  customVjp,
+  defineOp,
+  detectAnomaly,
+  exp,
+  formatTape,
+  grad,
+  gradcheck,
+  gradcheckDirectional,
+  gradgradcheck,
+  gradients,
+  hvp,
+  log,
+  matmul,
+  noGrad,
+  randn,
+  sigmoid,
+  sum,
+  tanh,
+  tapeNodes,
+  tensor,
+  toDot,
+  valueAndGrad,
+  vjp,
 } from '@tapegrad/autograd';
 
 describe('README examples', () => {
   it('tour', () => {
-    const W = tensor([[0.1, -0.4], [0.7, 0.2]], { requiresGrad: true });
+    const W = tensor(
+      [
+        [0.1, -0.4],
+        [0.7, 0.2],
+      ],
+      { requiresGrad: true },
+    );
     const b = tensor([0.05, -0.1], { requiresGrad: true });
     const x = tensor([0.5, -1.2]);
     const z = matmul(W, x).add(b);
@@ -22,7 +52,14 @@ describe('README examples', () => {
   });
 
   it('1. gradients of intermediates, retainGrad, hooks', () => {
-    const W1 = tensor([[0.1, -0.4], [0.7, 0.2], [-0.3, 0.9]], { requiresGrad: true });
+    const W1 = tensor(
+      [
+        [0.1, -0.4],
+        [0.7, 0.2],
+        [-0.3, 0.9],
+      ],
+      { requiresGrad: true },
+    );
     const W2 = tensor([[0.6, -0.5, 0.3]], { requiresGrad: true });
     const x = tensor([0.5, -1.2]);
     const y = tensor([1]);
@@ -38,7 +75,7 @@ describe('README examples', () => {
     z.retainGrad();
     const remove = z.registerHook((g) => g.mul(0.5));
     sum(z.mul(z)).backward();
-    expect(z.grad!.toArray()).toEqual((z.mul(2).mul(0.5).toArray()));
+    expect(z.grad!.toArray()).toEqual(z.mul(2).mul(0.5).toArray());
     remove();
   });
 
@@ -54,7 +91,17 @@ describe('README examples', () => {
 
   it('3. transforms', () => {
     type Params = { layers: { W: Tensor; b: Tensor }[] };
-    const params: Params = { layers: [{ W: tensor([[0.2, -0.4], [0.5, 0.1]]), b: tensor([0.1, -0.2]) }] };
+    const params: Params = {
+      layers: [
+        {
+          W: tensor([
+            [0.2, -0.4],
+            [0.5, 0.1],
+          ]),
+          b: tensor([0.1, -0.2]),
+        },
+      ],
+    };
     const loss = (p: Params, input: Tensor): Tensor => {
       let a = input;
       for (const { W, b } of p.layers) a = sigmoid(matmul(W, a).add(b));
@@ -62,11 +109,16 @@ describe('README examples', () => {
     };
     const g = grad(loss)(params, tensor([1, 2])) as Params;
     expect(g.layers[0]!.W.shape).toEqual([2, 2]);
-    const [value, [gp, gx]] = valueAndGrad(loss, { argnums: [0, 1] })(params, tensor([1, 2])) as [Tensor, [Params, Tensor]];
+    const [value, [gp, gx]] = valueAndGrad(loss, { argnums: [0, 1] })(params, tensor([1, 2])) as [
+      Tensor,
+      [Params, Tensor],
+    ];
     expect(value.item()).toBeCloseTo(loss(params, tensor([1, 2])).item(), 15);
     expect(gp.layers[0]!.b.shape).toEqual([2]);
     expect(gx.shape).toEqual([2]);
-    const [withAux, gAux] = valueAndGrad((p: Params) => [loss(p, tensor([1, 2])), 'aux'] as const, { hasAux: true })(params);
+    const [withAux, gAux] = valueAndGrad((p: Params) => [loss(p, tensor([1, 2])), 'aux'] as const, { hasAux: true })(
+      params,
+    );
     expect((withAux as [Tensor, string])[1]).toBe('aux');
     expect((gAux as Params).layers).toHaveLength(1);
     const [out, pullback] = vjp((t: Tensor) => t.mul(t), tensor([1, 2, 3]));
@@ -84,18 +136,34 @@ describe('README examples', () => {
         return [matmul(delta.reshape([-1, 1]), x!.reshape([1, -1])), matmul(W!.T, delta), delta];
       },
     });
-    const W = tensor([[0.2, -0.1], [0.4, 0.3]], { requiresGrad: true });
+    const W = tensor(
+      [
+        [0.2, -0.1],
+        [0.4, 0.3],
+      ],
+      { requiresGrad: true },
+    );
     const xin = tensor([0.7, -1.1], { requiresGrad: true });
     const b = tensor([0.1, -0.2], { requiresGrad: true });
     expect(gradcheck(denseSigmoid, [W, xin, b]).passed).toBe(true);
     const naive = (t: Tensor) => log(add(exp(t), 1));
-    const softplus = customVjp(naive, { name: 'softplus', fwd: (t) => [naive(t), t] as const, bwd: (t, g) => [g.mul(sigmoid(t))] });
+    const softplus = customVjp(naive, {
+      name: 'softplus',
+      fwd: (t) => [naive(t), t] as const,
+      bwd: (t, g) => [g.mul(sigmoid(t))],
+    });
     expect(gradcheck(softplus, [tensor([-1, 0.5], { requiresGrad: true })]).passed).toBe(true);
   });
 
   it('5. gradient checks', () => {
     const f = (A: Tensor, v: Tensor) => tanh(matmul(A, v));
-    const A = tensor([[0.3, -0.8], [0.5, 0.1]], { requiresGrad: true });
+    const A = tensor(
+      [
+        [0.3, -0.8],
+        [0.5, 0.1],
+      ],
+      { requiresGrad: true },
+    );
     const v = tensor([0.7, -0.2], { requiresGrad: true });
     const r = gradcheck(f, [A, v]);
     expect(r.passed).toBe(true);
@@ -127,6 +195,8 @@ describe('README examples', () => {
   it('7. anomaly mode', () => {
     const x = tensor([1], { requiresGrad: true });
     expect(() => detectAnomaly(() => log(x.sub(2)))).toThrow(AnomalyError);
-    expect(() => detectAnomaly(() => log(x.sub(2)))).toThrow(/'log' produced NaN at flat index 0 of its output \[1\] from finite inputs:\n {2}input 0: shape \[1\] float64, min -1, max -1\ncalled at:/);
+    expect(() => detectAnomaly(() => log(x.sub(2)))).toThrow(
+      /'log' produced NaN at flat index 0 of its output \[1\] from finite inputs:\n {2}input 0: shape \[1\] float64, min -1, max -1\ncalled at:/,
+    );
   });
 });

@@ -1,14 +1,35 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ArgumentError, GradError, type Tensor,
-  grad, valueAndGrad, vjp, matmul, sigmoid, sum, tensor, treeFlatten, treeUnflatten, treeMap, noGrad,
+  ArgumentError,
+  GradError,
+  type Tensor,
+  grad,
+  valueAndGrad,
+  vjp,
+  matmul,
+  sigmoid,
+  sum,
+  tensor,
+  treeFlatten,
+  treeUnflatten,
+  treeMap,
+  noGrad,
 } from '@tapegrad/autograd';
 
 type Params = { layers: { W: Tensor; b: Tensor }[]; scale: Tensor };
 
 const params = (): Params => ({
   layers: [
-    { W: tensor([[0.2, -0.4], [0.5, 0.1]], { requiresGrad: true }), b: tensor([0.1, -0.2], { requiresGrad: true }) },
+    {
+      W: tensor(
+        [
+          [0.2, -0.4],
+          [0.5, 0.1],
+        ],
+        { requiresGrad: true },
+      ),
+      b: tensor([0.1, -0.2], { requiresGrad: true }),
+    },
     { W: tensor([[0.3, 0.7]], { requiresGrad: true }), b: tensor([0.05], { requiresGrad: true }) },
   ],
   scale: tensor(2, { requiresGrad: true }),
@@ -129,6 +150,8 @@ describe('vjp', () => {
     expect(gs.item()).toBe(3);
     const [again] = pullback({ u: tensor([1, 0]), v: [tensor([0])] });
     expect(again.a.toArray()).toEqual([2, 0]);
-    expect(() => pullback({ u: tensor([1]), v: [tensor([1])] })).toThrow(/cotangent 0 has shape \[1\] but output 0 has shape \[2\]/);
+    expect(() => pullback({ u: tensor([1]), v: [tensor([1])] })).toThrow(
+      /cotangent 0 has shape \[1\] but output 0 has shape \[2\]/,
+    );
   });
 });

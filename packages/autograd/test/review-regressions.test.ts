@@ -111,7 +111,13 @@ describe('3. .grad buffers are owned', () => {
 
 describe('4. gradients() runs only what leads to the requested inputs', () => {
   it('does not fire hooks of, or compute gradients for, leaves not asked for', () => {
-    const W = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    const W = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { requiresGrad: true },
+    );
     const x = tensor([1, 1], { requiresGrad: true });
     let fired = 0;
     W.registerHook(() => {
@@ -257,7 +263,10 @@ describe('9. bad arguments give named errors', () => {
 describe('a. customVjp residuals are freed with the tape', () => {
   it('release drops the params holding the residuals', () => {
     const residual = tensor([7, 8]);
-    const f = customVjp((x: Tensor) => x.mul(2), { fwd: (x) => [x.mul(2), residual] as const, bwd: (_r, g) => [g.mul(2)] });
+    const f = customVjp((x: Tensor) => x.mul(2), {
+      fwd: (x) => [x.mul(2), residual] as const,
+      bwd: (_r, g) => [g.mul(2)],
+    });
     const x = tensor([1, 2], { requiresGrad: true });
     const y = f(x);
     expect((y.gradFn!.params as { value: unknown }).value).toBe(residual);
@@ -306,7 +315,9 @@ const RNG_PINS: Record<number, number[]> = {
 
 describe('6. gradcheckDirectional records inside noGrad too', () => {
   it('passes a correct op when called inside noGrad', () => {
-    const r = noGrad(() => gradcheckDirectional((x) => x.mul(x), [tensor([1, 2], { requiresGrad: true })], { rng: new Rng(3) }));
+    const r = noGrad(() =>
+      gradcheckDirectional((x) => x.mul(x), [tensor([1, 2], { requiresGrad: true })], { rng: new Rng(3) }),
+    );
     expect(r.passed).toBe(true);
   });
 });

@@ -45,7 +45,13 @@ export function secondsPerCall(fn: () => void, mode: RunMode): number {
  * rounds of `stepsPerRound` timed steps each. Used for training throughput, where the brief asks
  * for a fixed number of steps after warm-up rather than a time budget.
  */
-export function itemsPerSecond(step: () => void, itemsPerStep: number, warmup: number, rounds: number, stepsPerRound: number): number {
+export function itemsPerSecond(
+  step: () => void,
+  itemsPerStep: number,
+  warmup: number,
+  rounds: number,
+  stepsPerRound: number,
+): number {
   for (let i = 0; i < warmup; i++) step();
   const rates: number[] = [];
   for (let r = 0; r < rounds; r++) {

@@ -19,13 +19,20 @@ export interface MachineInfo {
 export function machineInfo(tfjsVersion: string, wasm: string, loadAtStart: number): MachineInfo {
   let cpu = os.cpus()[0]?.model ?? 'unknown';
   try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'));
     if (line !== undefined) cpu = line.slice(line.indexOf(':') + 1).trim();
   } catch {
     // not Linux: keep Node's answer
   }
   return {
-    cpu, cores: os.cpus().length, node: process.version, date: new Date().toISOString(), tfjs: tfjsVersion, wasm,
+    cpu,
+    cores: os.cpus().length,
+    node: process.version,
+    date: new Date().toISOString(),
+    tfjs: tfjsVersion,
+    wasm,
     load: [loadAtStart, os.loadavg()[0] ?? 0],
   };
 }
@@ -43,8 +50,10 @@ function fmtRatio(q: number | null): string {
 
 /** One row as a console line. */
 export function consoleLine(r: ResultRow): string {
-  return `${r.workload} ${r.label.padEnd(58)} ours ${fmt(r.ours).padStart(8)}  tfjs-cpu ${fmt(r.cpu).padStart(8)} (${fmtRatio(ratio(r.ours, r.cpu))})  ` +
-    `tfjs-wasm ${fmt(r.wasm).padStart(8)} (${fmtRatio(ratio(r.ours, r.wasm))})  ${r.unit}`;
+  return (
+    `${r.workload} ${r.label.padEnd(58)} ours ${fmt(r.ours).padStart(8)}  tfjs-cpu ${fmt(r.cpu).padStart(8)} (${fmtRatio(ratio(r.ours, r.cpu))})  ` +
+    `tfjs-wasm ${fmt(r.wasm).padStart(8)} (${fmtRatio(ratio(r.ours, r.wasm))})  ${r.unit}`
+  );
 }
 
 const TITLES: Record<string, string> = {
@@ -60,13 +69,20 @@ function table(rows: readonly ResultRow[]): string[] {
     '|---|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows) {
-    lines.push(`| ${r.label} | ${fmt(r.ours)} | ${fmt(r.cpu)} | ${fmtRatio(ratio(r.ours, r.cpu))} | ${fmt(r.wasm)} | ${fmtRatio(ratio(r.ours, r.wasm))} |`);
+    lines.push(
+      `| ${r.label} | ${fmt(r.ours)} | ${fmt(r.cpu)} | ${fmtRatio(ratio(r.ours, r.cpu))} | ${fmt(r.wasm)} | ${fmtRatio(ratio(r.ours, r.wasm))} |`,
+    );
   }
   return lines;
 }
 
 /** The whole BENCHMARKS.md. */
-export function markdown(info: MachineInfo, rows: readonly ResultRow[], targets: readonly Target[], notes: readonly string[]): string {
+export function markdown(
+  info: MachineInfo,
+  rows: readonly ResultRow[],
+  targets: readonly Target[],
+  notes: readonly string[],
+): string {
   const out = [
     '# Benchmarks',
     '',

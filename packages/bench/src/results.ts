@@ -34,8 +34,11 @@ export interface Target {
 
 /** True when every row of the target meets its bound. */
 export function targetMet(t: Target): boolean {
-  return t.rows.length > 0 && t.rows.every((r) => {
-    const q = ratio(r.ours, r.cpu);
-    return q !== null && (r.higherIsBetter ? q >= t.bound : q <= t.bound);
-  });
+  return (
+    t.rows.length > 0 &&
+    t.rows.every((r) => {
+      const q = ratio(r.ours, r.cpu);
+      return q !== null && (r.higherIsBetter ? q >= t.bound : q <= t.bound);
+    })
+  );
 }

@@ -20,12 +20,22 @@ let server: StaticServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(`${webOut}index.html`)) throw new Error(`No built page at ${webOut}; run "pnpm --filter @tapegrad/examples web:build" first.`);
-  if (!existsSync(executablePath)) throw new Error(`No Chromium at ${executablePath}; install Debian's "chromium" or set CHROMIUM_PATH.`);
+  if (!existsSync(`${webOut}index.html`))
+    throw new Error(`No built page at ${webOut}; run "pnpm --filter @tapegrad/examples web:build" first.`);
+  if (!existsSync(executablePath))
+    throw new Error(`No Chromium at ${executablePath}; install Debian's "chromium" or set CHROMIUM_PATH.`);
   server = await serveStatic(webOut);
   browser = await chromium.launch({
     executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 });
 
@@ -38,10 +48,14 @@ afterAll(async () => {
 async function openPage(query: string): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   const errors: string[] = [];
-  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(`console: ${msg.text()}`); });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+  });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
-  await page.route('**/*', (route) => (route.request().url().startsWith(server.url) ? route.continue() : route.abort()));
+  await page.route('**/*', (route) =>
+    route.request().url().startsWith(server.url) ? route.continue() : route.abort(),
+  );
   await page.goto(`${server.url}?${query}`);
   return { page, errors };
 }
@@ -73,7 +87,16 @@ describe('live backprop page in Chromium', () => {
     const first = Number(status['costFirst']);
     const last = Number(status['costLast']);
     // Logged so that CI output keeps the measured numbers, not only pass/fail.
-    console.log(JSON.stringify({ steps: Number(status['steps']), costFirst: first, costLast: last, accuracy: Number(status['accuracy']), worstRel: Number(agreement['worstRel']), checkedAtStep: Number(agreement['checkedAtStep']) }));
+    console.log(
+      JSON.stringify({
+        steps: Number(status['steps']),
+        costFirst: first,
+        costLast: last,
+        accuracy: Number(status['accuracy']),
+        worstRel: Number(agreement['worstRel']),
+        checkedAtStep: Number(agreement['checkedAtStep']),
+      }),
+    );
     expect(Number.isFinite(first) && Number.isFinite(last)).toBe(true);
     expect(last).toBeLessThan(0.5 * first);
     expect(agreement['status']).toBe('pass');
@@ -91,7 +114,9 @@ describe('live backprop page in Chromium', () => {
     await page.fill('#hidden', '6');
     await page.dispatchEvent('#hidden', 'change');
     await page.selectOption('#cost', 'quadratic');
-    await page.waitForFunction(() => document.getElementById('agreement')?.dataset['layers'] === '2', undefined, { timeout: WAIT_MS });
+    await page.waitForFunction(() => document.getElementById('agreement')?.dataset['layers'] === '2', undefined, {
+      timeout: WAIT_MS,
+    });
     await trainUntil(page, 1000);
     const status = await attrs(page, '#status');
     const agreement = await attrs(page, '#agreement');
@@ -104,8 +129,14 @@ describe('live backprop page in Chromium', () => {
 
   it('ships a bundle with no Node-only code in it', () => {
     const dir = `${webOut}assets/`;
-    const bundle = readdirSync(dir).filter((f) => f.endsWith('.js')).map((f) => readFileSync(dir + f, 'utf8')).join('\n');
+    const bundle = readdirSync(dir)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => readFileSync(dir + f, 'utf8'))
+      .join('\n');
     expect(bundle.length).toBeGreaterThan(0);
-    expect(bundle.match(/\brequire\(|\bprocess\.(env|versions|platform|cwd)|\bBuffer\.|__dirname|["']node:[a-z_/]+["']/g) ?? []).toEqual([]);
+    expect(
+      bundle.match(/\brequire\(|\bprocess\.(env|versions|platform|cwd)|\bBuffer\.|__dirname|["']node:[a-z_/]+["']/g) ??
+        [],
+    ).toEqual([]);
   });
 });

@@ -8,11 +8,31 @@ export * from './data/mnist.js';
 export * from './plot/charts.js';
 export { createProgress, shouldShowProgress, type Progress, type ProgressOptions } from './cli/progress.js';
 export { COSTS, type CostName } from './common/costs.js';
-export { runMnist, MNIST_DEFAULTS, MNIST_QUICK, INITS, type InitName, type MnistOptions, type MnistResult } from './mnist/run.js';
+export {
+  runMnist,
+  MNIST_DEFAULTS,
+  MNIST_QUICK,
+  INITS,
+  type InitName,
+  type MnistOptions,
+  type MnistResult,
+} from './mnist/run.js';
 export { type EpochRecord } from './mnist/plots.js';
 export { runXor, xorData, type XorOptions, type XorResult } from './xor/run.js';
-export { runCompare, type CompareOptions, type CompareResult, type LayerDeltas, type VanishingSeries } from './compare/run.js';
+export {
+  runCompare,
+  type CompareOptions,
+  type CompareResult,
+  type LayerDeltas,
+  type VanishingSeries,
+} from './compare/run.js';
 export { finiteDifferenceDeltas, estimateDeltas, type DeltaEstimates } from './compare/deltas.js';
-export { runCustomLayer, customNet, type CustomLayerOptions, type CustomLayerResult, type CheckReport } from './custom-layer/run.js';
+export {
+  runCustomLayer,
+  customNet,
+  type CustomLayerOptions,
+  type CustomLayerResult,
+  type CheckReport,
+} from './custom-layer/run.js';
 export { affineSoftsign, swish, swishActivation, swishLayer, SoftsignDense } from './custom-layer/layers.js';
 export { runHessian, type HessianOptions, type HessianResult, type DirectionReport } from './hessian/run.js';

@@ -6,19 +6,38 @@ import { describe, expect, it } from 'vitest';
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tsx = join(pkg, 'node_modules', '.bin', 'tsx');
 const run = (entry: string, args: string[]): string =>
-  execFileSync(tsx, ['--conditions=@tapegrad/source', join(pkg, 'src', entry, 'main.ts'), ...args], { cwd: pkg, encoding: 'utf8' });
+  execFileSync(tsx, ['--conditions=@tapegrad/source', join(pkg, 'src', entry, 'main.ts'), ...args], {
+    cwd: pkg,
+    encoding: 'utf8',
+  });
 
 describe('command-line entries', () => {
   it('print --help with every documented flag', () => {
     const demo = run('mnist', ['--help']);
-    for (const flag of ['--epochs', '--batch-size', '--lr', '--hidden', '--seed', '--cost', '--lambda', '--out', '--quick', '--limit']) {
+    for (const flag of [
+      '--epochs',
+      '--batch-size',
+      '--lr',
+      '--hidden',
+      '--seed',
+      '--cost',
+      '--lambda',
+      '--out',
+      '--quick',
+      '--limit',
+    ]) {
       expect(demo).toContain(flag);
     }
-    for (const entry of ['xor', 'compare', 'custom-layer', 'hessian']) expect(run(entry, ['--help'])).toMatch(/^Usage: /);
+    for (const entry of ['xor', 'compare', 'custom-layer', 'hessian'])
+      expect(run(entry, ['--help'])).toMatch(/^Usage: /);
   });
 
   it('reject a bad flag value with a usage error and a non-zero exit', () => {
-    const r = spawnSync(tsx, ['--conditions=@tapegrad/source', join(pkg, 'src', 'mnist', 'main.ts'), '--epochs', 'abc'], { cwd: pkg, encoding: 'utf8' });
+    const r = spawnSync(
+      tsx,
+      ['--conditions=@tapegrad/source', join(pkg, 'src', 'mnist', 'main.ts'), '--epochs', 'abc'],
+      { cwd: pkg, encoding: 'utf8' },
+    );
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/--epochs.*whole number/s);
   });

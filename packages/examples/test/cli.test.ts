@@ -1,7 +1,16 @@
 import { PassThrough } from 'node:stream';
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { formatDuration, integer, nonNegativeNumber, oneOf, positiveInt, positiveNumber, requireInt, widthList } from '../src/cli/options.js';
+import {
+  formatDuration,
+  integer,
+  nonNegativeNumber,
+  oneOf,
+  positiveInt,
+  positiveNumber,
+  requireInt,
+  widthList,
+} from '../src/cli/options.js';
 import { createProgress, shouldShowProgress } from '../src/cli/progress.js';
 import { OptionError } from '../src/errors.js';
 

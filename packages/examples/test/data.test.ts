@@ -3,9 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Tensor } from '@tapegrad/autograd';
-import {
-  IMAGE_SIZE, accuracy, loadDigitFile, loadMnistDigits, splitPerDigit,
-} from '../src/data/mnist.js';
+import { IMAGE_SIZE, accuracy, loadDigitFile, loadMnistDigits, splitPerDigit } from '../src/data/mnist.js';
 import { MnistDataError, OptionError } from '../src/errors.js';
 
 const digits = loadMnistDigits();
@@ -46,7 +44,9 @@ describe('per-digit split', () => {
       expect(test.labels.filter((l) => l === d.digit).length).toBe(d.count - nTrain);
     });
     // First training row is the first image of digit 0, byte for byte.
-    expect(Array.from(train.x.data.subarray(0, IMAGE_SIZE))).toEqual(Array.from(digits[0]!.pixels.subarray(0, IMAGE_SIZE)));
+    expect(Array.from(train.x.data.subarray(0, IMAGE_SIZE))).toEqual(
+      Array.from(digits[0]!.pixels.subarray(0, IMAGE_SIZE)),
+    );
     for (let r = 0; r < test.size; r += 97) {
       const row = Array.from(test.y.data.subarray(r * 10, r * 10 + 10));
       expect(row.reduce((a, b) => a + b, 0)).toBe(1);

@@ -28,9 +28,20 @@ describe('xor', () => {
 describe('compare', () => {
   it('finds tape, BP1–BP2 and finite differences in agreement, and writes the vanishing-gradient plot', async () => {
     const out = mkdtempSync(join(tmpdir(), 'tapegrad-compare-'));
-    const r = await runCompare({ hidden: [20, 15], cost: 'cross-entropy', batchSize: 4, deepSeeds: 2, deepSamples: 200, out });
+    const r = await runCompare({
+      hidden: [20, 15],
+      cost: 'cross-entropy',
+      batchSize: 4,
+      deepSeeds: 2,
+      deepSamples: 200,
+      out,
+    });
     expect(r.agreement).toBe(true);
-    expect(r.layers.map((l) => l.shape)).toEqual([[4, 20], [4, 15], [4, 10]]);
+    expect(r.layers.map((l) => l.shape)).toEqual([
+      [4, 20],
+      [4, 15],
+      [4, 10],
+    ]);
     for (const l of r.layers) {
       expect(l.tapeVsClosedRel).toBeLessThan(1e-12);
       expect(l.closedVsFdAbs).toBeLessThan(1e-6);

@@ -16,7 +16,9 @@ function forbidNodeBuiltins(): Plugin {
     resolveId(source, importer) {
       const bare = source.split('/')[0]!;
       if (builtins.has(source) || builtins.has(bare) || source.startsWith('node:')) {
-        this.error(`Node builtin "${source}" imported by ${importer ?? '(entry)'}; @tapegrad packages must stay browser-safe.`);
+        this.error(
+          `Node builtin "${source}" imported by ${importer ?? '(entry)'}; @tapegrad packages must stay browser-safe.`,
+        );
       }
       return null;
     },

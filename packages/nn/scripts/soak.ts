@@ -17,7 +17,12 @@ const heapMB = (): number => {
 const net = mlp([2, 8, 1], { rng: new Rng(5) });
 const optimizer = new SGD(net, { lr: 0.5, momentum: 0.9 });
 const cost = resolveCost('bce');
-const x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
+const x = tensor([
+  [0, 0],
+  [0, 1],
+  [1, 0],
+  [1, 1],
+]);
 const y = tensor([[0], [1], [1], [0]]);
 
 function step(): number {
@@ -38,5 +43,7 @@ for (let i = 1; i <= steps; i++) {
 }
 const end = heapMB();
 console.log(`soak: ${steps} steps of mlp([2, 8, 1]) + SGD on XOR, gc ${gc ? 'exposed' : 'not exposed'}`);
-console.log(`heap used: start ${start.toFixed(2)} MB, end ${end.toFixed(2)} MB (Δ ${(end - start).toFixed(2)} MB); final loss ${loss.toExponential(3)}`);
+console.log(
+  `heap used: start ${start.toFixed(2)} MB, end ${end.toFixed(2)} MB (Δ ${(end - start).toFixed(2)} MB); final loss ${loss.toExponential(3)}`,
+);
 console.log(`samples: ${samples.join(', ')}`);

@@ -9,7 +9,8 @@ export function takeRows(t: Tensor, indices: ArrayLike<number>): Tensor {
   const out = allocLike(t, indices.length * width);
   for (let r = 0; r < indices.length; r++) {
     const i = indices[r]!;
-    if (!Number.isInteger(i) || i < 0 || i >= n) throw new ArgumentError(`takeRows: row index ${i} is out of range for ${n} rows.`);
+    if (!Number.isInteger(i) || i < 0 || i >= n)
+      throw new ArgumentError(`takeRows: row index ${i} is out of range for ${n} rows.`);
     out.set(t.data.subarray(i * width, (i + 1) * width), r * width);
   }
   return new Tensor(out, [indices.length, ...t.shape.slice(1)]);
@@ -45,7 +46,9 @@ export function batchIndices(n: number, options: BatchOptions): Int32Array[] {
   const size = expectPositiveInt('batches', 'batchSize', options.batchSize);
   const shuffle = options.shuffle ?? true;
   if (shuffle && !(options.rng instanceof Rng)) {
-    throw new ArgumentError('batches: shuffling needs a seeded generator; pass { rng: new Rng(seed) } or { shuffle: false }.');
+    throw new ArgumentError(
+      'batches: shuffling needs a seeded generator; pass { rng: new Rng(seed) } or { shuffle: false }.',
+    );
   }
   const order = shuffle ? Int32Array.from(options.rng!.permutation(n)) : Int32Array.from({ length: n }, (_, i) => i);
   const out: Int32Array[] = [];
@@ -60,7 +63,8 @@ export function batchIndices(n: number, options: BatchOptions): Int32Array[] {
 /** Mini-batches of (x, y) rows, see {@link batchIndices}. x and y must have the same number of rows. */
 export function* batches(x: Tensor, y: Tensor, options: BatchOptions): Generator<Batch> {
   checkRows('batches', x, y);
-  for (const indices of batchIndices(x.shape[0]!, options)) yield { x: takeRows(x, indices), y: takeRows(y, indices), indices };
+  for (const indices of batchIndices(x.shape[0]!, options))
+    yield { x: takeRows(x, indices), y: takeRows(y, indices), indices };
 }
 
 /** Options of {@link trainTestSplit}. */
@@ -94,7 +98,10 @@ function rowClasses(y: Tensor): Int32Array {
   const n = y.shape[0]!;
   if (y.ndim === 1) {
     return Int32Array.from(y.data, (v, i) => {
-      if (!Number.isInteger(v) || v < 0) throw new ArgumentError(`trainTestSplit: label ${i} is ${v}; stratifying needs non-negative integer class labels.`);
+      if (!Number.isInteger(v) || v < 0)
+        throw new ArgumentError(
+          `trainTestSplit: label ${i} is ${v}; stratifying needs non-negative integer class labels.`,
+        );
       return v;
     });
   }
@@ -117,12 +124,14 @@ function rowClasses(y: Tensor): Int32Array {
  */
 export function trainTestSplit(x: Tensor, y: Tensor, options: SplitOptions): Split {
   checkRows('trainTestSplit', x, y);
-  if (!(options?.rng instanceof Rng)) throw new ArgumentError('trainTestSplit: pass { rng: new Rng(seed) }; the split is seeded.');
+  if (!(options?.rng instanceof Rng))
+    throw new ArgumentError('trainTestSplit: pass { rng: new Rng(seed) }; the split is seeded.');
   const fraction = options.testFraction ?? 0.2;
-  if (!(fraction >= 0 && fraction <= 1)) throw new ArgumentError(`trainTestSplit: testFraction must be in [0, 1], got ${fraction}.`);
+  if (!(fraction >= 0 && fraction <= 1))
+    throw new ArgumentError(`trainTestSplit: testFraction must be in [0, 1], got ${fraction}.`);
   const n = x.shape[0]!;
   const groups = new Map<number, number[]>();
-  const classes = options.stratify ?? true ? rowClasses(y) : new Int32Array(n);
+  const classes = (options.stratify ?? true) ? rowClasses(y) : new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const c = classes[i]!;
     const g = groups.get(c);
@@ -152,6 +161,8 @@ export function trainTestSplit(x: Tensor, y: Tensor, options: SplitOptions): Spl
 function checkRows(where: string, x: Tensor, y: Tensor): void {
   if (!(x instanceof Tensor) || !(y instanceof Tensor)) throw new ArgumentError(`${where}: x and y must be Tensors.`);
   if (x.ndim === 0 || y.ndim === 0 || x.shape[0] !== y.shape[0]) {
-    throw new ShapeError(`${where}: x ${formatShape(x.shape)} and y ${formatShape(y.shape)} must have the same number of rows (first dimension).`);
+    throw new ShapeError(
+      `${where}: x ${formatShape(x.shape)} and y ${formatShape(y.shape)} must have the same number of rows (first dimension).`,
+    );
   }
 }

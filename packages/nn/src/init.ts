@@ -21,7 +21,14 @@ export const INIT_SCHEMES = ['normal', 'xavier', 'xavierNormal', 'he'] as const;
  * Fills a layer's weight and bias in place from `rng`. Weights are drawn first, row by row,
  * then biases, so the same seed always gives the same bits.
  */
-export function initLinear(weight: FloatArray, bias: FloatArray, fanIn: number, fanOut: number, scheme: InitScheme, rng: Rng): void {
+export function initLinear(
+  weight: FloatArray,
+  bias: FloatArray,
+  fanIn: number,
+  fanOut: number,
+  scheme: InitScheme,
+  rng: Rng,
+): void {
   if (!(rng instanceof Rng)) {
     throw new ArgumentError(`init: pass a seeded generator, e.g. { rng: new Rng(42) }; randomness is never implicit.`);
   }
@@ -53,6 +60,8 @@ export function initLinear(weight: FloatArray, bias: FloatArray, fanIn: number, 
       return;
     }
     default:
-      throw new ArgumentError(`init: unknown scheme ${describeValue(scheme)}; use one of ${INIT_SCHEMES.join(', ')} or a function.`);
+      throw new ArgumentError(
+        `init: unknown scheme ${describeValue(scheme)}; use one of ${INIT_SCHEMES.join(', ')} or a function.`,
+      );
   }
 }

@@ -23,7 +23,8 @@ export function accuracy(output: Tensor, target: Tensor, threshold = 0.5): numbe
   if (m === 0) return 0;
   let correct = 0;
   if (output.shape[1] === 1) {
-    for (let i = 0; i < m; i++) if ((output.data[i]! >= threshold ? 1 : 0) === (target.data[i]! >= 0.5 ? 1 : 0)) correct++;
+    for (let i = 0; i < m; i++)
+      if ((output.data[i]! >= threshold ? 1 : 0) === (target.data[i]! >= 0.5 ? 1 : 0)) correct++;
   } else {
     const predicted = classIndices(output);
     const actual = classIndices(target);
@@ -62,7 +63,11 @@ export function evaluate(model: Module, x: Tensor, y: Tensor, options: EvaluateO
     return noGrad(() => {
       const out = model.forward(x);
       let loss = cost.forward(out, y);
-      if (lambda > 0) loss = add(loss, l2Penalty(regularizedWeights(model), lambda, l2Divisor(cost.reduction, x.shape[0]!, options.datasetSize)));
+      if (lambda > 0)
+        loss = add(
+          loss,
+          l2Penalty(regularizedWeights(model), lambda, l2Divisor(cost.reduction, x.shape[0]!, options.datasetSize)),
+        );
       return { loss: loss.item(), accuracy: accuracy(out, y, options.threshold ?? 0.5) };
     });
   } finally {

@@ -34,7 +34,9 @@ export abstract class Module {
   protected registerParameter(name: string, p: Parameter): Parameter {
     checkName(this, name);
     if (!(p instanceof Parameter)) {
-      throw new ArgumentError(`${this.describe()}.registerParameter('${name}'): expected a Parameter; wrap the tensor with new Parameter(t).`);
+      throw new ArgumentError(
+        `${this.describe()}.registerParameter('${name}'): expected a Parameter; wrap the tensor with new Parameter(t).`,
+      );
     }
     this.ownParameters.set(name, p);
     return p;
@@ -43,7 +45,8 @@ export abstract class Module {
   /** Registers (or replaces) a child module under `name` and returns it. */
   protected registerModule<M extends Module>(name: string, m: M): M {
     checkName(this, name);
-    if (!(m instanceof Module)) throw new ArgumentError(`${this.describe()}.registerModule('${name}'): expected a Module.`);
+    if (!(m instanceof Module))
+      throw new ArgumentError(`${this.describe()}.registerModule('${name}'): expected a Module.`);
     this.ownChildren.set(name, m);
     m.parentLink = { parent: this, key: name };
     return m;
@@ -124,7 +127,9 @@ export abstract class Module {
   loadStateDict(state: StateDict | Record<string, Tensor>, options: LoadStateDictOptions = {}): void {
     const strict = options.strict ?? true;
     if (!(state instanceof Map) && (typeof state !== 'object' || state === null || Array.isArray(state))) {
-      throw new StateDictError(`loadStateDict: expected a Map or a plain object of name → Tensor, got ${describeValue(state)}.`);
+      throw new StateDictError(
+        `loadStateDict: expected a Map or a plain object of name → Tensor, got ${describeValue(state)}.`,
+      );
     }
     const entries = state instanceof Map ? state : new Map(Object.entries(state));
     const params = new Map(this.namedParameters());
@@ -144,10 +149,14 @@ export abstract class Module {
       if (t === undefined) continue;
       if (!(t instanceof Tensor)) throw new StateDictError(`loadStateDict: entry '${name}' is not a Tensor.`);
       if (!shapesEqual(t.shape, p.shape)) {
-        throw new ShapeError(`loadStateDict: '${name}' has shape ${formatShape(t.shape)} in the state dict but ${formatShape(p.shape)} in ${this.describe()}.`);
+        throw new ShapeError(
+          `loadStateDict: '${name}' has shape ${formatShape(t.shape)} in the state dict but ${formatShape(p.shape)} in ${this.describe()}.`,
+        );
       }
       if (t.dtype !== p.dtype) {
-        throw new DTypeError(`loadStateDict: '${name}' is ${t.dtype} in the state dict but ${p.dtype} in the module; cast it with .to('${p.dtype}') first (never silently converted).`);
+        throw new DTypeError(
+          `loadStateDict: '${name}' is ${t.dtype} in the state dict but ${p.dtype} in the module; cast it with .to('${p.dtype}') first (never silently converted).`,
+        );
       }
       plan.push([p, t]);
     }
@@ -159,6 +168,8 @@ export abstract class Module {
 
 function checkName(m: Module, name: string): void {
   if (typeof name !== 'string' || name === '' || name.includes('.')) {
-    throw new ArgumentError(`${m.describe()}: invalid name ${JSON.stringify(name)}; names are non-empty and contain no '.', which separates path segments.`);
+    throw new ArgumentError(
+      `${m.describe()}: invalid name ${JSON.stringify(name)}; names are non-empty and contain no '.', which separates path segments.`,
+    );
   }
 }

@@ -9,7 +9,10 @@ import type { Reduction } from './losses/cost.js';
  * (seed 003 leaves the bias column j = 0 out of the regularised sum).
  */
 export function regularizedWeights(module: Module): Tensor[] {
-  return module.modules().filter((m): m is Linear => m instanceof Linear).map((l) => l.weight);
+  return module
+    .modules()
+    .filter((m): m is Linear => m instanceof Linear)
+    .map((l) => l.weight);
 }
 
 /**

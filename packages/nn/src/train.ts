@@ -89,7 +89,10 @@ function step(model: Module, xb: Tensor, yb: Tensor, options: FitOptions, lambda
   const cost = resolveCost(options.cost ?? 'quadratic');
   const opt = options.optimizer;
   if (options.backprop === 'closed-form') {
-    if (!(model instanceof Sequential)) throw new ArgumentError('fit: backprop "closed-form" needs a Sequential of Linear layers and elementwise activations (e.g. from mlp()).');
+    if (!(model instanceof Sequential))
+      throw new ArgumentError(
+        'fit: backprop "closed-form" needs a Sequential of Linear layers and elementwise activations (e.g. from mlp()).',
+      );
     const layers = layersOf(model);
     const cf = closedFormBackprop(layers, xb, yb, { cost, lambda, datasetSize });
     const byParam = new Map<Tensor, Tensor>();
@@ -103,7 +106,11 @@ function step(model: Module, xb: Tensor, yb: Tensor, options: FitOptions, lambda
   opt.zeroGrad();
   const out = model.forward(xb);
   let loss = cost.forward(out, yb);
-  if (lambda > 0) loss = add(loss, l2Penalty(regularizedWeights(model), lambda, l2Divisor(cost.reduction, xb.shape[0]!, datasetSize)));
+  if (lambda > 0)
+    loss = add(
+      loss,
+      l2Penalty(regularizedWeights(model), lambda, l2Divisor(cost.reduction, xb.shape[0]!, datasetSize)),
+    );
   loss.backward();
   opt.step();
   return loss.item();
@@ -130,8 +137,10 @@ export function fit(model: Module, x: Tensor, y: Tensor, options: FitOptions): H
   const epochs = expectPositiveInt('fit', 'epochs', options.epochs);
   const batchSize = expectPositiveInt('fit', 'batchSize', options.batchSize ?? 10);
   const lambda = expectNonNegative('fit', 'lambda', options.lambda ?? 0);
-  if (!(options.rng instanceof Rng)) throw new ArgumentError('fit: pass { rng: new Rng(seed) }; the per-epoch shuffles are seeded.');
-  if (options.optimizer === undefined) throw new ArgumentError('fit: pass an optimizer, e.g. new SGD(model, { lr: 3 }).');
+  if (!(options.rng instanceof Rng))
+    throw new ArgumentError('fit: pass { rng: new Rng(seed) }; the per-epoch shuffles are seeded.');
+  if (options.optimizer === undefined)
+    throw new ArgumentError('fit: pass an optimizer, e.g. new SGD(model, { lr: 3 }).');
   if (options.backprop !== undefined && options.backprop !== 'tape' && options.backprop !== 'closed-form') {
     throw new ArgumentError(`fit: backprop must be 'tape' or 'closed-form', got ${describeValue(options.backprop)}.`);
   }
@@ -141,7 +150,12 @@ export function fit(model: Module, x: Tensor, y: Tensor, options: FitOptions): H
   if (options.validation) checkRows('fit', 'validation', options.validation.x, options.validation.y);
   // Every reported loss uses the training objective's L2 term (λ / 2n, n = training rows).
   const perSampleSum = resolveCost(options.cost ?? 'quadratic').reduction === 'sum';
-  const evalOptions = { cost: options.cost ?? 'quadratic', lambda, threshold: options.threshold ?? 0.5, datasetSize: n } as const;
+  const evalOptions = {
+    cost: options.cost ?? 'quadratic',
+    lambda,
+    threshold: options.threshold ?? 0.5,
+    datasetSize: n,
+  } as const;
   const history: History = { loss: [], accuracy: [], valLoss: [], valAccuracy: [] };
   model.train();
   for (let epoch = 0; epoch < epochs; epoch++) {
@@ -156,7 +170,9 @@ export function fit(model: Module, x: Tensor, y: Tensor, options: FitOptions): H
       options.onBatch?.({ epoch, batch: b, batches: plan.length, loss, size: indices.length });
     });
     const train = evaluate(model, x, y, evalOptions);
-    const validation = options.validation ? evaluate(model, options.validation.x, options.validation.y, evalOptions) : undefined;
+    const validation = options.validation
+      ? evaluate(model, options.validation.x, options.validation.y, evalOptions)
+      : undefined;
     history.loss.push(total / rows);
     history.accuracy.push(train.accuracy);
     if (validation) {

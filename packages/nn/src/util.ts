@@ -7,7 +7,9 @@ export { describeValue, shapesEqual };
 /** Throws unless `t` is a Tensor, naming the caller and the argument. */
 export function expectTensor(where: string, what: string, t: unknown): Tensor {
   if (!(t instanceof Tensor)) {
-    throw new ArgumentError(`${where}: ${what} must be a Tensor, got ${t === null ? 'null' : typeof t}. Wrap arrays with tensor(...).`);
+    throw new ArgumentError(
+      `${where}: ${what} must be a Tensor, got ${t === null ? 'null' : typeof t}. Wrap arrays with tensor(...).`,
+    );
   }
   return t;
 }
@@ -16,7 +18,9 @@ export function expectTensor(where: string, what: string, t: unknown): Tensor {
 export function expectMatrix(where: string, what: string, t: Tensor, cols?: number): void {
   if (t.ndim !== 2 || (cols !== undefined && t.shape[1] !== cols)) {
     const want = cols === undefined ? '[rows, cols]' : `[rows, ${cols}]`;
-    throw new ShapeError(`${where}: ${what} has shape ${formatShape(t.shape)} but must be a matrix ${want}, one sample per row. Reshape a single sample with .reshape([1, -1]).`);
+    throw new ShapeError(
+      `${where}: ${what} has shape ${formatShape(t.shape)} but must be a matrix ${want}, one sample per row. Reshape a single sample with .reshape([1, -1]).`,
+    );
   }
 }
 
@@ -44,6 +48,8 @@ export function allocLike(like: Tensor, size = like.size): Float64Array | Float3
 /** Throws a ShapeError unless `a` and `b` have equal shapes, naming the caller. */
 export function expectSameShape(where: string, aName: string, a: Tensor, bName: string, b: Tensor): void {
   if (!shapesEqual(a.shape, b.shape)) {
-    throw new ShapeError(`${where}: ${aName} has shape ${formatShape(a.shape)} but ${bName} has shape ${formatShape(b.shape)}; they must match.`);
+    throw new ShapeError(
+      `${where}: ${aName} has shape ${formatShape(a.shape)} but ${bName} has shape ${formatShape(b.shape)}; they must match.`,
+    );
   }
 }

@@ -13,7 +13,9 @@ describe('tape vs closed-form backprop', () => {
     let worst = 0;
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 4 }).chain((depth) => fc.array(fc.integer({ min: 1, max: 20 }), { minLength: depth + 1, maxLength: depth + 1 })),
+        fc
+          .integer({ min: 1, max: 4 })
+          .chain((depth) => fc.array(fc.integer({ min: 1, max: 20 }), { minLength: depth + 1, maxLength: depth + 1 })),
         fc.integer({ min: 1, max: 16 }),
         fc.constantFrom('quadratic', 'bce'),
         fc.constantFrom<'mean' | 'sum'>('mean', 'sum'),

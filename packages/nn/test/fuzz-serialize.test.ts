@@ -7,7 +7,14 @@
 import { afterEach, beforeEach, describe, it } from 'vitest';
 import fc from 'fast-check';
 import { Rng } from '@tapegrad/autograd';
-import { SerializationError, mlp, stateDictFromJSON, stateDictFromSafetensors, stateDictToJSON, stateDictToSafetensors } from '@tapegrad/nn';
+import {
+  SerializationError,
+  mlp,
+  stateDictFromJSON,
+  stateDictFromSafetensors,
+  stateDictToJSON,
+  stateDictToSafetensors,
+} from '@tapegrad/nn';
 import { check, fuzz, okOrNamed } from '../../autograd/test/support/fuzz.js';
 import { plan } from './support/fuzz-budget.js';
 
@@ -54,9 +61,22 @@ function file(header: unknown, dataBytes: number, lieLength?: number, raw?: stri
 const huge = fc.constantFrom(2 ** 31, 2 ** 40, 2 ** 53 - 1, 2 ** 53, 1e300, -1, 1.5, NaN);
 const size = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 4 }) }, { weight: 1, arbitrary: huge });
 const entry = fc.record({
-  dtype: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('F64', 'F32') }, { weight: 1, arbitrary: fc.constantFrom('I64', 'BF16', 'f64', 'toString', 'constructor', '__proto__', '') }, { weight: 1, arbitrary: fc.anything() }),
+  dtype: fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom('F64', 'F32') },
+    { weight: 1, arbitrary: fc.constantFrom('I64', 'BF16', 'f64', 'toString', 'constructor', '__proto__', '') },
+    { weight: 1, arbitrary: fc.anything() },
+  ),
   shape: fc.oneof({ weight: 6, arbitrary: fc.array(size, { maxLength: 3 }) }, { weight: 1, arbitrary: fc.anything() }),
-  data_offsets: fc.oneof({ weight: 6, arbitrary: fc.tuple(size.map((n) => n * 8), size.map((n) => n * 8)) }, { weight: 1, arbitrary: fc.anything() }),
+  data_offsets: fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc.tuple(
+        size.map((n) => n * 8),
+        size.map((n) => n * 8),
+      ),
+    },
+    { weight: 1, arbitrary: fc.anything() },
+  ),
 });
 
 describe('fuzz: loading weight files from strangers', () => {
@@ -68,9 +88,23 @@ describe('fuzz: loading weight files from strangers', () => {
   it(`safetensors: truncated, lying, overlapping, overflowing (${plan('safetensors loader: hostile files').runs} cases)`, () => {
     const mutation = fc.oneof(
       fc.record({ kind: fc.constant('truncate' as const), at: fc.nat({ max: goodBytes.length - 1 }) }),
-      fc.record({ kind: fc.constant('flip' as const), at: fc.nat({ max: goodBytes.length - 1 }), to: fc.integer({ min: 0, max: 255 }) }),
-      fc.record({ kind: fc.constant('lie' as const), length: fc.oneof(fc.nat({ max: 400 }), huge.filter((n) => Number.isInteger(n) && n >= 0)) }),
-      fc.record({ kind: fc.constant('header' as const), entries: fc.dictionary(fc.constantFrom('a', 'b', 'c', '__metadata__'), entry, { maxKeys: 3 }), data: fc.nat({ max: 64 }) }),
+      fc.record({
+        kind: fc.constant('flip' as const),
+        at: fc.nat({ max: goodBytes.length - 1 }),
+        to: fc.integer({ min: 0, max: 255 }),
+      }),
+      fc.record({
+        kind: fc.constant('lie' as const),
+        length: fc.oneof(
+          fc.nat({ max: 400 }),
+          huge.filter((n) => Number.isInteger(n) && n >= 0),
+        ),
+      }),
+      fc.record({
+        kind: fc.constant('header' as const),
+        entries: fc.dictionary(fc.constantFrom('a', 'b', 'c', '__metadata__'), entry, { maxKeys: 3 }),
+        data: fc.nat({ max: 64 }),
+      }),
       fc.record({ kind: fc.constant('raw' as const), text: fc.string({ maxLength: 20 }) }),
     );
     fuzz(plan('safetensors loader: hostile files'), mutation, (m) => {
@@ -82,21 +116,45 @@ describe('fuzz: loading weight files from strangers', () => {
       else if (m.kind === 'header') bytes = file(m.entries, m.data);
       else bytes = file(null, 0, undefined, m.text);
       const r = okOrNamed(() => stateDictFromSafetensors(bytes), ['stateDictFromSafetensors']);
-      if (!r.ok) check(r.error instanceof SerializationError, () => `expected SerializationError, got ${r.error.constructor.name}: ${r.error.message}`);
+      if (!r.ok)
+        check(
+          r.error instanceof SerializationError,
+          () => `expected SerializationError, got ${r.error.constructor.name}: ${r.error.message}`,
+        );
       // Accepted or not, nothing may be allocated beyond what the file's bytes can hold.
       check(largest <= bytes.length, () => `allocated ${largest} elements for a ${bytes.length}-byte file`);
-      if (r.ok) for (const t of r.value.tensors.values()) check(t.size * (t.dtype === 'float64' ? 8 : 4) <= bytes.length, () => 'a tensor larger than the file');
+      if (r.ok)
+        for (const t of r.value.tensors.values())
+          check(t.size * (t.dtype === 'float64' ? 8 : 4) <= bytes.length, () => 'a tensor larger than the file');
     });
   });
 
   it(`JSON: malformed documents, unknown dtypes, lying shapes (${plan('json loader: malformed documents').runs} cases)`, () => {
     const tensorEntry = fc.record({
       dtype: fc.oneof(fc.constantFrom('float64', 'float32', 'int8'), fc.anything()),
-      shape: fc.oneof({ weight: 5, arbitrary: fc.array(size, { maxLength: 3 }) }, { weight: 1, arbitrary: fc.anything() }),
-      data: fc.oneof({ weight: 5, arbitrary: fc.array(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom('NaN', '-0', 'x')), { maxLength: 6 }) }, { weight: 1, arbitrary: fc.anything() }),
+      shape: fc.oneof(
+        { weight: 5, arbitrary: fc.array(size, { maxLength: 3 }) },
+        { weight: 1, arbitrary: fc.anything() },
+      ),
+      data: fc.oneof(
+        {
+          weight: 5,
+          arbitrary: fc.array(
+            fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom('NaN', '-0', 'x')),
+            { maxLength: 6 },
+          ),
+        },
+        { weight: 1, arbitrary: fc.anything() },
+      ),
     });
     const doc = fc.oneof(
-      fc.record({ format: fc.constantFrom('tapegrad-state-dict', 'other'), version: fc.constantFrom(1, 2), tensors: fc.dictionary(fc.string({ maxLength: 3 }), tensorEntry, { maxKeys: 3 }) }).map((d) => JSON.stringify(d)),
+      fc
+        .record({
+          format: fc.constantFrom('tapegrad-state-dict', 'other'),
+          version: fc.constantFrom(1, 2),
+          tensors: fc.dictionary(fc.string({ maxLength: 3 }), tensorEntry, { maxKeys: 3 }),
+        })
+        .map((d) => JSON.stringify(d)),
       fc.nat({ max: goodJSON.length }).map((n) => goodJSON.slice(0, n)),
       fc.json(),
       fc.string({ maxLength: 12 }),
@@ -104,7 +162,11 @@ describe('fuzz: loading weight files from strangers', () => {
     fuzz(plan('json loader: malformed documents'), doc, (text) => {
       largest = 0;
       const r = okOrNamed(() => stateDictFromJSON(text), ['stateDictFromJSON']);
-      if (!r.ok) check(r.error instanceof SerializationError, () => `expected SerializationError, got ${r.error.constructor.name}: ${r.error.message}`);
+      if (!r.ok)
+        check(
+          r.error instanceof SerializationError,
+          () => `expected SerializationError, got ${r.error.constructor.name}: ${r.error.message}`,
+        );
       check(largest <= text.length, () => `allocated ${largest} elements for a ${text.length}-character document`);
     });
   });

@@ -11,7 +11,10 @@ function close(actual: number | undefined, expected: number): void {
 }
 
 // W^1 = [[0.15, 0.20], [0.25, 0.30]], b^1 = [0.35, 0.35], W^2 = [[0.40, 0.45]], b^2 = [0.60]
-const W1 = [[0.15, 0.2], [0.25, 0.3]] as const;
+const W1 = [
+  [0.15, 0.2],
+  [0.25, 0.3],
+] as const;
 const b1 = [0.35, 0.35] as const;
 const W2 = [0.4, 0.45] as const;
 const b2 = 0.6;
@@ -40,7 +43,10 @@ function bySample(x: readonly [number, number], y: number) {
   const d1 = [W2[0] * d2 * a1[0] * (1 - a1[0]), W2[1] * d2 * a1[1] * (1 - a1[1])] as const;
   // BP3: ∂C/∂b = δ. BP4: ∂C/∂W^l_jk = δ^l_j a^{l−1}_k
   const gW2 = [d2 * a1[0], d2 * a1[1]];
-  const gW1 = [[d1[0] * x[0], d1[0] * x[1]], [d1[1] * x[0], d1[1] * x[1]]];
+  const gW1 = [
+    [d1[0] * x[0], d1[0] * x[1]],
+    [d1[1] * x[0], d1[1] * x[1]],
+  ];
   const cost = 0.5 * (y - a2) ** 2;
   return { z1, z2, d1, d2, gW1, gW2, cost };
 }
@@ -69,12 +75,18 @@ describe('a 2-2-1 sigmoid network worked by hand', () => {
   });
 
   it('two samples with L2: gradients are averaged, then (λ/m) W is added to weights only', () => {
-    const xs = [[0.05, 0.1], [1, -1]] as const;
+    const xs = [
+      [0.05, 0.1],
+      [1, -1],
+    ] as const;
     const ys = [0.01, 0.99] as const;
     const lambda = 0.1;
     const m = 2;
     const s = [bySample(xs[0], ys[0]), bySample(xs[1], ys[1])] as const;
-    const cf = closedFormBackprop(net(), tensor(xs.map((r) => [...r])), tensor(ys.map((v) => [v])), { cost: 'quadratic', lambda });
+    const cf = closedFormBackprop(net(), tensor(xs.map((r) => [...r])), tensor(ys.map((v) => [v])), {
+      cost: 'quadratic',
+      lambda,
+    });
     const l2 = (lambda / (2 * m)) * (0.15 ** 2 + 0.2 ** 2 + 0.25 ** 2 + 0.3 ** 2 + 0.4 ** 2 + 0.45 ** 2);
     close(cf.cost, (s[0].cost + s[1].cost) / m + l2);
     // Δ rows are the per-sample δ divided by m (the batch cost's own ∂C/∂z).
@@ -84,7 +96,10 @@ describe('a 2-2-1 sigmoid network worked by hand', () => {
     close(cf.gradWeights[1]!.data[1], (s[0].gW2[1]! + s[1].gW2[1]!) / m + (lambda / m) * W2[1]);
     close(cf.gradWeights[0]!.data[1], (s[0].gW1[0]![1]! + s[1].gW1[0]![1]!) / m + (lambda / m) * W1[0][1]);
     // And the tape agrees with both.
-    const cmp = compareBackprop(net(), tensor(xs.map((r) => [...r])), tensor(ys.map((v) => [v])), { cost: 'quadratic', lambda });
+    const cmp = compareBackprop(net(), tensor(xs.map((r) => [...r])), tensor(ys.map((v) => [v])), {
+      cost: 'quadratic',
+      lambda,
+    });
     expect(cmp.passed).toBe(true);
     close(cmp.tape.gradWeights[0]!.data[1], (s[0].gW1[0]![1]! + s[1].gW1[0]![1]!) / m + (lambda / m) * W1[0][1]);
   });

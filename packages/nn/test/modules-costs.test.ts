@@ -1,18 +1,43 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, tensor, randn, rand, gradients, ShapeError, ArgumentError, noGrad, zeros } from '@tapegrad/autograd';
 import {
-  mlp, Linear, Sequential, Sigmoid, Tanh, ReLU, Softmax, Parameter, SGD, Adam, compareBackprop, resolveCost,
-  QuadraticCost, MSECost, BCECost, BCEWithLogitsCost, SoftmaxCrossEntropyCost, accuracy,
+  mlp,
+  Linear,
+  Sequential,
+  Sigmoid,
+  Tanh,
+  ReLU,
+  Softmax,
+  Parameter,
+  SGD,
+  Adam,
+  compareBackprop,
+  resolveCost,
+  QuadraticCost,
+  MSECost,
+  BCECost,
+  BCEWithLogitsCost,
+  SoftmaxCrossEntropyCost,
+  accuracy,
 } from '@tapegrad/nn';
 
 describe('modules', () => {
   it('names parameters, stores W as [out, in], and computes x Wᵀ + b', () => {
     const net = mlp([2, 3, 1], { rng: new Rng(1) });
     expect(net.namedParameters().map(([n, p]) => [n, p.shape])).toEqual([
-      ['0.weight', [3, 2]], ['0.bias', [3]], ['2.weight', [1, 3]], ['2.bias', [1]],
+      ['0.weight', [3, 2]],
+      ['0.bias', [3]],
+      ['2.weight', [1, 3]],
+      ['2.bias', [1]],
     ]);
     const lin = new Linear(2, 2, { rng: new Rng(0) });
-    lin.loadStateDict({ weight: tensor([[1, 2], [3, 4]]), bias: tensor([10, 20]) });
+    lin.loadStateDict({
+      weight: tensor([
+        [1, 2],
+        [3, 4],
+      ]),
+      bias: tensor([10, 20]),
+    });
     expect(lin.forward(tensor([[1, 1]])).toArray()).toEqual([[13, 27]]);
     expect(net.children()).toHaveLength(4);
     expect(net.eval().training).toBe(false);
@@ -24,7 +49,9 @@ describe('modules', () => {
   it('throws a ShapeError naming the layer and shapes on a wrong input width', () => {
     const net = mlp([3, 4, 2], { rng: new Rng(1) });
     expect(() => net.forward(zeros([5, 2]))).toThrow(ShapeError);
-    expect(() => net.forward(zeros([5, 2]))).toThrow(/layer '0' Linear\(3 → 4\): input has shape \[5, 2\] but this layer expects \[m, 3\]/);
+    expect(() => net.forward(zeros([5, 2]))).toThrow(
+      /layer '0' Linear\(3 → 4\): input has shape \[5, 2\] but this layer expects \[m, 3\]/,
+    );
     expect(() => net.forward(zeros([3]))).toThrow(/reshape\(\[1, -1\]\)/);
   });
 
@@ -40,7 +67,10 @@ describe('modules', () => {
       expect(Array.from(a.parameters()[0]!.data)).toEqual(Array.from(b.parameters()[0]!.data));
     }
     const net = mlp([2, 1], { rng: new Rng(2) });
-    net.forward(tensor([[1, 2]])).sum().backward();
+    net
+      .forward(tensor([[1, 2]]))
+      .sum()
+      .backward();
     expect(net.parameters()[0]!.grad).not.toBeNull();
     net.zeroGrad();
     expect(net.parameters().every((p) => p.grad === null)).toBe(true);
@@ -94,20 +124,33 @@ describe('costs', () => {
     for (const reduction of ['mean', 'sum'] as const) {
       const labels = tensor([0, 2, 1, 2]);
       for (const [cost, target] of [
-        [new QuadraticCost({ reduction }), y], [new MSECost({ reduction }), y], [new BCECost({ reduction }), y],
-        [new BCEWithLogitsCost({ reduction }), y], [new SoftmaxCrossEntropyCost({ reduction }), labels], [new SoftmaxCrossEntropyCost({ reduction }), y],
+        [new QuadraticCost({ reduction }), y],
+        [new MSECost({ reduction }), y],
+        [new BCECost({ reduction }), y],
+        [new BCEWithLogitsCost({ reduction }), y],
+        [new SoftmaxCrossEntropyCost({ reduction }), labels],
+        [new SoftmaxCrossEntropyCost({ reduction }), y],
       ] as const) {
         const out = tensor(a.data, { shape: [4, 3], requiresGrad: true });
         const tape = gradients(cost.forward(out, target), [out])[0]!;
         const analytic = cost.gradOutput(out, target);
-        for (let i = 0; i < tape.size; i++) expect(Math.abs(analytic.data[i]! - tape.data[i]!)).toBeLessThanOrEqual(1e-14 * Math.max(1, Math.abs(tape.data[i]!)));
+        for (let i = 0; i < tape.size; i++)
+          expect(Math.abs(analytic.data[i]! - tape.data[i]!)).toBeLessThanOrEqual(
+            1e-14 * Math.max(1, Math.abs(tape.data[i]!)),
+          );
       }
     }
   });
 
   it('match their formulas: quadratic ½‖y − a‖² per sample, MSE per element', () => {
-    const out = tensor([[1, 2], [3, 5]]);
-    const t = tensor([[0, 0], [3, 3]]);
+    const out = tensor([
+      [1, 2],
+      [3, 5],
+    ]);
+    const t = tensor([
+      [0, 0],
+      [3, 3],
+    ]);
     expect(new QuadraticCost().forward(out, t).item()).toBe((0.5 * (1 + 4) + 0.5 * 4) / 2);
     expect(new QuadraticCost({ reduction: 'sum' }).forward(out, t).item()).toBe(4.5);
     expect(new MSECost().forward(out, t).item()).toBe(9 / 4);
@@ -130,6 +173,14 @@ describe('costs', () => {
 
   it('accuracy thresholds one column and takes the argmax of several', () => {
     expect(accuracy(tensor([[0.7], [0.2], [0.6]]), tensor([[1], [0], [0]]))).toBeCloseTo(2 / 3, 15);
-    expect(accuracy(tensor([[0.1, 0.9], [0.8, 0.2]]), tensor([1, 1]))).toBe(0.5);
+    expect(
+      accuracy(
+        tensor([
+          [0.1, 0.9],
+          [0.8, 0.2],
+        ]),
+        tensor([1, 1]),
+      ),
+    ).toBe(0.5);
   });
 });

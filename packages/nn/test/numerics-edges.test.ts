@@ -26,8 +26,17 @@ describe.each([50, 800])('cross-entropies at |logit| = %d', (z) => {
   });
 
   it('softmax cross-entropy: finite cost, tape gradient = closed form = (softmax(x) − y)/m', () => {
-    const x = tensor([[z, -z, 0], [-z, z, 0]], { requiresGrad: true });
-    const y = tensor([[1, 0, 0], [1, 0, 0]]);
+    const x = tensor(
+      [
+        [z, -z, 0],
+        [-z, z, 0],
+      ],
+      { requiresGrad: true },
+    );
+    const y = tensor([
+      [1, 0, 0],
+      [1, 0, 0],
+    ]);
     const cost = new SoftmaxCrossEntropyCost();
     const c = cost.forward(x, y);
     expect(Number.isFinite(c.item())).toBe(true);

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, noGrad, randn, zeros } from '@tapegrad/autograd';
-import { batchIndices, closedFormBackprop, compareBackprop, fit, l2Divisor, mlp, QuadraticCost, SGD, takeRows } from '@tapegrad/nn';
+import {
+  batchIndices,
+  closedFormBackprop,
+  compareBackprop,
+  fit,
+  l2Divisor,
+  mlp,
+  QuadraticCost,
+  SGD,
+  takeRows,
+} from '@tapegrad/nn';
 
 describe('L2 regularisation divides λ by the training-set size n (seed 003, Nielsen)', () => {
   it('picks the divisor: n for a mean batch cost, n/m for a summed one (m/n of the term per batch)', () => {
@@ -11,7 +21,7 @@ describe('L2 regularisation divides λ by the training-set size n (seed 003, Nie
     expect(() => l2Divisor('mean', 10, 0)).toThrow(/datasetSize/);
   });
 
-  it("gives a summed cost the same L2 pull per epoch at any batch size", () => {
+  it('gives a summed cost the same L2 pull per epoch at any batch size', () => {
     // With x = 0 and a linear output only the L2 term moves W: one epoch should shrink it by
     // about (1 − ηλ) whether the epoch is one batch of 8 or eight batches of 1.
     const x = zeros([8, 2]);
@@ -19,7 +29,14 @@ describe('L2 regularisation divides λ by the training-set size n (seed 003, Nie
     const shrink = (batchSize: number): number => {
       const net = mlp([2, 1], { rng: new Rng(5), outputActivation: 'identity' });
       const w0 = net.layers()[0]!.linear.weight.data[0]!;
-      fit(net, x, y, { optimizer: new SGD(net, { lr: 0.01 }), rng: new Rng(6), epochs: 1, batchSize, lambda: 1, cost: new QuadraticCost({ reduction: 'sum' }) });
+      fit(net, x, y, {
+        optimizer: new SGD(net, { lr: 0.01 }),
+        rng: new Rng(6),
+        epochs: 1,
+        batchSize,
+        lambda: 1,
+        cost: new QuadraticCost({ reduction: 'sum' }),
+      });
       return net.layers()[0]!.linear.weight.data[0]! / w0;
     };
     expect(shrink(8)).toBeCloseTo(0.99, 12);
@@ -36,7 +53,9 @@ describe('L2 regularisation divides λ by the training-set size n (seed 003, Nie
     const reg = closedFormBackprop(net, x, y, { cost: 'quadratic', lambda: 2, datasetSize: 40 });
     net.layers().forEach(({ linear }, l) => {
       const w = linear.weight.data;
-      reg.gradWeights[l]!.data.forEach((g, i) => expect(g).toBeCloseTo(plain.gradWeights[l]!.data[i]! + (2 / 40) * w[i]!, 14));
+      reg.gradWeights[l]!.data.forEach((g, i) =>
+        expect(g).toBeCloseTo(plain.gradWeights[l]!.data[i]! + (2 / 40) * w[i]!, 14),
+      );
       expect(Array.from(reg.gradBiases[l]!.data)).toEqual(Array.from(plain.gradBiases[l]!.data));
     });
   });
@@ -57,7 +76,14 @@ describe('L2 regularisation divides λ by the training-set size n (seed 003, Nie
     const lr = 0.5;
     const lambda = 5;
     const net = mlp([2, 2, 1], { rng: new Rng(2) });
-    fit(net, x, y, { optimizer: new SGD(net, { lr }), rng: new Rng(3), epochs: 1, batchSize: 4, lambda, backprop: 'closed-form' });
+    fit(net, x, y, {
+      optimizer: new SGD(net, { lr }),
+      rng: new Rng(3),
+      epochs: 1,
+      batchSize: 4,
+      lambda,
+      backprop: 'closed-form',
+    });
     // Replay the same batches by hand: plain SGD with the L2 term over n = 8 rows.
     const replay = (n: number): number[] => {
       const copy = mlp([2, 2, 1], { rng: new Rng(2) });

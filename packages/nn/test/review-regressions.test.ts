@@ -52,7 +52,9 @@ describe('fit checks its data before the first step', () => {
   it('refuses empty data and an unknown backprop name', () => {
     const n = net();
     expect(() => fit(n, zeros([0, 2]), zeros([0, 1]), opts(n))).toThrow(ShapeError);
-    expect(() => fit(n, zeros([4, 2]), zeros([4, 1]), { ...opts(n), backprop: 'closed_form' as 'tape' })).toThrow(ArgumentError);
+    expect(() => fit(n, zeros([4, 2]), zeros([4, 1]), { ...opts(n), backprop: 'closed_form' as 'tape' })).toThrow(
+      ArgumentError,
+    );
   });
 
   it('reports validation loss with the training objective (λ / 2n, n = training rows)', () => {
@@ -67,9 +69,33 @@ describe('fit checks its data before the first step', () => {
 
 describe('accuracy and evaluate refuse what they cannot score', () => {
   it('refuses targets whose width differs from the output', () => {
-    expect(() => accuracy(tensor([[0.9], [0.8]]), tensor([[0, 1], [0, 1]]))).toThrow(ShapeError);
-    expect(() => accuracy(tensor([[0.1, 0.9], [0.2, 0.8]]), tensor([[1], [1]]))).toThrow(ShapeError);
-    expect(accuracy(tensor([[0.1, 0.9], [0.2, 0.8]]), tensor([1, 0]))).toBe(0.5);
+    expect(() =>
+      accuracy(
+        tensor([[0.9], [0.8]]),
+        tensor([
+          [0, 1],
+          [0, 1],
+        ]),
+      ),
+    ).toThrow(ShapeError);
+    expect(() =>
+      accuracy(
+        tensor([
+          [0.1, 0.9],
+          [0.2, 0.8],
+        ]),
+        tensor([[1], [1]]),
+      ),
+    ).toThrow(ShapeError);
+    expect(
+      accuracy(
+        tensor([
+          [0.1, 0.9],
+          [0.2, 0.8],
+        ]),
+        tensor([1, 0]),
+      ),
+    ).toBe(0.5);
   });
 
   it('refuses a negative or NaN lambda', () => {
@@ -97,7 +123,9 @@ describe('float32 networks', () => {
 
   it('refuses eps ≤ 0 for the finite differences', () => {
     const net = mlp([2, 1], { rng: new Rng(1) });
-    expect(() => compareBackprop(net, zeros([1, 2]), zeros([1, 1]), { finiteDifferences: true, eps: 0 })).toThrow(ArgumentError);
+    expect(() => compareBackprop(net, zeros([1, 2]), zeros([1, 1]), { finiteDifferences: true, eps: 0 })).toThrow(
+      ArgumentError,
+    );
   });
 });
 
@@ -126,7 +154,11 @@ describe('loaders and splits refuse bad input with named errors', () => {
   });
 
   it('a float32 value out of range in a JSON state dict', () => {
-    const doc = { format: 'tapegrad-state-dict', version: 1, tensors: { w: { dtype: 'float32', shape: [1], data: [1e300] } } };
+    const doc = {
+      format: 'tapegrad-state-dict',
+      version: 1,
+      tensors: { w: { dtype: 'float32', shape: [1], data: [1e300] } },
+    };
     expect(() => stateDictFromJSON(JSON.stringify(doc))).toThrow(SerializationError);
   });
 });

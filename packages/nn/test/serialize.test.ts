@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, randn, noGrad, tensor, TapegradError } from '@tapegrad/autograd';
 import {
-  mlp, SerializationError, StateDictError, stateDictToJSON, stateDictFromJSON, stateDictToSafetensors, stateDictFromSafetensors, type StateDict,
+  mlp,
+  SerializationError,
+  StateDictError,
+  stateDictToJSON,
+  stateDictFromJSON,
+  stateDictToSafetensors,
+  stateDictFromSafetensors,
+  type StateDict,
 } from '@tapegrad/nn';
 
 function trainedLikeNet(seed: number) {
@@ -27,7 +34,8 @@ describe('saving and loading', () => {
     const x = randn([4, 3], { rng: new Rng(3) });
     const [ya, yb] = noGrad(() => [a.forward(x), b.forward(x)]);
     expect(Array.from(yb!.data)).toEqual(Array.from(ya!.data));
-    for (const [name, t] of a.stateDict()) expect(Array.from(b.stateDict().get(name)!.data)).toEqual(Array.from(t.data));
+    for (const [name, t] of a.stateDict())
+      expect(Array.from(b.stateDict().get(name)!.data)).toEqual(Array.from(t.data));
   });
 
   it('JSON keeps NaN, ±Infinity and −0', () => {
@@ -55,30 +63,75 @@ describe('saving and loading', () => {
     b.loadStateDict(tensors);
     const x = randn([4, 3], { rng: new Rng(6) });
     expect(Array.from(noGrad(() => b.forward(x)).data)).toEqual(Array.from(noGrad(() => a.forward(x)).data));
-    const f32 = stateDictFromSafetensors(stateDictToSafetensors(new Map([['h', tensor([1.5, -2], { dtype: 'float32' })]]))).tensors.get('h')!;
+    const f32 = stateDictFromSafetensors(
+      stateDictToSafetensors(new Map([['h', tensor([1.5, -2], { dtype: 'float32' })]])),
+    ).tensors.get('h')!;
     expect(f32.dtype).toBe('float32');
     expect(Array.from(f32.data)).toEqual([1.5, -2]);
   });
 
   describe('rejects malformed safetensors with a SerializationError', () => {
-    const good = stateDictToSafetensors(new Map([['a', tensor([1, 2])], ['b', tensor([[3]])]]));
+    const good = stateDictToSafetensors(
+      new Map([
+        ['a', tensor([1, 2])],
+        ['b', tensor([[3]])],
+      ]),
+    );
     const data = new Uint8Array(24);
     const cases: [string, Uint8Array, RegExp][] = [
       ['shorter than the length field', good.subarray(0, 5), /fewer than the 8-byte/],
       ['truncated data', good.subarray(0, good.length - 3), /cover|outside/],
       ['truncated header', good.subarray(0, 20), /claims .* but only/],
-      ['a lying header length (huge)', (() => { const c = good.slice(); new DataView(c.buffer).setUint32(4, 7, true); return c; })(), /limit/],
-      ['a lying header length (just too long)', (() => { const c = good.slice(); new DataView(c.buffer).setUint32(0, good.length, true); return c; })(), /claims .* but only/],
+      [
+        'a lying header length (huge)',
+        (() => {
+          const c = good.slice();
+          new DataView(c.buffer).setUint32(4, 7, true);
+          return c;
+        })(),
+        /limit/,
+      ],
+      [
+        'a lying header length (just too long)',
+        (() => {
+          const c = good.slice();
+          new DataView(c.buffer).setUint32(0, good.length, true);
+          return c;
+        })(),
+        /claims .* but only/,
+      ],
       ['a header that is not JSON', craft('x', data, 2), /not valid UTF-8 JSON/],
       ['a header that is an array', craft([1], data), /must be a JSON object/],
       ['offsets out of range', craft({ a: { dtype: 'F64', shape: [3], data_offsets: [0, 32] } }, data), /outside/],
       ['reversed offsets', craft({ a: { dtype: 'F64', shape: [0], data_offsets: [8, 0] } }, data), /outside/],
-      ['overlapping offsets', craft({ a: { dtype: 'F64', shape: [2], data_offsets: [0, 16] }, b: { dtype: 'F64', shape: [2], data_offsets: [8, 24] } }, data), /overlaps/],
-      ['a gap in the data', craft({ a: { dtype: 'F64', shape: [2], data_offsets: [8, 24] } }, data), /belong to no tensor/],
+      [
+        'overlapping offsets',
+        craft(
+          {
+            a: { dtype: 'F64', shape: [2], data_offsets: [0, 16] },
+            b: { dtype: 'F64', shape: [2], data_offsets: [8, 24] },
+          },
+          data,
+        ),
+        /overlaps/,
+      ],
+      [
+        'a gap in the data',
+        craft({ a: { dtype: 'F64', shape: [2], data_offsets: [8, 24] } }, data),
+        /belong to no tensor/,
+      ],
       ['an unknown dtype', craft({ a: { dtype: 'BF16', shape: [12], data_offsets: [0, 24] } }, data), /dtype "BF16"/],
-      ['a shape/byte-length mismatch', craft({ a: { dtype: 'F64', shape: [2, 2], data_offsets: [0, 24] } }, data), /32 bytes\) but data_offsets span 24/],
+      [
+        'a shape/byte-length mismatch',
+        craft({ a: { dtype: 'F64', shape: [2, 2], data_offsets: [0, 24] } }, data),
+        /32 bytes\) but data_offsets span 24/,
+      ],
       ['a negative shape', craft({ a: { dtype: 'F64', shape: [-3], data_offsets: [0, 24] } }, data), /invalid shape/],
-      ['non-string metadata', craft({ __metadata__: { k: 1 }, a: { dtype: 'F64', shape: [3], data_offsets: [0, 24] } }, data), /not a string/],
+      [
+        'non-string metadata',
+        craft({ __metadata__: { k: 1 }, a: { dtype: 'F64', shape: [3], data_offsets: [0, 24] } }, data),
+        /not a string/,
+      ],
     ];
     for (const [what, bytes, message] of cases) {
       it(what, () => {
@@ -111,6 +164,10 @@ describe('saving and loading', () => {
     expect(() => net.loadStateDict(wrongDtype)).toThrow(/float32 in the state dict but float64/);
     expect(Array.from(net.stateDict().get('0.weight')!.data)).toEqual(before);
     expect(() => stateDictFromJSON('{"format":"other"}')).toThrow(SerializationError);
-    expect(() => stateDictFromJSON('{"format":"tapegrad-state-dict","version":1,"tensors":{"w":{"dtype":"float64","shape":[2],"data":[1]}}}')).toThrow(/1 values but shape \[2\] needs 2/);
+    expect(() =>
+      stateDictFromJSON(
+        '{"format":"tapegrad-state-dict","version":1,"tensors":{"w":{"dtype":"float64","shape":[2],"data":[1]}}}',
+      ),
+    ).toThrow(/1 values but shape \[2\] needs 2/);
   });
 });

@@ -1,14 +1,37 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, tensor, noGrad } from '@tapegrad/autograd';
-import { mlp, fit, SGD, Adam, evaluate, batchIndices, trainTestSplit, batches, takeRows, type EpochInfo } from '@tapegrad/nn';
+import {
+  mlp,
+  fit,
+  SGD,
+  Adam,
+  evaluate,
+  batchIndices,
+  trainTestSplit,
+  batches,
+  takeRows,
+  type EpochInfo,
+} from '@tapegrad/nn';
 
-const xorX = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
+const xorX = tensor([
+  [0, 0],
+  [0, 1],
+  [1, 0],
+  [1, 1],
+]);
 const xorY = tensor([[0], [1], [1], [0]]);
 
 function trainXor(seed: number, backprop: 'tape' | 'closed-form' = 'tape') {
   const net = mlp([2, 4, 1], { rng: new Rng(seed) });
   const optimizer = new SGD(net, { lr: 2, momentum: 0.9 });
-  const history = fit(net, xorX, xorY, { optimizer, rng: new Rng(seed + 1), epochs: 400, batchSize: 2, cost: 'bce', backprop });
+  const history = fit(net, xorX, xorY, {
+    optimizer,
+    rng: new Rng(seed + 1),
+    epochs: 400,
+    batchSize: 2,
+    cost: 'bce',
+    backprop,
+  });
   return { net, history };
 }
 
@@ -40,7 +63,8 @@ describe('training', () => {
     const cf = trainXor(7, 'closed-form').net.stateDict();
     for (const [name, t] of tape) {
       const other = cf.get(name)!;
-      for (let i = 0; i < t.size; i++) expect(Math.abs(other.data[i]! - t.data[i]!)).toBeLessThan(1e-9 * Math.max(1, Math.abs(t.data[i]!)));
+      for (let i = 0; i < t.size; i++)
+        expect(Math.abs(other.data[i]! - t.data[i]!)).toBeLessThan(1e-9 * Math.max(1, Math.abs(t.data[i]!)));
     }
   });
 
@@ -83,7 +107,9 @@ describe('data helpers', () => {
     expect(s.testIndices).toHaveLength(5);
     expect(Array.from(s.yTest.data).filter((v) => v === 0)).toHaveLength(2);
     expect(Array.from(s.yTest.data).filter((v) => v === 1)).toHaveLength(3);
-    expect([...s.trainIndices, ...s.testIndices].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect([...s.trainIndices, ...s.testIndices].sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i),
+    );
     const again = trainTestSplit(x, labels, { rng: new Rng(9), testFraction: 0.25 });
     expect(Array.from(again.testIndices)).toEqual(Array.from(s.testIndices));
   });

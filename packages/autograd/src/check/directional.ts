@@ -64,17 +64,29 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * backward and two evaluations per direction, whatever the sizes; a wrong gradient is caught with
  * probability 1 but not located (use {@link gradcheck} on a smaller case for that).
  */
-export function gradcheckDirectional(f: CheckedFunction, inputs: readonly Tensor[], options: DirectionalOptions): DirectionalResult {
+export function gradcheckDirectional(
+  f: CheckedFunction,
+  inputs: readonly Tensor[],
+  options: DirectionalOptions,
+): DirectionalResult {
   const { eps, atol, rtol } = resolveCheck('gradcheckDirectional', inputs, options);
   const rng = options?.rng;
-  if (!(rng instanceof Rng)) throw new ArgumentError('gradcheckDirectional: pass a seeded generator, e.g. {rng: new Rng(42)}; the directions must be repeatable.');
+  if (!(rng instanceof Rng))
+    throw new ArgumentError(
+      'gradcheckDirectional: pass a seeded generator, e.g. {rng: new Rng(42)}; the directions must be repeatable.',
+    );
   const count = options.directions ?? 4;
-  if (!Number.isInteger(count) || count < 1) throw new ArgumentError(`gradcheckDirectional: directions must be a positive integer, got ${count}.`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new ArgumentError(`gradcheckDirectional: directions must be a positive integer, got ${count}.`);
   const checked = inputs.map((t, i) => (t.requiresGrad ? i : -1)).filter((i) => i >= 0);
-  if (checked.length === 0) throw new ArgumentError('gradcheckDirectional: no input requires grad; create them with {requiresGrad: true}.');
+  if (checked.length === 0)
+    throw new ArgumentError('gradcheckDirectional: no input requires grad; create them with {requiresGrad: true}.');
   const leaves = perturbedInputs(inputs);
   // Record even inside noGrad: without a tape every analytic gradient would read as 0.
-  const outs = outputsOf('gradcheckDirectional', enableGrad(() => f(...leaves)));
+  const outs = outputsOf(
+    'gradcheckDirectional',
+    enableGrad(() => f(...leaves)),
+  );
   const live = outs.map((_, o) => o).filter((o) => outs[o]!.requiresGrad);
   const results: DirectionCheck[] = [];
   for (let d = 0; d < count; d++) {
@@ -84,14 +96,25 @@ export function gradcheckDirectional(f: CheckedFunction, inputs: readonly Tensor
       ? gradients(
           live.map((o) => outs[o]!),
           checked.map((i) => leaves[i]!),
-          { gradOutputs: live.map((o) => new Tensor(outs[o]!.dtype === 'float32' ? Float32Array.from(us[o]!) : us[o]!, outs[o]!.shape)), retainGraph: true, allowUnused: true },
+          {
+            gradOutputs: live.map(
+              (o) => new Tensor(outs[o]!.dtype === 'float32' ? Float32Array.from(us[o]!) : us[o]!, outs[o]!.shape),
+            ),
+            retainGraph: true,
+            allowUnused: true,
+          },
         )
       : checked.map(() => null);
     const analytic = gs.reduce((s, g, c) => s + (g === null ? 0 : dot(g.data, vs[c]!)), 0);
     const shifted = (sign: number): number => {
       let xs = [...inputs];
       checked.forEach((i, c) => {
-        xs = perturbedInputs(xs, i, 0, vs[c]!.map((x) => sign * eps * x));
+        xs = perturbedInputs(
+          xs,
+          i,
+          0,
+          vs[c]!.map((x) => sign * eps * x),
+        );
       });
       return evaluate('gradcheckDirectional', f, xs).reduce((s, y, o) => s + dot(y.data, us[o]!), 0);
     };
@@ -115,7 +138,10 @@ export function gradcheckDirectional(f: CheckedFunction, inputs: readonly Tensor
     normRatio: denom === 0 ? 0 : Math.sqrt(diff2) / denom,
     format: () =>
       results
-        .map((r, d) => `direction ${d}: ${r.passed ? 'pass' : 'FAIL'}; analytic ${r.analytic}, numeric ${r.numeric}, abs ${r.absError.toExponential(2)}, rel ${r.relError.toExponential(2)}`)
+        .map(
+          (r, d) =>
+            `direction ${d}: ${r.passed ? 'pass' : 'FAIL'}; analytic ${r.analytic}, numeric ${r.numeric}, abs ${r.absError.toExponential(2)}, rel ${r.relError.toExponential(2)}`,
+        )
         .join('\n'),
   };
 }

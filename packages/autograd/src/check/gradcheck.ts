@@ -21,23 +21,36 @@ import { type CheckedFunction, evaluate, oneHot, outputsOf, perturbedInputs } fr
  * Costs one backward per output element and two evaluations of `f` per input element; for large
  * inputs use {@link gradcheckDirectional}.
  */
-export function gradcheck(f: CheckedFunction, inputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckResult {
+export function gradcheck(
+  f: CheckedFunction,
+  inputs: readonly Tensor[],
+  options: GradcheckOptions = {},
+): GradcheckResult {
   const { eps, atol, rtol } = resolveCheck('gradcheck', inputs, options);
   const checked = inputs.map((t, i) => (t.requiresGrad ? i : -1)).filter((i) => i >= 0);
   // An empty check would report passed: true for any vjp, however wrong.
   if (checked.length === 0) {
-    throw new ArgumentError('gradcheck: no input requires grad, so there is no gradient to check; create the inputs to check with {requiresGrad: true}.');
+    throw new ArgumentError(
+      'gradcheck: no input requires grad, so there is no gradient to check; create the inputs to check with {requiresGrad: true}.',
+    );
   }
   const leaves = perturbedInputs(inputs);
   // The tape is needed even when the caller is inside noGrad, or every gradient would read as 0.
-  const outs = outputsOf('gradcheck', enableGrad(() => f(...leaves)));
+  const outs = outputsOf(
+    'gradcheck',
+    enableGrad(() => f(...leaves)),
+  );
   // analytic[o][j][c] = ∂ outs[o][j] / ∂ (checked input c), one backward per output element
   const analytic = outs.map((out) => {
     const rows: (Tensor | null)[][] = [];
     for (let j = 0; j < out.size; j++) {
       rows.push(
         out.requiresGrad
-          ? gradients(out, checked.map((i) => leaves[i]!), { gradOutputs: [oneHot(out, j)], retainGraph: true, allowUnused: true })
+          ? gradients(
+              out,
+              checked.map((i) => leaves[i]!),
+              { gradOutputs: [oneHot(out, j)], retainGraph: true, allowUnused: true },
+            )
           : checked.map(() => null),
       );
     }

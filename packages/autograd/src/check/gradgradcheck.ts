@@ -37,25 +37,38 @@ function randomLike(t: Tensor, rng: Rng): Tensor {
  * The result lists the inputs of `f` that require grad at their own indices, followed by the
  * cotangents at indices `inputs.length + k` (one per output of `f`).
  */
-export function gradgradcheck(f: CheckedFunction, inputs: readonly Tensor[], options: GradgradcheckOptions = {}): GradcheckResult {
+export function gradgradcheck(
+  f: CheckedFunction,
+  inputs: readonly Tensor[],
+  options: GradgradcheckOptions = {},
+): GradcheckResult {
   resolveCheck('gradgradcheck', inputs, options);
   const rng = options.rng ?? new Rng(0);
   if (!(rng instanceof Rng)) throw new ArgumentError('gradgradcheck: rng must be an Rng, e.g. {rng: new Rng(1)}.');
   const outs = noGrad(() => outputsOf('gradgradcheck', f(...perturbedInputs(inputs))));
   const given = options.gradOutputs;
   if (given !== undefined && given.length !== outs.length) {
-    throw new ArgumentError(`gradgradcheck: ${given.length} gradOutputs for ${outs.length} output(s) of f; pass one per output.`);
+    throw new ArgumentError(
+      `gradgradcheck: ${given.length} gradOutputs for ${outs.length} output(s) of f; pass one per output.`,
+    );
   }
   const cotangents = outs.map((o, k) => {
     const v = given?.[k];
     if (v === undefined) return randomLike(o, rng);
-    if (!shapesEqual(v.shape, o.shape)) throw new ShapeError(`gradgradcheck: gradOutputs[${k}] has shape ${formatShape(v.shape)} but output ${k} has ${formatShape(o.shape)}.`);
-    if (v.dtype !== o.dtype) throw new DTypeError(`gradgradcheck: gradOutputs[${k}] is ${v.dtype} but output ${k} is ${o.dtype}.`);
+    if (!shapesEqual(v.shape, o.shape))
+      throw new ShapeError(
+        `gradgradcheck: gradOutputs[${k}] has shape ${formatShape(v.shape)} but output ${k} has ${formatShape(o.shape)}.`,
+      );
+    if (v.dtype !== o.dtype)
+      throw new DTypeError(`gradgradcheck: gradOutputs[${k}] is ${v.dtype} but output ${k} is ${o.dtype}.`);
     return new Tensor(v.data.slice(), v.shape, { requiresGrad: true });
   });
   const n = inputs.length;
   const checked = inputs.map((t, i) => (t.requiresGrad ? i : -1)).filter((i) => i >= 0);
-  if (checked.length === 0) throw new ArgumentError('gradgradcheck: no input requires grad, so there is no gradient to check; create them with {requiresGrad: true}.');
+  if (checked.length === 0)
+    throw new ArgumentError(
+      'gradgradcheck: no input requires grad, so there is no gradient to check; create them with {requiresGrad: true}.',
+    );
   // The first-order gradient, recorded so that gradcheck can differentiate it again. enableGrad:
   // gradcheck evaluates its finite differences under noGrad, but this function needs a tape.
   const firstOrder = (...all: Tensor[]): Tensor[] =>
@@ -66,7 +79,11 @@ export function gradgradcheck(f: CheckedFunction, inputs: readonly Tensor[], opt
       const live = ys.map((_, k) => k).filter((k) => ys[k]!.requiresGrad);
       const targets = checked.map((i) => xs[i]!);
       const gs = live.length
-        ? gradients(live.map((k) => ys[k]!), targets, { gradOutputs: live.map((k) => vs[k]!), createGraph: true, allowUnused: true })
+        ? gradients(
+            live.map((k) => ys[k]!),
+            targets,
+            { gradOutputs: live.map((k) => vs[k]!), createGraph: true, allowUnused: true },
+          )
         : targets.map(() => null);
       return gs.map((g, c) => g ?? zerosLike(targets[c]!));
     });

@@ -14,7 +14,12 @@ export type CheckedFunction = (...inputs: Tensor[]) => Tensor | readonly Tensor[
  * `which`: at flat index `at` when `delta` is a number, elementwise when it is a tensor's data.
  * Fresh leaves mean the check never records onto, or accumulates into, the caller's tensors.
  */
-export function perturbedInputs(inputs: readonly Tensor[], which = -1, at = 0, delta: number | ArrayLike<number> = 0): Tensor[] {
+export function perturbedInputs(
+  inputs: readonly Tensor[],
+  which = -1,
+  at = 0,
+  delta: number | ArrayLike<number> = 0,
+): Tensor[] {
   return inputs.map((t, i) => {
     const data = t.data.slice();
     if (i === which) {
@@ -29,7 +34,9 @@ export function perturbedInputs(inputs: readonly Tensor[], which = -1, at = 0, d
 export function outputsOf(name: string, result: unknown): Tensor[] {
   const outs = result instanceof Tensor ? [result] : Array.isArray(result) ? [...result] : null;
   if (outs === null || outs.length === 0 || !outs.every((o) => o instanceof Tensor)) {
-    throw new ArgumentError(`${name}: f must return a Tensor or a non-empty array of Tensors, got ${result === null ? 'null' : typeof result}.`);
+    throw new ArgumentError(
+      `${name}: f must return a Tensor or a non-empty array of Tensors, got ${result === null ? 'null' : typeof result}.`,
+    );
   }
   return outs as Tensor[];
 }

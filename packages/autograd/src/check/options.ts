@@ -29,7 +29,9 @@ let warnedFloat32 = false;
 function positive(name: string, key: string, value: number | undefined, fallback: number, allowZero: boolean): number {
   const v = value ?? fallback;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) {
-    throw new ArgumentError(`${name}: ${key} must be a finite ${allowZero ? 'non-negative' : 'positive'} number, got ${String(value)}.`);
+    throw new ArgumentError(
+      `${name}: ${key} must be a finite ${allowZero ? 'non-negative' : 'positive'} number, got ${String(value)}.`,
+    );
   }
   return v;
 }
@@ -42,10 +44,12 @@ export function resolveCheck(name: string, inputs: readonly unknown[], options: 
   const eps = positive(name, 'eps', options.eps, 1e-6, false);
   const atol = positive(name, 'atol', options.atol, 1e-5, true);
   const rtol = positive(name, 'rtol', options.rtol, 1e-3, true);
-  if (!Array.isArray(inputs)) throw new ArgumentError(`${name}: inputs must be an array of tensors, e.g. ${name}(f, [x, w]).`);
+  if (!Array.isArray(inputs))
+    throw new ArgumentError(`${name}: inputs must be an array of tensors, e.g. ${name}(f, [x, w]).`);
   let float32 = false;
   inputs.forEach((t, i) => {
-    if (!(t instanceof Tensor)) throw new ArgumentError(`${name}: input ${i} is not a Tensor (got ${t === null ? 'null' : typeof t}).`);
+    if (!(t instanceof Tensor))
+      throw new ArgumentError(`${name}: input ${i} is not a Tensor (got ${t === null ? 'null' : typeof t}).`);
     if (t.dtype !== 'float32') return;
     float32 = true;
     if (!options.allowFloat32) {

@@ -83,7 +83,12 @@ export class BlockComparison {
   result(): InputCheck {
     const denom = Math.sqrt(this.a2) + Math.sqrt(this.n2);
     const normRatio = denom === 0 ? 0 : Math.sqrt(this.diff2) / denom;
-    return { index: this.index, passed: this.passed, worst: this.worst, normRatio: Number.isNaN(normRatio) ? Infinity : normRatio };
+    return {
+      index: this.index,
+      passed: this.passed,
+      worst: this.worst,
+      normRatio: Number.isNaN(normRatio) ? Infinity : normRatio,
+    };
   }
 }
 
@@ -103,7 +108,10 @@ export function makeResult(reports: InputCheck[], multiOutput: boolean, label = 
     inputs: reports,
     format: () =>
       reports
-        .map((r) => `${label} ${r.index}: ${r.passed ? 'pass' : 'FAIL'}; ${formatWorst(r.worst, multiOutput)}; norm ratio ${r.normRatio.toExponential(2)}`)
+        .map(
+          (r) =>
+            `${label} ${r.index}: ${r.passed ? 'pass' : 'FAIL'}; ${formatWorst(r.worst, multiOutput)}; norm ratio ${r.normRatio.toExponential(2)}`,
+        )
         .join('\n'),
   };
 }

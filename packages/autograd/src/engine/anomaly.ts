@@ -98,7 +98,9 @@ export function checkForwardAnomaly(op: string, inputs: readonly Tensor[], outpu
 export function checkBackwardAnomaly(node: Node, inputIndex: number, grad: Tensor, incoming: Tensor): void {
   const bad = firstNonFinite(grad);
   if (bad < 0 || firstNonFinite(incoming) >= 0) return;
-  const where = node.stack ? `\nthe forward '${node.op.name}' was ${userCallSite(node.stack).slice(1)}` : ' (record the forward pass in anomaly mode to see where it was called)';
+  const where = node.stack
+    ? `\nthe forward '${node.op.name}' was ${userCallSite(node.stack).slice(1)}`
+    : ' (record the forward pass in anomaly mode to see where it was called)';
   throw new AnomalyError(
     `anomaly: the gradient of '${node.op.name}' (node ${node.id}) for input ${inputIndex} has ${grad.data[bad]} at flat index ${bad} ` +
       `although the incoming gradient (${range(incoming)}) was finite; the forward inputs were:\n${describeInputs(node.inputs)}${where}`,

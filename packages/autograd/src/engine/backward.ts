@@ -67,14 +67,20 @@ function seedFor(caller: Caller, root: Tensor, seed: TensorLike | undefined, ind
     return onesLike(root);
   }
   if (typeof seed !== 'number' && !(seed instanceof Tensor)) {
-    throw new GradError(`${caller}: the seed gradient for output ${index} is ${describeValue(seed)}, not a Tensor or a number; pass a tensor of shape ${formatShape(root.shape)}.`);
+    throw new GradError(
+      `${caller}: the seed gradient for output ${index} is ${describeValue(seed)}, not a Tensor or a number; pass a tensor of shape ${formatShape(root.shape)}.`,
+    );
   }
   const g = typeof seed === 'number' ? scalarLike(seed, root).broadcastTo(root.shape) : seed;
   if (!shapesEqual(g.shape, root.shape)) {
-    throw new ShapeError(`${caller}: the seed gradient for output ${index} has shape ${formatShape(g.shape)} but the output has shape ${formatShape(root.shape)}; they must match.`);
+    throw new ShapeError(
+      `${caller}: the seed gradient for output ${index} has shape ${formatShape(g.shape)} but the output has shape ${formatShape(root.shape)}; they must match.`,
+    );
   }
   if (g.dtype !== root.dtype) {
-    throw new DTypeError(`${caller}: the seed gradient for output ${index} is ${g.dtype} but the output is ${root.dtype}; cast it with .to('${root.dtype}').`);
+    throw new DTypeError(
+      `${caller}: the seed gradient for output ${index} is ${g.dtype} but the output is ${root.dtype}; cast it with .to('${root.dtype}').`,
+    );
   }
   return g;
 }
@@ -102,12 +108,16 @@ function fitGradient(node: Node, i: number, g: unknown): Tensor {
   const input = node.inputs[i]!;
   const op = node.op.name;
   if (!(g instanceof Tensor)) {
-    throw new GradError(`'${op}': the vjp returned ${g === undefined ? 'undefined' : typeof g} as the gradient of input ${i}; expected a Tensor (or null for no gradient).`);
+    throw new GradError(
+      `'${op}': the vjp returned ${g === undefined ? 'undefined' : typeof g} as the gradient of input ${i}; expected a Tensor (or null for no gradient).`,
+    );
   }
   let grad = g;
   if (grad.dtype !== input.dtype) {
     if (grad.dtype !== node.output.dtype) {
-      throw new DTypeError(`'${op}': the vjp returned a ${grad.dtype} gradient for input ${i}, which is ${input.dtype}; gradients must have their input's dtype.`);
+      throw new DTypeError(
+        `'${op}': the vjp returned a ${grad.dtype} gradient for input ${i}, which is ${input.dtype}; gradients must have their input's dtype.`,
+      );
     }
     grad = cast(grad, input.dtype);
   }
@@ -132,7 +142,9 @@ function runHooks(t: Tensor, g: Tensor): Tensor {
     const replaced = hook(grad);
     if (replaced !== undefined) {
       if (!(replaced instanceof Tensor) || !shapesEqual(replaced.shape, grad.shape) || replaced.dtype !== grad.dtype) {
-        throw new GradError(`registerHook: a hook on a ${formatShape(t.shape)} tensor returned something other than a ${grad.dtype} tensor of shape ${formatShape(grad.shape)}.`);
+        throw new GradError(
+          `registerHook: a hook on a ${formatShape(t.shape)} tensor returned something other than a ${grad.dtype} tensor of shape ${formatShape(grad.shape)}.`,
+        );
       }
       grad = replaced;
     }
@@ -210,7 +222,11 @@ interface SweepOptions {
  * by descending id, calls each vjp once with the node's total incoming gradient, and returns the
  * adjoints of every leaf reached and of every tensor in `targets`.
  */
-function propagate(roots: readonly Tensor[], seeds: readonly (TensorLike | undefined)[], sweep: SweepOptions): Map<Tensor, Tensor> {
+function propagate(
+  roots: readonly Tensor[],
+  seeds: readonly (TensorLike | undefined)[],
+  sweep: SweepOptions,
+): Map<Tensor, Tensor> {
   roots.forEach((r, i) => {
     if (!r.requiresGrad) {
       throw new GradError(
@@ -229,7 +245,12 @@ function propagate(roots: readonly Tensor[], seeds: readonly (TensorLike | undef
   }
 }
 
-function sweepNodes(roots: readonly Tensor[], seeds: readonly (TensorLike | undefined)[], sweep: SweepOptions, anomaly: boolean): Map<Tensor, Tensor> {
+function sweepNodes(
+  roots: readonly Tensor[],
+  seeds: readonly (TensorLike | undefined)[],
+  sweep: SweepOptions,
+  anomaly: boolean,
+): Map<Tensor, Tensor> {
   const { caller, createGraph, retainGraph, targets, storeRetained } = sweep;
   return setGradEnabled(createGraph, () => {
     const adjoints = new Map<Tensor, Tensor>();
@@ -248,7 +269,8 @@ function sweepNodes(roots: readonly Tensor[], seeds: readonly (TensorLike | unde
       const incoming = adjoints.get(out);
       if (incoming === undefined) continue;
       const g = runHooks(out, incoming);
-      if (storeRetained && out.retainsGradient) out.grad = out.grad === null ? ownedGradient(g, createGraph) : add(out.grad, g);
+      if (storeRetained && out.retainsGradient)
+        out.grad = out.grad === null ? ownedGradient(g, createGraph) : add(out.grad, g);
       if (targets?.has(out)) adjoints.set(out, g);
       else adjoints.delete(out);
       const planned = plan === null ? undefined : plan[k];
@@ -282,7 +304,8 @@ function sweepNodes(roots: readonly Tensor[], seeds: readonly (TensorLike | unde
     }
     // Leaf hooks run for the leaves whose gradient this call delivers: all of them for backward(),
     // only the requested inputs for gradients().
-    for (const [t, g] of adjoints) if (t.isLeaf && (targets === null || targets.has(t))) adjoints.set(t, runHooks(t, g));
+    for (const [t, g] of adjoints)
+      if (t.isLeaf && (targets === null || targets.has(t))) adjoints.set(t, runHooks(t, g));
     return adjoints;
   });
 }
@@ -291,10 +314,20 @@ function sweepNodes(roots: readonly Tensor[], seeds: readonly (TensorLike | unde
  * Backpropagates from `roots` and accumulates gradients into `.grad` of every leaf that requires
  * grad (and of non-leaves that called retainGrad). Releases the tape unless `retainGraph`.
  */
-export function backward(roots: readonly Tensor[], seeds: readonly TensorLike[] | undefined, options: BackwardOptions = {}): void {
+export function backward(
+  roots: readonly Tensor[],
+  seeds: readonly TensorLike[] | undefined,
+  options: BackwardOptions = {},
+): void {
   checkOptions('backward', options);
   const createGraph = options.createGraph ?? false;
-  const adjoints = propagate(roots, seeds ?? [], { caller: 'backward', createGraph, retainGraph: options.retainGraph ?? createGraph, targets: null, storeRetained: true });
+  const adjoints = propagate(roots, seeds ?? [], {
+    caller: 'backward',
+    createGraph,
+    retainGraph: options.retainGraph ?? createGraph,
+    targets: null,
+    storeRetained: true,
+  });
   setGradEnabled(createGraph, () => {
     for (const [t, g] of adjoints) {
       if (!t.isLeaf || !t.requiresGrad) continue;
@@ -307,7 +340,9 @@ export function backward(roots: readonly Tensor[], seeds: readonly TensorLike[] 
 /** Plain-JS callers can pass null or a number as options; reading a field of null is a raw TypeError. */
 function checkOptions(caller: Caller, options: unknown): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new ArgumentError(`${caller}: options must be an object such as {retainGraph: true} (or omitted), got ${describeValue(options)}.`);
+    throw new ArgumentError(
+      `${caller}: options must be an object such as {retainGraph: true} (or omitted), got ${describeValue(options)}.`,
+    );
   }
 }
 
@@ -316,8 +351,16 @@ function checkOptions(caller: Caller, options: unknown): void {
  * any `.grad` field (PyTorch's `torch.autograd.grad`). With several outputs, their seeded
  * gradients are summed. Returns one gradient per input; null only with `allowUnused`.
  */
-export function gradients(outputs: Tensor | readonly Tensor[], inputs: readonly Tensor[], options?: GradientsOptions): (Tensor | null)[];
-export function gradients(outputs: Tensor | readonly Tensor[], inputs: Tensor, options?: GradientsOptions): Tensor | null;
+export function gradients(
+  outputs: Tensor | readonly Tensor[],
+  inputs: readonly Tensor[],
+  options?: GradientsOptions,
+): (Tensor | null)[];
+export function gradients(
+  outputs: Tensor | readonly Tensor[],
+  inputs: Tensor,
+  options?: GradientsOptions,
+): Tensor | null;
 export function gradients(
   outputs: Tensor | readonly Tensor[],
   inputs: Tensor | readonly Tensor[],
@@ -325,20 +368,26 @@ export function gradients(
 ): (Tensor | null)[] | Tensor | null {
   // Plain-JS callers can pass anything; spreading a non-iterable would be a raw TypeError.
   checkOptions('gradients', options);
-  if (!(outputs instanceof Tensor) && !Array.isArray(outputs)) throw new GradError(`gradients: outputs must be a Tensor or an array of tensors, got ${describeValue(outputs)}.`);
-  if (!(inputs instanceof Tensor) && !Array.isArray(inputs)) throw new GradError(`gradients: inputs must be a Tensor or an array of tensors, got ${describeValue(inputs)}.`);
+  if (!(outputs instanceof Tensor) && !Array.isArray(outputs))
+    throw new GradError(`gradients: outputs must be a Tensor or an array of tensors, got ${describeValue(outputs)}.`);
+  if (!(inputs instanceof Tensor) && !Array.isArray(inputs))
+    throw new GradError(`gradients: inputs must be a Tensor or an array of tensors, got ${describeValue(inputs)}.`);
   const outs = outputs instanceof Tensor ? [outputs] : [...outputs];
   const ins = inputs instanceof Tensor ? [inputs] : [...inputs];
   outs.forEach((t, i) => {
     if (!(t instanceof Tensor)) throw new GradError(`gradients: output ${i} is ${describeValue(t)}, not a Tensor.`);
   });
   if (options.gradOutputs !== undefined && options.gradOutputs.length !== outs.length) {
-    throw new GradError(`gradients: ${options.gradOutputs.length} gradOutputs given for ${outs.length} output(s); pass one per output.`);
+    throw new GradError(
+      `gradients: ${options.gradOutputs.length} gradOutputs given for ${outs.length} output(s); pass one per output.`,
+    );
   }
   ins.forEach((t, i) => {
     if (!(t instanceof Tensor)) throw new GradError(`gradients: input ${i} is not a Tensor.`);
     if (!t.requiresGrad) {
-      throw new GradError(`gradients: input ${i} (shape ${formatShape(t.shape)}) does not require grad; create it with {requiresGrad: true} or set .requiresGrad = true before the forward pass.`);
+      throw new GradError(
+        `gradients: input ${i} (shape ${formatShape(t.shape)}) does not require grad; create it with {requiresGrad: true} or set .requiresGrad = true before the forward pass.`,
+      );
     }
   });
   const createGraph = options.createGraph ?? false;

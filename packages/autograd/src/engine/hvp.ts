@@ -31,15 +31,27 @@ function asList(name: string, x: Tensor | readonly Tensor[]): Tensor[] {
  */
 export function hvp(f: (...xs: Tensor[]) => Tensor, primals: Tensor, tangents: Tensor): Tensor;
 export function hvp(f: (...xs: Tensor[]) => Tensor, primals: readonly Tensor[], tangents: readonly Tensor[]): Tensor[];
-export function hvp(f: (...xs: Tensor[]) => Tensor, primals: Tensor | readonly Tensor[], tangents: Tensor | readonly Tensor[]): Tensor | Tensor[] {
-  if (typeof f !== 'function') throw new ArgumentError(`hvp: f must be a function (...xs: Tensor[]) => Tensor, got ${describeValue(f)}.`);
+export function hvp(
+  f: (...xs: Tensor[]) => Tensor,
+  primals: Tensor | readonly Tensor[],
+  tangents: Tensor | readonly Tensor[],
+): Tensor | Tensor[] {
+  if (typeof f !== 'function')
+    throw new ArgumentError(`hvp: f must be a function (...xs: Tensor[]) => Tensor, got ${describeValue(f)}.`);
   const xs = asList('primal', primals);
   const vs = asList('tangent', tangents);
-  if (xs.length !== vs.length) throw new ArgumentError(`hvp: ${xs.length} primal(s) but ${vs.length} tangent(s); pass one tangent per primal.`);
+  if (xs.length !== vs.length)
+    throw new ArgumentError(`hvp: ${xs.length} primal(s) but ${vs.length} tangent(s); pass one tangent per primal.`);
   xs.forEach((x, i) => {
     const v = vs[i]!;
-    if (!shapesEqual(x.shape, v.shape)) throw new ShapeError(`hvp: tangent ${i} has shape ${formatShape(v.shape)} but primal ${i} has ${formatShape(x.shape)}; they must match.`);
-    if (x.dtype !== v.dtype) throw new DTypeError(`hvp: tangent ${i} is ${v.dtype} but primal ${i} is ${x.dtype}; cast it with .to('${x.dtype}').`);
+    if (!shapesEqual(x.shape, v.shape))
+      throw new ShapeError(
+        `hvp: tangent ${i} has shape ${formatShape(v.shape)} but primal ${i} has ${formatShape(x.shape)}; they must match.`,
+      );
+    if (x.dtype !== v.dtype)
+      throw new DTypeError(
+        `hvp: tangent ${i} is ${v.dtype} but primal ${i} is ${x.dtype}; cast it with .to('${x.dtype}').`,
+      );
   });
   const result = setGradEnabled(true, () => {
     const leaves = xs.map((x) => {
@@ -49,7 +61,9 @@ export function hvp(f: (...xs: Tensor[]) => Tensor, primals: Tensor | readonly T
     });
     const y = f(...leaves);
     if (!(y instanceof Tensor) || y.size !== 1) {
-      throw new GradError(`hvp: f must return a one-element tensor, got ${y instanceof Tensor ? `shape ${formatShape(y.shape)}` : typeof y}; reduce it with .sum() or .mean().`);
+      throw new GradError(
+        `hvp: f must return a one-element tensor, got ${y instanceof Tensor ? `shape ${formatShape(y.shape)}` : typeof y}; reduce it with .sum() or .mean().`,
+      );
     }
     if (!y.requiresGrad) return leaves.map(zerosLike);
     const g = gradients(y, leaves, { createGraph: true, allowUnused: true });

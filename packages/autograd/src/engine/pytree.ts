@@ -8,7 +8,8 @@ import { Tensor } from '../tensor.js';
 import { ArgumentError } from '../errors.js';
 
 /** A nested structure of plain objects and arrays with tensors (and inert values) at the leaves. */
-export type Pytree = Tensor | readonly Pytree[] | { readonly [key: string]: Pytree } | number | string | boolean | null | undefined;
+export type Pytree =
+  Tensor | readonly Pytree[] | { readonly [key: string]: Pytree } | number | string | boolean | null | undefined;
 
 /** The recorded shape of a pytree: enough to rebuild it from its tensor leaves. */
 export type TreeDef = TensorNode | ArrayNode | ObjectNode | StaticNode;
@@ -58,7 +59,8 @@ function build(x: unknown, leaves: Tensor[], path: string, seen: Set<object>): T
   }
   if (Array.isArray(x) || isPlainObject(x)) {
     // A cycle would otherwise recurse forever; real parameter trees are finite.
-    if (seen.has(x)) throw new ArgumentError(`pytree: the structure at ${path} contains itself; pytrees must be trees (no cycles).`);
+    if (seen.has(x))
+      throw new ArgumentError(`pytree: the structure at ${path} contains itself; pytrees must be trees (no cycles).`);
     seen.add(x);
     const def: TreeDef = Array.isArray(x)
       ? { kind: 'array', children: x.map((c, i) => build(c, leaves, `${path}[${i}]`, seen)) }
@@ -94,7 +96,8 @@ export function treeUnflatten<T = Pytree>(def: TreeDef, leaves: readonly (Tensor
   const rebuild = (d: TreeDef): unknown => {
     switch (d.kind) {
       case 'tensor':
-        if (next >= leaves.length) throw new ArgumentError(`treeUnflatten: the definition needs more than the ${leaves.length} leaves given.`);
+        if (next >= leaves.length)
+          throw new ArgumentError(`treeUnflatten: the definition needs more than the ${leaves.length} leaves given.`);
         return leaves[next++];
       case 'array':
         return d.children.map(rebuild);
@@ -108,7 +111,8 @@ export function treeUnflatten<T = Pytree>(def: TreeDef, leaves: readonly (Tensor
     }
   };
   const tree = rebuild(def);
-  if (next !== leaves.length) throw new ArgumentError(`treeUnflatten: ${leaves.length} leaves given but the definition holds ${next}.`);
+  if (next !== leaves.length)
+    throw new ArgumentError(`treeUnflatten: ${leaves.length} leaves given but the definition holds ${next}.`);
   return tree as T;
 }
 

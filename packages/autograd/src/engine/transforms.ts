@@ -73,7 +73,9 @@ function traceArgs(name: string, args: readonly unknown[], argnums: readonly num
   const counts: number[] = [];
   for (const a of argnums) {
     if (!Number.isInteger(a) || a < 0 || a >= args.length) {
-      throw new ArgumentError(`${name}: argnums ${a} is out of range for a call with ${args.length} argument(s); use 0..${args.length - 1}.`);
+      throw new ArgumentError(
+        `${name}: argnums ${a} is out of range for a call with ${args.length} argument(s); use 0..${args.length - 1}.`,
+      );
     }
     const [ls, def] = treeFlatten(args[a]);
     const tracked = ls.map((t) => track(t, recording));
@@ -101,7 +103,9 @@ function normalizeArgnums(name: string, argnums: number | readonly number[] | un
   if (argnums === undefined) return [[0], true];
   if (typeof argnums === 'number') return [[argnums], true];
   if (!Array.isArray(argnums) || argnums.length === 0) {
-    throw new ArgumentError(`${name}: argnums must be a number or a non-empty array of numbers, got ${JSON.stringify(argnums)}.`);
+    throw new ArgumentError(
+      `${name}: argnums must be a number or a non-empty array of numbers, got ${JSON.stringify(argnums)}.`,
+    );
   }
   return [[...argnums], false];
 }
@@ -111,7 +115,9 @@ function scalarValue(name: string, result: unknown, hasAux: boolean): [Tensor, u
   let aux: unknown;
   if (hasAux) {
     if (!Array.isArray(result) || result.length !== 2) {
-      throw new ArgumentError(`${name}: with {hasAux: true}, f must return a pair [value, aux]; it returned ${Array.isArray(result) ? `an array of ${result.length}` : typeof result}.`);
+      throw new ArgumentError(
+        `${name}: with {hasAux: true}, f must return a pair [value, aux]; it returned ${Array.isArray(result) ? `an array of ${result.length}` : typeof result}.`,
+      );
     }
     [value, aux] = result;
   }
@@ -130,7 +136,9 @@ function scalarValue(name: string, result: unknown, hasAux: boolean): [Tensor, u
  * With `hasAux`, the first element is `[value, aux]`. The gradient has the structure (and so the
  * type) of the differentiated argument.
  */
-export function valueAndGrad<A extends [unknown, ...unknown[]]>(f: (...args: A) => Tensor): (...args: A) => [Tensor, A[0]];
+export function valueAndGrad<A extends [unknown, ...unknown[]]>(
+  f: (...args: A) => Tensor,
+): (...args: A) => [Tensor, A[0]];
 export function valueAndGrad<A extends unknown[], N extends number>(
   f: (...args: A) => Tensor,
   options: { argnums: N; hasAux?: false },
@@ -139,7 +147,10 @@ export function valueAndGrad<A extends [unknown, ...unknown[]], Aux>(
   f: (...args: A) => readonly [Tensor, Aux],
   options: { hasAux: true; argnums?: undefined },
 ): (...args: A) => [[Tensor, Aux], A[0]];
-export function valueAndGrad<A extends unknown[]>(f: (...args: A) => unknown, options?: GradOptions): (...args: A) => [unknown, unknown];
+export function valueAndGrad<A extends unknown[]>(
+  f: (...args: A) => unknown,
+  options?: GradOptions,
+): (...args: A) => [unknown, unknown];
 export function valueAndGrad<A extends unknown[]>(
   f: (...args: A) => unknown,
   options: GradOptions = {},
@@ -152,7 +163,11 @@ export function valueAndGrad<A extends unknown[]>(
     return setGradEnabled(true, () => {
       const traced = traceArgs('grad', args, argnums, recording);
       const createGraph = mustRecord(recording, traced.leaves);
-      const [value, aux] = scalarValue('grad', within(() => f(...(traced.args as A))), hasAux);
+      const [value, aux] = scalarValue(
+        'grad',
+        within(() => f(...(traced.args as A))),
+        hasAux,
+      );
       const grads = value.requiresGrad
         ? gradients(value, traced.leaves, { createGraph, allowUnused: true })
         : traced.leaves.map(() => null);
@@ -169,13 +184,19 @@ export function valueAndGrad<A extends unknown[]>(
  * structure), or a list of them when `argnums` is a list. With `hasAux` it returns `[gradient, aux]`.
  */
 export function grad<A extends [unknown, ...unknown[]]>(f: (...args: A) => Tensor): (...args: A) => A[0];
-export function grad<A extends unknown[], N extends number>(f: (...args: A) => Tensor, options: { argnums: N; hasAux?: false }): (...args: A) => A[N];
+export function grad<A extends unknown[], N extends number>(
+  f: (...args: A) => Tensor,
+  options: { argnums: N; hasAux?: false },
+): (...args: A) => A[N];
 export function grad<A extends [unknown, ...unknown[]], Aux>(
   f: (...args: A) => readonly [Tensor, Aux],
   options: { hasAux: true; argnums?: undefined },
 ): (...args: A) => [A[0], Aux];
 export function grad<A extends unknown[]>(f: (...args: A) => unknown, options?: GradOptions): (...args: A) => unknown;
-export function grad<A extends unknown[]>(f: (...args: A) => unknown, options: GradOptions = {}): (...args: A) => unknown {
+export function grad<A extends unknown[]>(
+  f: (...args: A) => unknown,
+  options: GradOptions = {},
+): (...args: A) => unknown {
   const vg = valueAndGrad<A>(f, options);
   return (...args: A) => {
     const [value, g] = vg(...args);
@@ -200,20 +221,37 @@ export function vjp<A extends unknown[], R>(f: (...primals: A) => R, ...primals:
       setGradEnabled(true, () => {
         const [cts] = treeFlatten(cotangent);
         if (cts.length !== outs.length) {
-          throw new ArgumentError(`vjp: the cotangent has ${cts.length} tensor(s) but f's output has ${outs.length}; pass one per output, in the output's structure.`);
+          throw new ArgumentError(
+            `vjp: the cotangent has ${cts.length} tensor(s) but f's output has ${outs.length}; pass one per output, in the output's structure.`,
+          );
         }
         outs.forEach((o, i) => {
           const c = cts[i]!;
-          if (!shapesEqual(c.shape, o.shape)) throw new ShapeError(`vjp: cotangent ${i} has shape ${formatShape(c.shape)} but output ${i} has shape ${formatShape(o.shape)}; they must match.`);
-          if (c.dtype !== o.dtype) throw new DTypeError(`vjp: cotangent ${i} is ${c.dtype} but output ${i} is ${o.dtype}; cast it with .to('${o.dtype}').`);
+          if (!shapesEqual(c.shape, o.shape))
+            throw new ShapeError(
+              `vjp: cotangent ${i} has shape ${formatShape(c.shape)} but output ${i} has shape ${formatShape(o.shape)}; they must match.`,
+            );
+          if (c.dtype !== o.dtype)
+            throw new DTypeError(
+              `vjp: cotangent ${i} is ${c.dtype} but output ${i} is ${o.dtype}; cast it with .to('${o.dtype}').`,
+            );
         });
         const live = outs.map((o, i) => i).filter((i) => outs[i]!.requiresGrad);
         const grads = live.length
-          ? gradients(live.map((i) => outs[i]!), traced.leaves, { gradOutputs: live.map((i) => cts[i]!), retainGraph: true, createGraph, allowUnused: true })
+          ? gradients(
+              live.map((i) => outs[i]!),
+              traced.leaves,
+              { gradOutputs: live.map((i) => cts[i]!), retainGraph: true, createGraph, allowUnused: true },
+            )
           : traced.leaves.map(() => null);
         return regroup(traced, grads) as A;
       });
-    const output = createGraph ? result : (treeUnflatten(outDef, outs.map((o) => o.detach())) as R);
+    const output = createGraph
+      ? result
+      : (treeUnflatten(
+          outDef,
+          outs.map((o) => o.detach()),
+        ) as R);
     return [output, vjpFn];
   });
 }

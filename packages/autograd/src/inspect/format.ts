@@ -54,9 +54,15 @@ function escapeDot(s: string): string {
  */
 export function toDot(outputs: Tensor | readonly Tensor[], options: TapeOptions = {}): string {
   const entries = tapeNodes(outputs, options);
-  const lines = ['digraph tape {', '  rankdir=TB;', '  node [fontname="monospace", fontsize=10];', '  edge [fontsize=8];'];
+  const lines = [
+    'digraph tape {',
+    '  rankdir=TB;',
+    '  node [fontname="monospace", fontsize=10];',
+    '  edge [fontsize=8];',
+  ];
   for (const e of entries) {
-    const title = e.kind === 'op' ? (e.name !== null ? `${e.op} (${e.name})` : e.op) : describe(e).replace(/^leaf ?/, '') || 'leaf';
+    const title =
+      e.kind === 'op' ? (e.name !== null ? `${e.op} (${e.name})` : e.op) : describe(e).replace(/^leaf ?/, '') || 'leaf';
     // \n inside a DOT string is a line break in the rendered label.
     const label = `"${escapeDot(title)}\\n${formatShape(e.shape)} ${e.dtype}"`;
     const attrs = [`label=${label}`, `shape=${e.kind === 'op' ? 'box' : 'ellipse'}`];

@@ -46,7 +46,10 @@ export interface TapeOptions {
 }
 
 function namesOf(options: TapeOptions): Map<Tensor, string> {
-  if (typeof options !== 'object' || options === null) throw new ArgumentError(`tape listing: options must be an object such as {names: {x, W}}, got ${describeValue(options)}.`);
+  if (typeof options !== 'object' || options === null)
+    throw new ArgumentError(
+      `tape listing: options must be an object such as {names: {x, W}}, got ${describeValue(options)}.`,
+    );
   const map = new Map<Tensor, string>();
   for (const [name, t] of Object.entries(options.names ?? {})) {
     if (!(t instanceof Tensor)) throw new ArgumentError(`tape listing: names.${name} is not a Tensor.`);
@@ -62,7 +65,9 @@ function namesOf(options: TapeOptions): Map<Tensor, string> {
 export function tapeNodes(outputs: Tensor | readonly Tensor[], options: TapeOptions = {}): TapeEntry[] {
   // Plain-JS callers can pass anything; spreading a non-iterable would be a raw TypeError.
   if (!(outputs instanceof Tensor) && !Array.isArray(outputs)) {
-    throw new ArgumentError(`tapeNodes: outputs must be a Tensor or an array of tensors, got ${describeValue(outputs)}.`);
+    throw new ArgumentError(
+      `tapeNodes: outputs must be a Tensor or an array of tensors, got ${describeValue(outputs)}.`,
+    );
   }
   const outs = outputs instanceof Tensor ? [outputs] : [...outputs];
   outs.forEach((t, i) => {
@@ -86,7 +91,16 @@ export function tapeNodes(outputs: Tensor | readonly Tensor[], options: TapeOpti
     // Reached only for leaves: producers have smaller node ids, so they were listed first.
     const id = entries.length;
     ids.set(t, id);
-    entries.push({ id, kind: 'leaf', op: 'leaf', nodeId: null, inputs: [], released: false, params: undefined, ...base(t) });
+    entries.push({
+      id,
+      kind: 'leaf',
+      op: 'leaf',
+      nodeId: null,
+      inputs: [],
+      released: false,
+      params: undefined,
+      ...base(t),
+    });
     return id;
   };
   const nodes = reachableNodes(outs).reverse();
@@ -94,7 +108,16 @@ export function tapeNodes(outputs: Tensor | readonly Tensor[], options: TapeOpti
     const inputs = node.inputs.map(idOf);
     const id = entries.length;
     ids.set(node.output, id);
-    entries.push({ id, kind: 'op', op: node.op.name, nodeId: node.id, inputs, released: node.released, params: node.params, ...base(node.output) });
+    entries.push({
+      id,
+      kind: 'op',
+      op: node.op.name,
+      nodeId: node.id,
+      inputs,
+      released: node.released,
+      params: node.params,
+      ...base(node.output),
+    });
   }
   for (const t of outs) idOf(t);
   return entries;

@@ -12,32 +12,92 @@
 import type { FloatArray } from '../dtype.js';
 
 /** Row loop of a = b (NaN equals nothing). */
-export function eqRow(a: FloatArray, pa: number, ia: number, b: FloatArray, pb: number, ib: number, out: FloatArray, po: number, n: number): void {
+export function eqRow(
+  a: FloatArray,
+  pa: number,
+  ia: number,
+  b: FloatArray,
+  pb: number,
+  ib: number,
+  out: FloatArray,
+  po: number,
+  n: number,
+): void {
   for (let j = 0; j < n; j++, pa += ia, pb += ib) out[po + j] = +(a[pa]! === b[pb]!);
 }
 
 /** Row loop of a ≠ b (NaN differs from everything). */
-export function neRow(a: FloatArray, pa: number, ia: number, b: FloatArray, pb: number, ib: number, out: FloatArray, po: number, n: number): void {
+export function neRow(
+  a: FloatArray,
+  pa: number,
+  ia: number,
+  b: FloatArray,
+  pb: number,
+  ib: number,
+  out: FloatArray,
+  po: number,
+  n: number,
+): void {
   for (let j = 0; j < n; j++, pa += ia, pb += ib) out[po + j] = +(a[pa]! !== b[pb]!);
 }
 
 /** Row loop of a > b. */
-export function gtRow(a: FloatArray, pa: number, ia: number, b: FloatArray, pb: number, ib: number, out: FloatArray, po: number, n: number): void {
+export function gtRow(
+  a: FloatArray,
+  pa: number,
+  ia: number,
+  b: FloatArray,
+  pb: number,
+  ib: number,
+  out: FloatArray,
+  po: number,
+  n: number,
+): void {
   for (let j = 0; j < n; j++, pa += ia, pb += ib) out[po + j] = +(a[pa]! > b[pb]!);
 }
 
 /** Row loop of a ≥ b. */
-export function geRow(a: FloatArray, pa: number, ia: number, b: FloatArray, pb: number, ib: number, out: FloatArray, po: number, n: number): void {
+export function geRow(
+  a: FloatArray,
+  pa: number,
+  ia: number,
+  b: FloatArray,
+  pb: number,
+  ib: number,
+  out: FloatArray,
+  po: number,
+  n: number,
+): void {
   for (let j = 0; j < n; j++, pa += ia, pb += ib) out[po + j] = +(a[pa]! >= b[pb]!);
 }
 
 /** Row loop of a < b. */
-export function ltRow(a: FloatArray, pa: number, ia: number, b: FloatArray, pb: number, ib: number, out: FloatArray, po: number, n: number): void {
+export function ltRow(
+  a: FloatArray,
+  pa: number,
+  ia: number,
+  b: FloatArray,
+  pb: number,
+  ib: number,
+  out: FloatArray,
+  po: number,
+  n: number,
+): void {
   for (let j = 0; j < n; j++, pa += ia, pb += ib) out[po + j] = +(a[pa]! < b[pb]!);
 }
 
 /** Row loop of a ≤ b. */
-export function leRow(a: FloatArray, pa: number, ia: number, b: FloatArray, pb: number, ib: number, out: FloatArray, po: number, n: number): void {
+export function leRow(
+  a: FloatArray,
+  pa: number,
+  ia: number,
+  b: FloatArray,
+  pb: number,
+  ib: number,
+  out: FloatArray,
+  po: number,
+  n: number,
+): void {
   for (let j = 0; j < n; j++, pa += ia, pb += ib) out[po + j] = +(a[pa]! <= b[pb]!);
 }
 
@@ -47,7 +107,17 @@ export function leRow(a: FloatArray, pa: number, ia: number, b: FloatArray, pb: 
  * through the broadcast walker with (mask, b) selects without materialising broadcast copies of
  * the mask or either branch. NaN in the mask is not 0, so it keeps `a`.
  */
-export function selectElseRow(m: FloatArray, pm: number, im: number, b: FloatArray, pb: number, ib: number, out: FloatArray, po: number, n: number): void {
+export function selectElseRow(
+  m: FloatArray,
+  pm: number,
+  im: number,
+  b: FloatArray,
+  pb: number,
+  ib: number,
+  out: FloatArray,
+  po: number,
+  n: number,
+): void {
   // Indexing a two-slot array by +(m = 0) instead of branching on it: a mask of mixed values makes
   // the branch a coin toss, and the mispredictions cost about twice the whole loop. Float64 slots
   // hold either dtype's values exactly, so the store into `out` rounds just as a direct copy would.

@@ -17,45 +17,135 @@ import { selectElseRow } from './compare.js';
  * One row of a broadcast binary op: out[po + j] = a[pa + j·ia] ∘ b[pb + j·ib] for j < n. The
  * operand steps `ia` and `ib` are 1, or 0 for an operand broadcast along the row.
  */
-export type BinaryRow = (a: FloatArray, pa: number, ia: number, b: FloatArray, pb: number, ib: number, out: FloatArray, po: number, n: number) => void;
+export type BinaryRow = (
+  a: FloatArray,
+  pa: number,
+  ia: number,
+  b: FloatArray,
+  pb: number,
+  ib: number,
+  out: FloatArray,
+  po: number,
+  n: number,
+) => void;
 
 /** Row loop of a + b. */
-export function addRow(a: FloatArray, pa: number, ia: number, b: FloatArray, pb: number, ib: number, out: FloatArray, po: number, n: number): void {
+export function addRow(
+  a: FloatArray,
+  pa: number,
+  ia: number,
+  b: FloatArray,
+  pb: number,
+  ib: number,
+  out: FloatArray,
+  po: number,
+  n: number,
+): void {
   for (let j = 0; j < n; j++, pa += ia, pb += ib) out[po + j] = a[pa]! + b[pb]!;
 }
 
 /** Row loop of a − b. */
-export function subRow(a: FloatArray, pa: number, ia: number, b: FloatArray, pb: number, ib: number, out: FloatArray, po: number, n: number): void {
+export function subRow(
+  a: FloatArray,
+  pa: number,
+  ia: number,
+  b: FloatArray,
+  pb: number,
+  ib: number,
+  out: FloatArray,
+  po: number,
+  n: number,
+): void {
   for (let j = 0; j < n; j++, pa += ia, pb += ib) out[po + j] = a[pa]! - b[pb]!;
 }
 
 /** Row loop of a · b. */
-export function mulRow(a: FloatArray, pa: number, ia: number, b: FloatArray, pb: number, ib: number, out: FloatArray, po: number, n: number): void {
+export function mulRow(
+  a: FloatArray,
+  pa: number,
+  ia: number,
+  b: FloatArray,
+  pb: number,
+  ib: number,
+  out: FloatArray,
+  po: number,
+  n: number,
+): void {
   for (let j = 0; j < n; j++, pa += ia, pb += ib) out[po + j] = a[pa]! * b[pb]!;
 }
 
 /** Row loop of a / b. */
-export function divRow(a: FloatArray, pa: number, ia: number, b: FloatArray, pb: number, ib: number, out: FloatArray, po: number, n: number): void {
+export function divRow(
+  a: FloatArray,
+  pa: number,
+  ia: number,
+  b: FloatArray,
+  pb: number,
+  ib: number,
+  out: FloatArray,
+  po: number,
+  n: number,
+): void {
   for (let j = 0; j < n; j++, pa += ia, pb += ib) out[po + j] = a[pa]! / b[pb]!;
 }
 
 /** Row loop of aᵇ (Math.pow semantics). */
-export function powRow(a: FloatArray, pa: number, ia: number, b: FloatArray, pb: number, ib: number, out: FloatArray, po: number, n: number): void {
+export function powRow(
+  a: FloatArray,
+  pa: number,
+  ia: number,
+  b: FloatArray,
+  pb: number,
+  ib: number,
+  out: FloatArray,
+  po: number,
+  n: number,
+): void {
   for (let j = 0; j < n; j++, pa += ia, pb += ib) out[po + j] = Math.pow(a[pa]!, b[pb]!);
 }
 
 /** Row loop of max(a, b) (NaN propagates). */
-export function maximumRow(a: FloatArray, pa: number, ia: number, b: FloatArray, pb: number, ib: number, out: FloatArray, po: number, n: number): void {
+export function maximumRow(
+  a: FloatArray,
+  pa: number,
+  ia: number,
+  b: FloatArray,
+  pb: number,
+  ib: number,
+  out: FloatArray,
+  po: number,
+  n: number,
+): void {
   for (let j = 0; j < n; j++, pa += ia, pb += ib) out[po + j] = Math.max(a[pa]!, b[pb]!);
 }
 
 /** Row loop of min(a, b) (NaN propagates). */
-export function minimumRow(a: FloatArray, pa: number, ia: number, b: FloatArray, pb: number, ib: number, out: FloatArray, po: number, n: number): void {
+export function minimumRow(
+  a: FloatArray,
+  pa: number,
+  ia: number,
+  b: FloatArray,
+  pb: number,
+  ib: number,
+  out: FloatArray,
+  po: number,
+  n: number,
+): void {
   for (let j = 0; j < n; j++, pa += ia, pb += ib) out[po + j] = Math.min(a[pa]!, b[pb]!);
 }
 
 /** Row loop of a · b(1 − b): sigmoid's vjp, with a = ḡ and b = σ. */
-export function sigmoidGradRow(a: FloatArray, pa: number, ia: number, b: FloatArray, pb: number, ib: number, out: FloatArray, po: number, n: number): void {
+export function sigmoidGradRow(
+  a: FloatArray,
+  pa: number,
+  ia: number,
+  b: FloatArray,
+  pb: number,
+  ib: number,
+  out: FloatArray,
+  po: number,
+  n: number,
+): void {
   for (let j = 0; j < n; j++, pa += ia, pb += ib) {
     const s = b[pb]!;
     out[po + j] = a[pa]! * (s * (1 - s));
@@ -63,7 +153,17 @@ export function sigmoidGradRow(a: FloatArray, pa: number, ia: number, b: FloatAr
 }
 
 /** Row loop that copies `a` and ignores `b` (broadcastTo). */
-function copyRow(a: FloatArray, pa: number, ia: number, _b: FloatArray, _pb: number, _ib: number, out: FloatArray, po: number, n: number): void {
+function copyRow(
+  a: FloatArray,
+  pa: number,
+  ia: number,
+  _b: FloatArray,
+  _pb: number,
+  _ib: number,
+  out: FloatArray,
+  po: number,
+  n: number,
+): void {
   for (let j = 0; j < n; j++, pa += ia) out[po + j] = a[pa]!;
 }
 
@@ -87,7 +187,15 @@ function repeatsAsBlock(shape: Shape, target: Shape): boolean {
  * over the outer dimensions with per-operand strides (0 on broadcast dimensions), no recursion
  * and no allocation per element.
  */
-export function binaryInto(a: FloatArray, aShape: Shape, b: FloatArray, bShape: Shape, out: FloatArray, outShape: Shape, row: BinaryRow): void {
+export function binaryInto(
+  a: FloatArray,
+  aShape: Shape,
+  b: FloatArray,
+  bShape: Shape,
+  out: FloatArray,
+  outShape: Shape,
+  row: BinaryRow,
+): void {
   const n = out.length;
   if (n === 0) return;
   if (a.length === n && b.length === n) return row(a, 0, 1, b, 0, 1, out, 0, n);
@@ -143,10 +251,14 @@ export function broadcastCopy(x: FloatArray, shape: Shape, out: FloatArray, targ
  * broadcast walker. Nothing is allocated: a broadcast operand is read through stride 0.
  */
 export function selectInto(
-  mask: FloatArray, maskShape: Shape,
-  a: FloatArray, aShape: Shape,
-  b: FloatArray, bShape: Shape,
-  out: FloatArray, outShape: Shape,
+  mask: FloatArray,
+  maskShape: Shape,
+  a: FloatArray,
+  aShape: Shape,
+  b: FloatArray,
+  bShape: Shape,
+  out: FloatArray,
+  outShape: Shape,
 ): void {
   broadcastCopy(a, aShape, out, outShape);
   binaryInto(mask, maskShape, b, bShape, out, outShape, selectElseRow);

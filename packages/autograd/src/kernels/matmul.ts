@@ -44,11 +44,17 @@ const tile = new Float64Array(MR * NR);
  * as in the textbook triple loop; only the summation order differs.
  */
 export function gemm(
-  transA: boolean, transB: boolean,
-  m: number, n: number, k: number,
-  a: FloatArray, aOff: number,
-  b: FloatArray, bOff: number,
-  c: FloatArray, cOff: number,
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  a: FloatArray,
+  aOff: number,
+  b: FloatArray,
+  bOff: number,
+  c: FloatArray,
+  cOff: number,
 ): void {
   if (m === 0 || n === 0 || k === 0) return;
   // Element (i, p) of op(A) is a[aOff + i·rsA + p·csA]; element (p, j) of op(B) is b[bOff + p·rsB + j·csB].
@@ -103,10 +109,15 @@ function addTile(c: FloatArray, co: number, ldc: number, rows: number, cols: num
  * callers written against the first kernel.
  */
 export function matmulInto(
-  a: FloatArray, aOff: number,
-  b: FloatArray, bOff: number,
-  out: FloatArray, outOff: number,
-  m: number, k: number, n: number,
+  a: FloatArray,
+  aOff: number,
+  b: FloatArray,
+  bOff: number,
+  out: FloatArray,
+  outOff: number,
+  m: number,
+  k: number,
+  n: number,
 ): void {
   gemm(false, false, m, n, k, a, aOff, b, bOff, out, outOff);
 }
@@ -117,8 +128,14 @@ export function matmulInto(
  * results that are discarded, so a 0·Infinity there never reaches the output.
  */
 function packPanel(
-  src: FloatArray, off: number, laneStride: number, depthStride: number,
-  lanes: number, depth: number, dst: Float64Array, dOff: number,
+  src: FloatArray,
+  off: number,
+  laneStride: number,
+  depthStride: number,
+  lanes: number,
+  depth: number,
+  dst: Float64Array,
+  dOff: number,
 ): void {
   for (let l = 0; l < 4; l++) {
     let d = dOff + l;
@@ -135,36 +152,95 @@ function packPanel(
  * c[4×4 at co, row stride ldc] += Apanel · Bpanel over `kc` steps. The 16 sums live in locals
  * (V8 keeps most in registers); each step loads 8 contiguous doubles for 16 multiply-adds.
  */
-function microKernel(pa: Float64Array, pb: Float64Array, bo: number, kc: number, c: Float64Array, co: number, ldc: number): void {
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+function microKernel(
+  pa: Float64Array,
+  pb: Float64Array,
+  bo: number,
+  kc: number,
+  c: Float64Array,
+  co: number,
+  ldc: number,
+): void {
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0;
+  let c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0;
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0;
+  let c30 = 0,
+    c31 = 0,
+    c32 = 0,
+    c33 = 0;
   let ao = 0;
   for (let p = 0; p < kc; p++, ao += 4, bo += 4) {
-    const a0 = pa[ao]!, a1 = pa[ao + 1]!, a2 = pa[ao + 2]!, a3 = pa[ao + 3]!;
-    const b0 = pb[bo]!, b1 = pb[bo + 1]!, b2 = pb[bo + 2]!, b3 = pb[bo + 3]!;
-    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+    const a0 = pa[ao]!,
+      a1 = pa[ao + 1]!,
+      a2 = pa[ao + 2]!,
+      a3 = pa[ao + 3]!;
+    const b0 = pb[bo]!,
+      b1 = pb[bo + 1]!,
+      b2 = pb[bo + 2]!,
+      b3 = pb[bo + 3]!;
+    c00 += a0 * b0;
+    c01 += a0 * b1;
+    c02 += a0 * b2;
+    c03 += a0 * b3;
+    c10 += a1 * b0;
+    c11 += a1 * b1;
+    c12 += a1 * b2;
+    c13 += a1 * b3;
+    c20 += a2 * b0;
+    c21 += a2 * b1;
+    c22 += a2 * b2;
+    c23 += a2 * b3;
+    c30 += a3 * b0;
+    c31 += a3 * b1;
+    c32 += a3 * b2;
+    c33 += a3 * b3;
   }
   let o = co;
-  c[o] = c[o]! + c00; c[o + 1] = c[o + 1]! + c01; c[o + 2] = c[o + 2]! + c02; c[o + 3] = c[o + 3]! + c03;
+  c[o] = c[o]! + c00;
+  c[o + 1] = c[o + 1]! + c01;
+  c[o + 2] = c[o + 2]! + c02;
+  c[o + 3] = c[o + 3]! + c03;
   o += ldc;
-  c[o] = c[o]! + c10; c[o + 1] = c[o + 1]! + c11; c[o + 2] = c[o + 2]! + c12; c[o + 3] = c[o + 3]! + c13;
+  c[o] = c[o]! + c10;
+  c[o + 1] = c[o + 1]! + c11;
+  c[o + 2] = c[o + 2]! + c12;
+  c[o + 3] = c[o + 3]! + c13;
   o += ldc;
-  c[o] = c[o]! + c20; c[o + 1] = c[o + 1]! + c21; c[o + 2] = c[o + 2]! + c22; c[o + 3] = c[o + 3]! + c23;
+  c[o] = c[o]! + c20;
+  c[o + 1] = c[o + 1]! + c21;
+  c[o + 2] = c[o + 2]! + c22;
+  c[o + 3] = c[o + 3]! + c23;
   o += ldc;
-  c[o] = c[o]! + c30; c[o + 1] = c[o + 1]! + c31; c[o + 2] = c[o + 2]! + c32; c[o + 3] = c[o + 3]! + c33;
+  c[o] = c[o]! + c30;
+  c[o + 1] = c[o + 1]! + c31;
+  c[o + 2] = c[o + 2]! + c32;
+  c[o + 3] = c[o + 3]! + c33;
 }
 
 /** The unpacked strided dot-product loop, for small or skinny products (see DIRECT_LIMIT). */
 function directProduct(
-  m: number, n: number, k: number,
-  a: FloatArray, aOff: number, rsA: number, csA: number,
-  b: FloatArray, bOff: number, rsB: number, csB: number,
-  c: FloatArray, cOff: number,
+  m: number,
+  n: number,
+  k: number,
+  a: FloatArray,
+  aOff: number,
+  rsA: number,
+  csA: number,
+  b: FloatArray,
+  bOff: number,
+  rsB: number,
+  csB: number,
+  c: FloatArray,
+  cOff: number,
 ): void {
   for (let i = 0; i < m; i++) {
     const rowA = aOff + i * rsA;

@@ -50,8 +50,12 @@ function transpose2d(x: FloatArray, rows: number, cols: number, out: FloatArray)
  * dimension is copied contiguously and an index counter walks the others.
  */
 export function copyBox(
-  src: FloatArray, srcShape: Shape, srcStart: readonly number[],
-  dst: FloatArray, dstShape: Shape, dstStart: readonly number[],
+  src: FloatArray,
+  srcShape: Shape,
+  srcStart: readonly number[],
+  dst: FloatArray,
+  dstShape: Shape,
+  dstStart: readonly number[],
   box: Shape,
 ): void {
   const nd = box.length;

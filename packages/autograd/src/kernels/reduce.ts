@@ -122,7 +122,13 @@ export function minAxes(x: FloatArray, shape: Shape, axes: readonly number[]): F
  * Folds `x` over `axes` with `step(acc, value)` starting from `init`, in the kept-dims shape:
  * the general form, for folds without a loop of their own above.
  */
-export function reduceAxes(x: FloatArray, shape: Shape, axes: readonly number[], init: number, step: (acc: number, v: number) => number): FloatArray {
+export function reduceAxes(
+  x: FloatArray,
+  shape: Shape,
+  axes: readonly number[],
+  init: number,
+  step: (acc: number, v: number) => number,
+): FloatArray {
   return foldAxes(x, shape, axes, init, (x, px, out, po, io, n) => {
     for (let j = 0, o = po; j < n; j++, o += io) out[o] = step(out[o]!, x[px + j]!);
   });
@@ -133,7 +139,12 @@ export function reduceAxes(x: FloatArray, shape: Shape, axes: readonly number[],
  * float64 array (exact for any index a tensor can have). The tensor is viewed as
  * [outer, shape[axis], inner] so each lane is a strided scan.
  */
-export function argReduce(x: FloatArray, shape: Shape, axis: number, better: (v: number, best: number) => boolean): Float64Array {
+export function argReduce(
+  x: FloatArray,
+  shape: Shape,
+  axis: number,
+  better: (v: number, best: number) => boolean,
+): Float64Array {
   const n = shape[axis]!;
   let inner = 1;
   for (let d = axis + 1; d < shape.length; d++) inner *= shape[d]!;

@@ -56,7 +56,17 @@ function lanesOf(shape: Shape, axes: readonly number[]): Lanes | null {
 }
 
 /** out = v = m ? 1 : exp(v − m): the shifted exponential, with ∞ − ∞ read as 0. */
-function expShiftRow(a: FloatArray, pa: number, ia: number, b: FloatArray, pb: number, ib: number, out: FloatArray, po: number, n: number): void {
+function expShiftRow(
+  a: FloatArray,
+  pa: number,
+  ia: number,
+  b: FloatArray,
+  pb: number,
+  ib: number,
+  out: FloatArray,
+  po: number,
+  n: number,
+): void {
   for (let j = 0; j < n; j++, pa += ia, pb += ib) {
     const v = a[pa]!;
     const mv = b[pb]!;
@@ -65,7 +75,17 @@ function expShiftRow(a: FloatArray, pa: number, ia: number, b: FloatArray, pb: n
 }
 
 /** out = v = m ? 0 : v − m: the shift itself, with ∞ − ∞ read as 0. */
-function shiftRow(a: FloatArray, pa: number, ia: number, b: FloatArray, pb: number, ib: number, out: FloatArray, po: number, n: number): void {
+function shiftRow(
+  a: FloatArray,
+  pa: number,
+  ia: number,
+  b: FloatArray,
+  pb: number,
+  ib: number,
+  out: FloatArray,
+  po: number,
+  n: number,
+): void {
   for (let j = 0; j < n; j++, pa += ia, pb += ib) {
     const v = a[pa]!;
     const mv = b[pb]!;
@@ -74,7 +94,12 @@ function shiftRow(a: FloatArray, pa: number, ia: number, b: FloatArray, pb: numb
 }
 
 /** General axes: m = max, e = exp(x − m) into `e`, returning m and Σ e in the kept-dims shape. */
-function shiftedGeneral(x: FloatArray, shape: Shape, axes: readonly number[], e: FloatArray): { keptShape: number[]; m: FloatArray; s: FloatArray } {
+function shiftedGeneral(
+  x: FloatArray,
+  shape: Shape,
+  axes: readonly number[],
+  e: FloatArray,
+): { keptShape: number[]; m: FloatArray; s: FloatArray } {
   const keptShape = reducedShape(shape, axes, true);
   const m = maxAxes(x, shape, axes);
   binaryInto(x, shape, m, keptShape, e, shape, expShiftRow);
@@ -94,7 +119,8 @@ function laneMax(x: FloatArray, base: number, n: number): number {
  */
 function blockMax(x: FloatArray, base: number, n: number, inner: number, mb: Float64Array): void {
   mb.fill(-Infinity);
-  for (let k = 0, row = base; k < n; k++, row += inner) for (let i = 0; i < inner; i++) mb[i] = Math.max(mb[i]!, x[row + i]!);
+  for (let k = 0, row = base; k < n; k++, row += inner)
+    for (let i = 0; i < inner; i++) mb[i] = Math.max(mb[i]!, x[row + i]!);
 }
 
 /** log Σ exp(x) over `axes`, with the reduced axes kept as size 1. */
@@ -187,7 +213,8 @@ export function softmaxKernel(x: FloatArray, shape: Shape, axes: readonly number
         sb[i] = sb[i]! + e[row + i]!;
       }
     }
-    for (let k = 0, row = base; k < n; k++, row += inner) for (let i = 0; i < inner; i++) e[row + i] = e[row + i]! / sb[i]!;
+    for (let k = 0, row = base; k < n; k++, row += inner)
+      for (let i = 0; i < inner; i++) e[row + i] = e[row + i]! / sb[i]!;
   }
   return e;
 }

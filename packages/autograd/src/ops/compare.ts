@@ -69,7 +69,10 @@ const WHERE: OpSpec<void> = {
 export function where(mask: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const m = expectTensor('where', mask, 0);
   // Two numbers take the mask's dtype, as a number meeting a tensor always does.
-  const [ta, tb] = typeof a === 'number' && typeof b === 'number' ? [scalarLike(a, m), scalarLike(b, m)] : binaryOperands('where', a, b);
+  const [ta, tb] =
+    typeof a === 'number' && typeof b === 'number'
+      ? [scalarLike(a, m), scalarLike(b, m)]
+      : binaryOperands('where', a, b);
   return applyOp(WHERE, [m, ta, tb], undefined);
 }
 
@@ -86,7 +89,10 @@ interface ArgParams {
   readonly keepdims: boolean;
 }
 
-function argOp(name: string, better: (v: number, best: number) => boolean): (x: Tensor, options?: ArgReduceOptions) => Tensor {
+function argOp(
+  name: string,
+  better: (v: number, best: number) => boolean,
+): (x: Tensor, options?: ArgReduceOptions) => Tensor {
   const spec: OpSpec<ArgParams> = {
     name,
     forward: ([x], { axis, keepdims }) => {
@@ -104,7 +110,9 @@ function argOp(name: string, better: (v: number, best: number) => boolean): (x: 
     const axis = options.axis === undefined ? null : normalizeAxis(name, options.axis, t.ndim);
     const len = axis === null ? t.size : (t.shape[axis] ?? 1);
     if (len === 0) {
-      throw new ShapeError(`${name}: cannot search an empty axis of a tensor of shape ${formatShape(t.shape)}; there is no index to return.`);
+      throw new ShapeError(
+        `${name}: cannot search an empty axis of a tensor of shape ${formatShape(t.shape)}; there is no index to return.`,
+      );
     }
     return applyOp(spec, [t], { axis, keepdims: options.keepdims ?? false });
   };
@@ -149,7 +157,9 @@ export function clamp(x: Tensor, min?: number, max?: number): Tensor {
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
   if (typeof lo !== 'number' || typeof hi !== 'number' || Number.isNaN(lo) || Number.isNaN(hi)) {
-    throw new ArgumentError(`clamp: min and max must be numbers (not NaN) or undefined, got ${describeValue(min)} and ${describeValue(max)}.`);
+    throw new ArgumentError(
+      `clamp: min and max must be numbers (not NaN) or undefined, got ${describeValue(min)} and ${describeValue(max)}.`,
+    );
   }
   if (lo > hi) throw new ArgumentError(`clamp: min ${lo} is greater than max ${hi}; swap them.`);
   return applyOp(CLAMP, [t], { lo, hi });

@@ -45,7 +45,9 @@ export type CustomOp = ((...inputs: Tensor[]) => Tensor) & {
 
 function checkName(where: string, name: unknown): string {
   if (typeof name !== 'string' || !/^[A-Za-z_][\w.:-]*$/.test(name)) {
-    throw new ArgumentError(`${where}: name must be an identifier-like string such as 'myGelu', got ${JSON.stringify(name)}; it names the op in tape listings and errors.`);
+    throw new ArgumentError(
+      `${where}: name must be an identifier-like string such as 'myGelu', got ${JSON.stringify(name)}; it names the op in tape listings and errors.`,
+    );
   }
   return name;
 }
@@ -56,7 +58,9 @@ function checkArgs(name: string, arity: number | undefined, args: readonly unkno
   }
   return args.map((a, i) => {
     if (a instanceof Tensor) return a;
-    throw new ArgumentError(`${name}: input ${i} must be a Tensor, got ${a === null ? 'null' : typeof a}; wrap numbers with tensor(...).`);
+    throw new ArgumentError(
+      `${name}: input ${i} must be a Tensor, got ${a === null ? 'null' : typeof a}; wrap numbers with tensor(...).`,
+    );
   });
 }
 
@@ -67,7 +71,9 @@ function checkArgs(name: string, arity: number | undefined, args: readonly unkno
  */
 function ownedOutput(name: string, out: unknown, inputs: readonly Tensor[]): Tensor {
   if (!(out instanceof Tensor)) {
-    throw new GradError(`${name}: forward must return a Tensor, got ${out === null ? 'null' : typeof out} (inputs ${inputs.map((t) => formatShape(t.shape)).join(', ')}).`);
+    throw new GradError(
+      `${name}: forward must return a Tensor, got ${out === null ? 'null' : typeof out} (inputs ${inputs.map((t) => formatShape(t.shape)).join(', ')}).`,
+    );
   }
   return out.detach();
 }
@@ -85,15 +91,20 @@ function ownedOutput(name: string, out: unknown, inputs: readonly Tensor[]): Ten
  * });
  */
 export function defineOp(definition: CustomOpDefinition): CustomOp {
-  if (typeof definition !== 'object' || definition === null) throw new ArgumentError('defineOp: pass an object {name, forward, vjp}.');
+  if (typeof definition !== 'object' || definition === null)
+    throw new ArgumentError('defineOp: pass an object {name, forward, vjp}.');
   const name = checkName('defineOp', definition.name);
   const { forward, vjp } = definition;
-  if (typeof forward !== 'function') throw new ArgumentError(`defineOp '${name}': forward must be a function (...inputs: Tensor[]) => Tensor.`);
+  if (typeof forward !== 'function')
+    throw new ArgumentError(`defineOp '${name}': forward must be a function (...inputs: Tensor[]) => Tensor.`);
   if (typeof vjp !== 'function') {
-    throw new ArgumentError(`defineOp '${name}': vjp must be a function (g, {inputs, output, needsGrad}) => gradients; for an op with no derivative, use noGrad instead of an op.`);
+    throw new ArgumentError(
+      `defineOp '${name}': vjp must be a function (g, {inputs, output, needsGrad}) => gradients; for an op with no derivative, use noGrad instead of an op.`,
+    );
   }
   const arity = definition.arity ?? (forward.length > 0 ? forward.length : undefined);
-  if (arity !== undefined && (!Number.isInteger(arity) || arity < 0)) throw new ArgumentError(`defineOp '${name}': arity must be a non-negative integer, got ${arity}.`);
+  if (arity !== undefined && (!Number.isInteger(arity) || arity < 0))
+    throw new ArgumentError(`defineOp '${name}': arity must be a non-negative integer, got ${arity}.`);
   const spec: OpSpec<void> = {
     name,
     forward: (inputs) => ownedOutput(name, forward(...inputs), inputs),
@@ -126,17 +137,22 @@ interface Residuals {
  * through the result throw (see {@link CustomVjpRules}).
  */
 export function customVjp<R>(f: (...inputs: Tensor[]) => Tensor, rules: CustomVjpRules<R>): CustomOp {
-  if (typeof f !== 'function') throw new ArgumentError('customVjp: f must be a function (...inputs: Tensor[]) => Tensor.');
+  if (typeof f !== 'function')
+    throw new ArgumentError('customVjp: f must be a function (...inputs: Tensor[]) => Tensor.');
   const name = checkName('customVjp', rules?.name ?? (f.name || 'customVjp'));
   if (typeof rules.fwd !== 'function' || typeof rules.bwd !== 'function') {
-    throw new ArgumentError(`customVjp '${name}': pass {fwd, bwd}: fwd(...inputs) returns [output, residuals], bwd(residuals, g) returns one gradient per input.`);
+    throw new ArgumentError(
+      `customVjp '${name}': pass {fwd, bwd}: fwd(...inputs) returns [output, residuals], bwd(residuals, g) returns one gradient per input.`,
+    );
   }
   const spec: OpSpec<Residuals> = {
     name,
     forward: (inputs, params) => {
       const result = rules.fwd(...inputs);
       if (!Array.isArray(result) || result.length !== 2) {
-        throw new GradError(`customVjp '${name}': fwd must return [output, residuals], got ${Array.isArray(result) ? `an array of ${result.length}` : typeof result}.`);
+        throw new GradError(
+          `customVjp '${name}': fwd must return [output, residuals], got ${Array.isArray(result) ? `an array of ${result.length}` : typeof result}.`,
+        );
       }
       params.value = result[1];
       return ownedOutput(name, result[0], inputs);

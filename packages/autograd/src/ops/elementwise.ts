@@ -2,7 +2,17 @@
 import { allocate, promoteTypes } from '../dtype.js';
 import { broadcastShapes, shapesEqual, sizeOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
-import { type BinaryRow, addRow, binaryInto, divRow, maximumRow, minimumRow, mulRow, powRow, subRow } from '../kernels/elementwise.js';
+import {
+  type BinaryRow,
+  addRow,
+  binaryInto,
+  divRow,
+  maximumRow,
+  minimumRow,
+  mulRow,
+  powRow,
+  subRow,
+} from '../kernels/elementwise.js';
 import { applyOp, type OpSpec, type Vjp } from './define.js';
 import { binaryOperands } from './operands.js';
 import { log, neg } from './unary.js';

@@ -46,7 +46,12 @@ const SCATTER_ADD: OpSpec<IndexParams> = {
 };
 
 /** Validates the indices (integers in [0, n)) and copies them to an Int32Array. */
-function readIndices(op: string, indices: Indices, x: Tensor, axis: number): { index: Int32Array; shape: readonly number[] } {
+function readIndices(
+  op: string,
+  indices: Indices,
+  x: Tensor,
+  axis: number,
+): { index: Int32Array; shape: readonly number[] } {
   let values: ArrayLike<number>;
   let shape: readonly number[];
   if (indices instanceof Tensor) {
@@ -56,17 +61,23 @@ function readIndices(op: string, indices: Indices, x: Tensor, axis: number): { i
     values = indices;
     shape = [indices.length];
   } else {
-    throw new ArgumentError(`${op}: indices must be a Tensor or an array of integers, got ${indices === null ? 'null' : typeof indices}.`);
+    throw new ArgumentError(
+      `${op}: indices must be a Tensor or an array of integers, got ${indices === null ? 'null' : typeof indices}.`,
+    );
   }
   const n = x.shape[axis]!;
   const index = new Int32Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (typeof v !== 'number' || !Number.isInteger(v)) {
-      throw new ArgumentError(`${op}: index ${describeValue(v)} at flat position ${i} is not an integer; indices must be integer-valued.`);
+      throw new ArgumentError(
+        `${op}: index ${describeValue(v)} at flat position ${i} is not an integer; indices must be integer-valued.`,
+      );
     }
     if (v < 0 || v >= n) {
-      throw new ArgumentError(`${op}: index ${v} at flat position ${i} is out of range for axis ${axis} of shape ${formatShape(x.shape)}; use 0 ≤ index < ${n}.`);
+      throw new ArgumentError(
+        `${op}: index ${v} at flat position ${i} is out of range for axis ${axis} of shape ${formatShape(x.shape)}; use 0 ≤ index < ${n}.`,
+      );
     }
     index[i] = v;
   }
@@ -106,7 +117,8 @@ export function gather(x: Tensor, indices: Indices, axis = 0): Tensor {
  */
 export function takeAlongAxis(x: Tensor, indices: Indices, axis: number): Tensor {
   const t = expectTensor('takeAlongAxis', x);
-  if (t.ndim === 0) throw new ShapeError(`takeAlongAxis: cannot index a 0-d tensor; it has no axis ${describeValue(axis)}.`);
+  if (t.ndim === 0)
+    throw new ShapeError(`takeAlongAxis: cannot index a 0-d tensor; it has no axis ${describeValue(axis)}.`);
   const ax = normalizeAxis('takeAlongAxis', axis, t.ndim);
   const { index, shape } = readIndices('takeAlongAxis', indices, t, ax);
   if (shape.length !== t.ndim || shape.some((n, d) => d !== ax && n !== t.shape[d])) {

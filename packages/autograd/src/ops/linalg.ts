@@ -112,7 +112,9 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const x = expectTensor('matmul', a, 0);
   const y = expectTensor('matmul', b, 1);
   if (x.ndim === 0 || y.ndim === 0) {
-    throw new ShapeError(`matmul: operands must have at least 1 dimension, got ${formatShape(x.shape)} and ${formatShape(y.shape)}; use mul for scalars.`);
+    throw new ShapeError(
+      `matmul: operands must have at least 1 dimension, got ${formatShape(x.shape)} and ${formatShape(y.shape)}; use mul for scalars.`,
+    );
   }
   // A vector is its own transpose, so the flags only apply to operands of rank ≥ 2.
   const transA = x.ndim > 1 && options.transposeA === true;

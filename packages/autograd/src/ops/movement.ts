@@ -18,24 +18,31 @@ const RESHAPE: OpSpec<readonly number[]> = {
 /** The same data in a new shape with the same number of elements; one size may be −1 (inferred). */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const t = expectTensor('reshape', x);
-  if (!Array.isArray(shape)) throw new ArgumentError(`reshape: shape must be an array of integers, got ${describeValue(shape)}.`);
+  if (!Array.isArray(shape))
+    throw new ArgumentError(`reshape: shape must be an array of integers, got ${describeValue(shape)}.`);
   let inferAt = -1;
   let known = 1;
   shape.forEach((d, i) => {
     if (d === -1 && inferAt < 0) inferAt = i;
     else if (!Number.isInteger(d) || d < 0) {
-      throw new ShapeError(`reshape: invalid size ${describeValue(d)} at position ${i} of ${describeValue(shape)}; sizes are non-negative integers, with at most one −1.`);
+      throw new ShapeError(
+        `reshape: invalid size ${describeValue(d)} at position ${i} of ${describeValue(shape)}; sizes are non-negative integers, with at most one −1.`,
+      );
     } else known *= d;
   });
   const resolved = [...shape];
   if (inferAt >= 0) {
     if (known === 0 || t.size % known !== 0) {
-      throw new ShapeError(`reshape: cannot reshape ${formatShape(t.shape)} (${t.size} elements) to ${describeValue(shape)}: ${t.size} is not divisible by ${known}.`);
+      throw new ShapeError(
+        `reshape: cannot reshape ${formatShape(t.shape)} (${t.size} elements) to ${describeValue(shape)}: ${t.size} is not divisible by ${known}.`,
+      );
     }
     resolved[inferAt] = t.size / known;
   }
   if (sizeOf(resolved) !== t.size) {
-    throw new ShapeError(`reshape: cannot reshape ${formatShape(t.shape)} (${t.size} elements) to ${formatShape(resolved)} (${sizeOf(resolved)} elements); the sizes must multiply to the same count.`);
+    throw new ShapeError(
+      `reshape: cannot reshape ${formatShape(t.shape)} (${t.size} elements) to ${formatShape(resolved)} (${sizeOf(resolved)} elements); the sizes must multiply to the same count.`,
+    );
   }
   return applyOp(RESHAPE, [t], resolved);
 }
@@ -56,7 +63,9 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   // A target with negative, fractional or huge sizes would reach the allocator as a raw RangeError.
   checkShape('broadcastTo', shape);
   if (!broadcastsTo(t.shape, shape)) {
-    throw new ShapeError(`broadcastTo: shape ${formatShape(t.shape)} cannot be broadcast to ${formatShape(shape)}; each size must match or be 1, aligned from the right.`);
+    throw new ShapeError(
+      `broadcastTo: shape ${formatShape(t.shape)} cannot be broadcast to ${formatShape(shape)}; each size must match or be 1, aligned from the right.`,
+    );
   }
   return applyOp(BROADCAST_TO, [t], [...shape]);
 }
@@ -66,7 +75,10 @@ const PERMUTE: OpSpec<readonly number[]> = {
   forward: ([x], axes) => {
     const out = allocate(x!.dtype, x!.size);
     permuteCopy(x!.data, x!.shape, axes, out);
-    return new Tensor(out, axes.map((a) => x!.shape[a]!));
+    return new Tensor(
+      out,
+      axes.map((a) => x!.shape[a]!),
+    );
   },
   vjp: (g, { params: axes }) => {
     const inverse = new Array<number>(axes.length);
@@ -79,11 +91,15 @@ const PERMUTE: OpSpec<readonly number[]> = {
 export function permute(x: Tensor, axes: readonly number[]): Tensor {
   const t = expectTensor('permute', x);
   if (!Array.isArray(axes) || axes.length !== t.ndim) {
-    throw new ShapeError(`permute: expected ${t.ndim} axes for a tensor of shape ${formatShape(t.shape)}, got ${describeValue(axes)}.`);
+    throw new ShapeError(
+      `permute: expected ${t.ndim} axes for a tensor of shape ${formatShape(t.shape)}, got ${describeValue(axes)}.`,
+    );
   }
   const resolved = axes.map((a) => normalizeAxis('permute', a, t.ndim));
   if (new Set(resolved).size !== resolved.length) {
-    throw new ShapeError(`permute: axes ${describeValue(axes)} repeat a dimension; each of 0..${t.ndim - 1} must appear once.`);
+    throw new ShapeError(
+      `permute: axes ${describeValue(axes)} repeat a dimension; each of 0..${t.ndim - 1} must appear once.`,
+    );
   }
   return applyOp(PERMUTE, [t], resolved);
 }
@@ -92,7 +108,9 @@ export function permute(x: Tensor, axes: readonly number[]): Tensor {
 export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
   const t = expectTensor('transpose', x);
   if (t.ndim < 2) {
-    throw new ShapeError(`transpose: needs at least 2 dimensions, got shape ${formatShape(t.shape)}; a 1-D tensor is its own transpose (use .T).`);
+    throw new ShapeError(
+      `transpose: needs at least 2 dimensions, got shape ${formatShape(t.shape)}; a 1-D tensor is its own transpose (use .T).`,
+    );
   }
   const a = normalizeAxis('transpose', dim0, t.ndim);
   const b = normalizeAxis('transpose', dim1, t.ndim);
@@ -131,11 +149,16 @@ export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
     for (const d of drop) {
       // A 0-d tensor's only axis (0 or −1) counts as size 1: squeezing it returns the scalar.
       if ((t.shape[d] ?? 1) !== 1) {
-        throw new ShapeError(`squeeze: axis ${d} of shape ${formatShape(t.shape)} has size ${t.shape[d]}, not 1; only size-1 dimensions can be removed.`);
+        throw new ShapeError(
+          `squeeze: axis ${d} of shape ${formatShape(t.shape)} has size ${t.shape[d]}, not 1; only size-1 dimensions can be removed.`,
+        );
       }
     }
   }
-  return reshape(t, t.shape.filter((_, d) => !drop.includes(d)));
+  return reshape(
+    t,
+    t.shape.filter((_, d) => !drop.includes(d)),
+  );
 }
 
 /**

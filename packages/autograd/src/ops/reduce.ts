@@ -56,7 +56,9 @@ export function sum(x: Tensor, options?: ReduceOptions): Tensor {
 export function sumToShape(g: Tensor, shape: Shape, op = 'sumToShape', inputIndex = 0): Tensor {
   if (shapesEqual(g.shape, shape)) return g;
   if (!broadcastsTo(shape, g.shape)) {
-    throw new ShapeError(`'${op}': cannot sum a gradient of shape ${formatShape(g.shape)} to the shape ${formatShape(shape)} of input ${inputIndex}.`);
+    throw new ShapeError(
+      `'${op}': cannot sum a gradient of shape ${formatShape(g.shape)} to the shape ${formatShape(shape)} of input ${inputIndex}.`,
+    );
   }
   const lead = g.ndim - shape.length;
   const axes: number[] = [];
@@ -76,7 +78,9 @@ function reducedCount(shape: Shape, axes: readonly number[]): number {
 /** Refuses a reduction with no identity over an empty axis instead of returning ±Infinity or NaN. */
 function checkNonEmpty(op: string, x: Tensor, axes: readonly number[]): void {
   if (reducedCount(x.shape, axes) === 0) {
-    throw new ShapeError(`${op}: cannot reduce over a zero-size axis of a tensor of shape ${formatShape(x.shape)} (axes ${describeValue(axes)}); the result would be undefined.`);
+    throw new ShapeError(
+      `${op}: cannot reduce over a zero-size axis of a tensor of shape ${formatShape(x.shape)} (axes ${describeValue(axes)}); the result would be undefined.`,
+    );
   }
 }
 
@@ -88,7 +92,9 @@ const MEAN: OpSpec<ReduceParams> = {
     divScalarInto(out, n, out);
     return new Tensor(out, reducedShape(x!.shape, axes, keepdims));
   },
-  vjp: (g, { inputs: [x], params }) => [div(expandReduced(g, x!.shape, params.axes), reducedCount(x!.shape, params.axes))],
+  vjp: (g, { inputs: [x], params }) => [
+    div(expandReduced(g, x!.shape, params.axes), reducedCount(x!.shape, params.axes)),
+  ],
 };
 
 /** Arithmetic mean over `axis` (all axes by default). */

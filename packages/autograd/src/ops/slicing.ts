@@ -29,7 +29,15 @@ const SLICE: OpSpec<BoxParams & { readonly ends: readonly number[] }> = {
   forward: ([x], { starts, ends }) => {
     const shape = starts.map((s, d) => ends[d]! - s);
     const out = allocate(x!.dtype, sizeOf(shape));
-    copyBox(x!.data, x!.shape, starts, out, shape, shape.map(() => 0), shape);
+    copyBox(
+      x!.data,
+      x!.shape,
+      starts,
+      out,
+      shape,
+      shape.map(() => 0),
+      shape,
+    );
     return new Tensor(out, shape);
   },
   vjp: (g, { params: { starts, full } }) => [padBlock(g, starts, full)],
@@ -39,10 +47,24 @@ const PAD: OpSpec<BoxParams> = {
   name: 'pad',
   forward: ([x], { starts, full }) => {
     const out = allocate(x!.dtype, sizeOf(full));
-    copyBox(x!.data, x!.shape, x!.shape.map(() => 0), out, full, starts, x!.shape);
+    copyBox(
+      x!.data,
+      x!.shape,
+      x!.shape.map(() => 0),
+      out,
+      full,
+      starts,
+      x!.shape,
+    );
     return new Tensor(out, full);
   },
-  vjp: (g, { inputs: [x], params: { starts } }) => [sliceBlock(g, starts, starts.map((s, d) => s + x!.shape[d]!))],
+  vjp: (g, { inputs: [x], params: { starts } }) => [
+    sliceBlock(
+      g,
+      starts,
+      starts.map((s, d) => s + x!.shape[d]!),
+    ),
+  ],
 };
 
 function sliceBlock(x: Tensor, starts: readonly number[], ends: readonly number[]): Tensor {
@@ -69,7 +91,9 @@ function checkIndex(op: string, v: unknown, what: string): number {
 export function slice(x: Tensor, ranges: readonly (SliceRange | null)[]): Tensor {
   const t = expectTensor('slice', x);
   if (!Array.isArray(ranges) || ranges.length > t.ndim) {
-    throw new ShapeError(`slice: expected at most ${t.ndim} ranges for a tensor of shape ${formatShape(t.shape)}, got ${describeValue(ranges)}.`);
+    throw new ShapeError(
+      `slice: expected at most ${t.ndim} ranges for a tensor of shape ${formatShape(t.shape)}, got ${describeValue(ranges)}.`,
+    );
   }
   const starts: number[] = [];
   const ends: number[] = [];
@@ -106,14 +130,18 @@ export function slice(x: Tensor, ranges: readonly (SliceRange | null)[]): Tensor
 export function pad(x: Tensor, widths: readonly (readonly [before: number, after: number])[]): Tensor {
   const t = expectTensor('pad', x);
   if (!Array.isArray(widths) || widths.length > t.ndim) {
-    throw new ShapeError(`pad: expected at most ${t.ndim} [before, after] pairs for a tensor of shape ${formatShape(t.shape)}, got ${describeValue(widths)}.`);
+    throw new ShapeError(
+      `pad: expected at most ${t.ndim} [before, after] pairs for a tensor of shape ${formatShape(t.shape)}, got ${describeValue(widths)}.`,
+    );
   }
   const starts: number[] = [];
   const full: number[] = [];
   t.shape.forEach((size, d) => {
     const w = widths[d] ?? [0, 0];
     if (!Array.isArray(w) || w.length !== 2 || !w.every((v) => Number.isInteger(v) && v >= 0)) {
-      throw new ArgumentError(`pad: widths[${d}] must be [before, after] with non-negative integers, got ${describeValue(w)}.`);
+      throw new ArgumentError(
+        `pad: widths[${d}] must be [before, after] with non-negative integers, got ${describeValue(w)}.`,
+      );
     }
     starts.push(w[0]);
     full.push(w[0] + size + w[1]);
@@ -131,7 +159,15 @@ const CONCAT: OpSpec<number> = {
     const out = allocate(xs.map((t) => t.dtype).reduce(promoteTypes), sizeOf(shape));
     const at = shape.map(() => 0);
     for (const t of xs) {
-      copyBox(t.data, t.shape, at.map(() => 0), out, shape, at, t.shape);
+      copyBox(
+        t.data,
+        t.shape,
+        at.map(() => 0),
+        out,
+        shape,
+        at,
+        t.shape,
+      );
       at[axis]! += t.shape[axis]!;
     }
     return new Tensor(out, shape);
@@ -149,7 +185,9 @@ const CONCAT: OpSpec<number> = {
 
 function expectTensorList(op: string, tensors: unknown): Tensor[] {
   if (!Array.isArray(tensors) || tensors.length === 0) {
-    throw new ArgumentError(`${op}: expected a non-empty array of tensors, got ${Array.isArray(tensors) ? 'an empty array' : String(tensors)}.`);
+    throw new ArgumentError(
+      `${op}: expected a non-empty array of tensors, got ${Array.isArray(tensors) ? 'an empty array' : String(tensors)}.`,
+    );
   }
   return tensors.map((t, i) => expectTensor(op, t, i));
 }
@@ -183,9 +221,14 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
   const first = ts[0]!;
   ts.forEach((t, i) => {
     if (t.ndim !== first.ndim || t.shape.some((n, d) => n !== first.shape[d])) {
-      throw new ShapeError(`stack: tensor ${i} has shape ${formatShape(t.shape)} but tensor 0 has ${formatShape(first.shape)}; stacked tensors must have equal shapes.`);
+      throw new ShapeError(
+        `stack: tensor ${i} has shape ${formatShape(t.shape)} but tensor 0 has ${formatShape(first.shape)}; stacked tensors must have equal shapes.`,
+      );
     }
   });
   const ax = normalizeAxis('stack', axis, first.ndim + 1);
-  return concat(ts.map((t) => unsqueeze(t, ax)), ax);
+  return concat(
+    ts.map((t) => unsqueeze(t, ax)),
+    ax,
+  );
 }

@@ -4,7 +4,17 @@ import { broadcastShapes, sizeOf } from '../shape.js';
 import { binaryInto, sigmoidGradRow } from '../kernels/elementwise.js';
 import { Tensor } from '../tensor.js';
 import {
-  type UnaryKernel, absInto, expInto, logInto, negInto, reluInto, sigmoidInto, softplusInto, sqrtInto, squareInto, tanhInto,
+  type UnaryKernel,
+  absInto,
+  expInto,
+  logInto,
+  negInto,
+  reluInto,
+  sigmoidInto,
+  softplusInto,
+  sqrtInto,
+  squareInto,
+  tanhInto,
 } from '../kernels/unary.js';
 import { applyOp, type OpSpec, type Vjp } from './define.js';
 import { expectTensor } from './operands.js';

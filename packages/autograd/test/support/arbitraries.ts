@@ -30,7 +30,9 @@ export const real: Gen = (n) => doubles(n, -3, 3);
 export const positive: Gen = (n) => doubles(n, 0.3, 3);
 /** Nonzero with either sign, |x| ≥ 0.3 (divisors). */
 export const awayFromZero: Gen = (n) =>
-  fc.tuple(doubles(n, 0.3, 2), fc.array(fc.boolean(), { minLength: n, maxLength: n })).map(([v, s]) => v.map((x, i) => (s[i] ? -x : x)));
+  fc
+    .tuple(doubles(n, 0.3, 2), fc.array(fc.boolean(), { minLength: n, maxLength: n }))
+    .map(([v, s]) => v.map((x, i) => (s[i] ? -x : x)));
 /** Multiples of 0.1 (bounds, one side of maximum/minimum). */
 export const intGrid: Gen = (n) => ints(n, -20, 20).map((a) => a.map((k) => k / 10));
 /** Odd multiples of 0.05: never 0 and at least 0.05 from every value of {@link intGrid}. */
@@ -57,7 +59,10 @@ export function arr(shape: readonly number[], gen: Gen): fc.Arbitrary<Arr> {
 /** A shape that broadcasts to `out`: some leading dims dropped, some sizes set to 1. */
 export function broadcastVariant(out: readonly number[]): fc.Arbitrary<number[]> {
   return fc
-    .tuple(fc.integer({ min: 0, max: out.length }), fc.array(fc.boolean(), { minLength: out.length, maxLength: out.length }))
+    .tuple(
+      fc.integer({ min: 0, max: out.length }),
+      fc.array(fc.boolean(), { minLength: out.length, maxLength: out.length }),
+    )
     .map(([drop, ones]) => out.slice(drop).map((d, i) => (ones[i + drop] ? 1 : d)));
 }
 
@@ -73,9 +78,13 @@ export function axisOption(r: number): fc.Arbitrary<number | number[] | undefine
   return fc.oneof(
     fc.constant(undefined),
     fc.integer({ min: -r, max: r - 1 }),
-    fc.subarray(axes).chain((sub) =>
-      fc.array(fc.boolean(), { minLength: sub.length, maxLength: sub.length }).map((neg) => sub.map((a, i) => (neg[i] ? a - r : a))),
-    ),
+    fc
+      .subarray(axes)
+      .chain((sub) =>
+        fc
+          .array(fc.boolean(), { minLength: sub.length, maxLength: sub.length })
+          .map((neg) => sub.map((a, i) => (neg[i] ? a - r : a))),
+      ),
   );
 }
 
@@ -88,7 +97,5 @@ export const matmulOperands: fc.Arbitrary<Arr[]> = fc
     if (kind !== 'batched') return fc.tuple(arr(left, real), arr(right, real));
     return fc
       .tuple(broadcastVariant(batch), broadcastVariant(batch), fc.boolean())
-      .chain(([ba, bb, vecRight]) =>
-        fc.tuple(arr([...ba, m, k], real), arr(vecRight ? [k] : [...bb, k, n], real)),
-      );
+      .chain(([ba, bb, vecRight]) => fc.tuple(arr([...ba, m, k], real), arr(vecRight ? [k] : [...bb, k, n], real)));
   });

@@ -57,7 +57,8 @@ export function expectNamedError(f: () => unknown, cls: NamedError, mentions: re
   if (!threw) throw new Error(`expected ${cls.name} (mentioning ${JSON.stringify(mentions)}), but nothing was thrown`);
   if (!(thrown instanceof cls)) throw new Error(`expected ${cls.name}, got ${describeThrown(thrown)}`);
   for (const m of mentions) {
-    if (!thrown.message.includes(m)) throw new Error(`${cls.name} message does not mention ${JSON.stringify(m)}: ${thrown.message}`);
+    if (!thrown.message.includes(m))
+      throw new Error(`${cls.name} message does not mention ${JSON.stringify(m)}: ${thrown.message}`);
   }
   return thrown;
 }
@@ -75,13 +76,17 @@ export function expectOk<T>(f: () => T, what: string): T {
  * Runs `f`, which may legitimately succeed or fail: success returns the value, failure must be
  * a named library error whose message mentions `mentions`.
  */
-export function okOrNamed<T>(f: () => T, mentions: readonly string[] = []): { ok: true; value: T } | { ok: false; error: TapegradError } {
+export function okOrNamed<T>(
+  f: () => T,
+  mentions: readonly string[] = [],
+): { ok: true; value: T } | { ok: false; error: TapegradError } {
   try {
     return { ok: true, value: f() };
   } catch (e) {
     if (!(e instanceof TapegradError)) throw new Error(`expected success or a TapegradError, got ${describeThrown(e)}`);
     for (const m of mentions) {
-      if (!e.message.includes(m)) throw new Error(`${e.constructor.name} message does not mention ${JSON.stringify(m)}: ${e.message}`);
+      if (!e.message.includes(m))
+        throw new Error(`${e.constructor.name} message does not mention ${JSON.stringify(m)}: ${e.message}`);
     }
     return { ok: false, error: e };
   }

@@ -49,7 +49,10 @@ export function at(a: Arr, idx: readonly number[]): number {
 /** Reads `a` as if broadcast to an index of a larger shape (aligned right, size 1 repeats). */
 export function atBroadcast(a: Arr, idx: readonly number[]): number {
   const off = idx.length - a.shape.length;
-  return at(a, a.shape.map((d, k) => (d === 1 ? 0 : idx[off + k]!)));
+  return at(
+    a,
+    a.shape.map((d, k) => (d === 1 ? 0 : idx[off + k]!)),
+  );
 }
 
 /** NumPy broadcasting of several shapes. */
@@ -98,7 +101,10 @@ export function perLane(a: Arr, axes: readonly number[], f: (lane: number[]) => 
   const lanes: number[][] = Array.from({ length: count(kept) }, () => []);
   const laneOf: number[] = [];
   for (let i = 0; i < a.data.length; i++) {
-    const key = ravel(unravel(i, a.shape).map((v, k) => (axes.includes(k) ? 0 : v)), kept);
+    const key = ravel(
+      unravel(i, a.shape).map((v, k) => (axes.includes(k) ? 0 : v)),
+      kept,
+    );
     laneOf.push(key);
     lanes[key]!.push(a.data[i]!);
   }

@@ -32,7 +32,12 @@ function noParams(inputs: fc.Arbitrary<Arr[]>): fc.Arbitrary<Sample<undefined>> 
   return inputs.map((xs) => ({ inputs: xs, params: undefined }));
 }
 
-function unary(name: string, run: (x: Tensor) => Tensor, f: (v: number) => number, g: gen.Gen = gen.real): OpCase<unknown> {
+function unary(
+  name: string,
+  run: (x: Tensor) => Tensor,
+  f: (v: number) => number,
+  g: gen.Gen = gen.real,
+): OpCase<unknown> {
   return {
     name,
     sample: noParams(shapeArb(0, 3).chain((s) => fc.tuple(arr(s, g)))),
@@ -41,8 +46,19 @@ function unary(name: string, run: (x: Tensor) => Tensor, f: (v: number) => numbe
   };
 }
 
-function binary(name: string, run: (a: Tensor, b: Tensor) => Tensor, f: (x: number, y: number) => number, ga: gen.Gen, gb: gen.Gen): OpCase<unknown> {
-  return { name, sample: noParams(broadcastOperands(ga, gb)), run: (_, a, b) => run(a!, b!), ref: (_, a, b) => zipWith([a!, b!], f) };
+function binary(
+  name: string,
+  run: (a: Tensor, b: Tensor) => Tensor,
+  f: (x: number, y: number) => number,
+  ga: gen.Gen,
+  gb: gen.Gen,
+): OpCase<unknown> {
+  return {
+    name,
+    sample: noParams(broadcastOperands(ga, gb)),
+    run: (_, a, b) => run(a!, b!),
+    ref: (_, a, b) => zipWith([a!, b!], f),
+  };
 }
 
 interface ReduceP {
@@ -50,21 +66,35 @@ interface ReduceP {
   keepdims: boolean;
 }
 
-function reduction(name: string, run: (x: Tensor, o: ReduceP) => Tensor, fold: (v: number[]) => number, g: gen.Gen): OpCase<ReduceP> {
+function reduction(
+  name: string,
+  run: (x: Tensor, o: ReduceP) => Tensor,
+  fold: (v: number[]) => number,
+  g: gen.Gen,
+): OpCase<ReduceP> {
   return {
     name,
     sample: shapeArb(0, 3).chain((s) =>
-      fc.record({ inputs: fc.tuple(arr(s, g)), params: fc.record({ axis: axisOption(s.length), keepdims: fc.boolean() }) }),
+      fc.record({
+        inputs: fc.tuple(arr(s, g)),
+        params: fc.record({ axis: axisOption(s.length), keepdims: fc.boolean() }),
+      }),
     ),
     run: (p, x) => run(x!, p),
     ref: (p, x) => reduce(x!, resolveAxes(p.axis, x!.shape.length), p.keepdims, fold),
   };
 }
 
-function lanewise(name: string, run: (x: Tensor, axis: number | number[] | undefined) => Tensor, f: (lane: number[]) => number[]): OpCase<{ axis: number | number[] | undefined }> {
+function lanewise(
+  name: string,
+  run: (x: Tensor, axis: number | number[] | undefined) => Tensor,
+  f: (lane: number[]) => number[],
+): OpCase<{ axis: number | number[] | undefined }> {
   return {
     name,
-    sample: shapeArb(0, 3).chain((s) => fc.record({ inputs: fc.tuple(arr(s, gen.real)), params: fc.record({ axis: axisOption(s.length) }) })),
+    sample: shapeArb(0, 3).chain((s) =>
+      fc.record({ inputs: fc.tuple(arr(s, gen.real)), params: fc.record({ axis: axisOption(s.length) }) }),
+    ),
     run: (p, x) => run(x!, p.axis),
     ref: (p, x) => {
       const r = x!.shape.length;
@@ -84,11 +114,13 @@ function sliceRanges(shape: readonly number[]): fc.Arbitrary<([number, number] |
     ...shape.map((d) =>
       fc.oneof(
         fc.constant(null),
-        fc.tuple(fc.integer({ min: 0, max: d }), fc.integer({ min: 0, max: d }), fc.boolean()).map(([a, b, negative]): [number, number] => {
-          const [s, e] = a <= b ? [a, b] : [b, a];
-          // The same range counted from the end (an end of d has no negative spelling: −0 is 0).
-          return negative ? [s - d, e === d ? d : e - d] : [s, e];
-        }),
+        fc
+          .tuple(fc.integer({ min: 0, max: d }), fc.integer({ min: 0, max: d }), fc.boolean())
+          .map(([a, b, negative]): [number, number] => {
+            const [s, e] = a <= b ? [a, b] : [b, a];
+            // The same range counted from the end (an end of d has no negative spelling: −0 is 0).
+            return negative ? [s - d, e === d ? d : e - d] : [s, e];
+          }),
       ),
     ),
   );
@@ -114,7 +146,12 @@ export const cases: OpCase<any>[] = [
   binary('minimum', tg.minimum, Math.min, gen.halfGrid, gen.intGrid),
   {
     name: 'add (number operand)',
-    sample: fc.tuple(shapeArb(0, 3).chain((s) => arr(s, gen.real)), fc.double({ min: -3, max: 3, noNaN: true })).map(([x, c]) => ({ inputs: [x], params: c })),
+    sample: fc
+      .tuple(
+        shapeArb(0, 3).chain((s) => arr(s, gen.real)),
+        fc.double({ min: -3, max: 3, noNaN: true }),
+      )
+      .map(([x, c]) => ({ inputs: [x], params: c })),
     run: (c: number, x) => tg.pow(tg.add(c, x!), 2),
     ref: (c: number, x) => ({ shape: x!.shape, data: x!.data.map((v) => (c + v) ** 2) }),
   },
@@ -129,25 +166,58 @@ export const cases: OpCase<any>[] = [
   unary('relu', tg.relu, (x) => Math.max(x, 0), gen.halfGrid),
   unary('softplus', tg.softplus, (x) => Math.log(1 + Math.exp(x))),
   reduction('sum', (x, o) => tg.sum(x, o), sumOf, gen.real),
-  reduction('mean', (x, o) => tg.mean(x, o), (v) => sumOf(v) / v.length, gen.real),
-  reduction('max', (x, o) => tg.max(x, o), (v) => Math.max(...v), gen.distinct),
-  reduction('min', (x, o) => tg.min(x, o), (v) => Math.min(...v), gen.distinct),
+  reduction(
+    'mean',
+    (x, o) => tg.mean(x, o),
+    (v) => sumOf(v) / v.length,
+    gen.real,
+  ),
+  reduction(
+    'max',
+    (x, o) => tg.max(x, o),
+    (v) => Math.max(...v),
+    gen.distinct,
+  ),
+  reduction(
+    'min',
+    (x, o) => tg.min(x, o),
+    (v) => Math.min(...v),
+    gen.distinct,
+  ),
   reduction('logsumexp', (x, o) => tg.logsumexp(x, o), lse, gen.real),
-  lanewise('softmax', (x, axis) => tg.softmax(x, { axis }), (v) => v.map((x) => Math.exp(x) / sumOf(v.map(Math.exp)))),
-  lanewise('logSoftmax', (x, axis) => tg.logSoftmax(x, { axis }), (v) => v.map((x) => x - lse(v))),
-  { name: 'matmul', sample: noParams(gen.matmulOperands), run: (_, a, b) => tg.matmul(a!, b!), ref: (_, a, b) => naive.matmul(a!, b!) },
+  lanewise(
+    'softmax',
+    (x, axis) => tg.softmax(x, { axis }),
+    (v) => v.map((x) => Math.exp(x) / sumOf(v.map(Math.exp))),
+  ),
+  lanewise(
+    'logSoftmax',
+    (x, axis) => tg.logSoftmax(x, { axis }),
+    (v) => v.map((x) => x - lse(v)),
+  ),
+  {
+    name: 'matmul',
+    sample: noParams(gen.matmulOperands),
+    run: (_, a, b) => tg.matmul(a!, b!),
+    ref: (_, a, b) => naive.matmul(a!, b!),
+  },
   {
     name: 'reshape',
     sample: shapeArb(0, 3).chain((s) => {
       const n = count(s);
-      return fc.record({ inputs: fc.tuple(arr(s, gen.real)), params: fc.constantFrom<number[]>([n], [-1], [...s].reverse(), [1, ...s], [...s, 1]) });
+      return fc.record({
+        inputs: fc.tuple(arr(s, gen.real)),
+        params: fc.constantFrom<number[]>([n], [-1], [...s].reverse(), [1, ...s], [...s, 1]),
+      });
     }),
     run: (shape: number[], x) => tg.reshape(x!, shape),
     ref: (shape: number[], x) => ({ shape: shape.map((d) => (d === -1 ? count(x!.shape) : d)), data: x!.data }),
   },
   {
     name: 'broadcastTo',
-    sample: shapeArb(0, 3).chain((out) => fc.record({ inputs: broadcastVariant(out).chain((s) => fc.tuple(arr(s, gen.real))), params: fc.constant(out) })),
+    sample: shapeArb(0, 3).chain((out) =>
+      fc.record({ inputs: broadcastVariant(out).chain((s) => fc.tuple(arr(s, gen.real))), params: fc.constant(out) }),
+    ),
     run: (shape: number[], x) => tg.broadcastTo(x!, shape),
     ref: (shape: number[], x) => build(shape, (idx) => naive.atBroadcast(x!, idx)),
   },
@@ -155,26 +225,46 @@ export const cases: OpCase<any>[] = [
     name: 'permute',
     sample: shapeArb(0, 4).chain((s) => {
       const axes = s.map((_, i) => i);
-      return fc.record({ inputs: fc.tuple(arr(s, gen.real)), params: fc.shuffledSubarray(axes, { minLength: s.length, maxLength: s.length }) });
+      return fc.record({
+        inputs: fc.tuple(arr(s, gen.real)),
+        params: fc.shuffledSubarray(axes, { minLength: s.length, maxLength: s.length }),
+      });
     }),
     run: (axes: number[], x) => tg.permute(x!, axes),
-    ref: (axes: number[], x) => build(axes.map((a) => x!.shape[a]!), (idx) => {
-      const src = new Array<number>(axes.length);
-      axes.forEach((a, i) => (src[a] = idx[i]!));
-      return at(x!, src);
-    }),
+    ref: (axes: number[], x) =>
+      build(
+        axes.map((a) => x!.shape[a]!),
+        (idx) => {
+          const src = new Array<number>(axes.length);
+          axes.forEach((a, i) => (src[a] = idx[i]!));
+          return at(x!, src);
+        },
+      ),
   },
   {
     name: 'transpose',
     sample: shapeArb(2, 4).chain((s) =>
-      fc.record({ inputs: fc.tuple(arr(s, gen.real)), params: fc.tuple(fc.integer({ min: -s.length, max: s.length - 1 }), fc.integer({ min: -s.length, max: s.length - 1 })) }),
+      fc.record({
+        inputs: fc.tuple(arr(s, gen.real)),
+        params: fc.tuple(
+          fc.integer({ min: -s.length, max: s.length - 1 }),
+          fc.integer({ min: -s.length, max: s.length - 1 }),
+        ),
+      }),
     ),
     run: ([d0, d1]: [number, number], x) => tg.transpose(x!, d0, d1),
     ref: ([d0, d1]: [number, number], x) => {
       const r = x!.shape.length;
       const [a, b] = [(d0 + r) % r, (d1 + r) % r];
       const swap = (i: number): number => (i === a ? b : i === b ? a : i);
-      return build(x!.shape.map((_, i) => x!.shape[swap(i)]!), (idx) => at(x!, x!.shape.map((_, i) => idx[swap(i)]!)));
+      return build(
+        x!.shape.map((_, i) => x!.shape[swap(i)]!),
+        (idx) =>
+          at(
+            x!,
+            x!.shape.map((_, i) => idx[swap(i)]!),
+          ),
+      );
     },
   },
   unary('clone', tg.clone, (x) => x),
@@ -185,14 +275,22 @@ export const cases: OpCase<any>[] = [
       .map(([s, ones]) => s.map((d, i) => (ones[i] ? 1 : d)))
       .chain((s) => {
         const singles = s.flatMap((d, i) => (d === 1 ? [i] : []));
-        return fc.record({ inputs: fc.tuple(arr(s, gen.real)), params: fc.oneof(fc.constant(undefined), fc.subarray(singles)) });
+        return fc.record({
+          inputs: fc.tuple(arr(s, gen.real)),
+          params: fc.oneof(fc.constant(undefined), fc.subarray(singles)),
+        });
       }),
     run: (axis: number[] | undefined, x) => tg.squeeze(x!, axis),
-    ref: (axis: number[] | undefined, x) => ({ shape: x!.shape.filter((d, i) => (axis === undefined ? d !== 1 : !axis.includes(i))), data: x!.data }),
+    ref: (axis: number[] | undefined, x) => ({
+      shape: x!.shape.filter((d, i) => (axis === undefined ? d !== 1 : !axis.includes(i))),
+      data: x!.data,
+    }),
   },
   {
     name: 'unsqueeze',
-    sample: shapeArb(0, 3).chain((s) => fc.record({ inputs: fc.tuple(arr(s, gen.real)), params: fc.integer({ min: -s.length - 1, max: s.length }) })),
+    sample: shapeArb(0, 3).chain((s) =>
+      fc.record({ inputs: fc.tuple(arr(s, gen.real)), params: fc.integer({ min: -s.length - 1, max: s.length }) }),
+    ),
     run: (axis: number, x) => tg.unsqueeze(x!, axis),
     ref: (axis: number, x) => {
       const shape = [...x!.shape];
@@ -206,27 +304,48 @@ export const cases: OpCase<any>[] = [
     run: (ranges: ([number, number] | null)[], x) => tg.slice(x!, ranges),
     ref: (ranges: ([number, number] | null)[], x) => {
       const r = x!.shape.map((d, i) => resolveRange(ranges[i] ?? null, d));
-      return build(r.map(([s, e]) => e - s), (idx) => at(x!, idx.map((v, i) => v + r[i]![0])));
+      return build(
+        r.map(([s, e]) => e - s),
+        (idx) =>
+          at(
+            x!,
+            idx.map((v, i) => v + r[i]![0]),
+          ),
+      );
     },
   },
   {
     name: 'pad',
     sample: shapeArb(0, 3).chain((s) =>
-      fc.record({ inputs: fc.tuple(arr(s, gen.real)), params: fc.tuple(...s.map(() => fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })))) }),
+      fc.record({
+        inputs: fc.tuple(arr(s, gen.real)),
+        params: fc.tuple(...s.map(() => fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })))),
+      }),
     ),
     run: (widths: [number, number][], x) => tg.pad(x!, widths),
     ref: (widths: [number, number][], x) =>
-      build(x!.shape.map((d, i) => d + widths[i]![0] + widths[i]![1]), (idx) => {
-        const src = idx.map((v, i) => v - widths[i]![0]);
-        return src.every((v, i) => v >= 0 && v < x!.shape[i]!) ? at(x!, src) : 0;
-      }),
+      build(
+        x!.shape.map((d, i) => d + widths[i]![0] + widths[i]![1]),
+        (idx) => {
+          const src = idx.map((v, i) => v - widths[i]![0]);
+          return src.every((v, i) => v >= 0 && v < x!.shape[i]!) ? at(x!, src) : 0;
+        },
+      ),
   },
   {
     name: 'concat',
     sample: shapeArb(1, 3).chain((s) =>
       fc.integer({ min: 0, max: s.length - 1 }).chain((axis) =>
         fc.record({
-          inputs: fc.array(fc.integer({ min: 1, max: 3 }).chain((n) => arr(s.map((d, i) => (i === axis ? n : d)), gen.real)), { minLength: 1, maxLength: 3 }),
+          inputs: fc.array(
+            fc.integer({ min: 1, max: 3 }).chain((n) =>
+              arr(
+                s.map((d, i) => (i === axis ? n : d)),
+                gen.real,
+              ),
+            ),
+            { minLength: 1, maxLength: 3 },
+          ),
           params: fc.constantFrom(axis, axis - s.length),
         }),
       ),
@@ -239,7 +358,11 @@ export const cases: OpCase<any>[] = [
       return build(shape, (idx) => {
         let k = idx[ax]!;
         for (const x of xs) {
-          if (k < x.shape[ax]!) return at(x, idx.map((v, i) => (i === ax ? k : v)));
+          if (k < x.shape[ax]!)
+            return at(
+              x,
+              idx.map((v, i) => (i === ax ? k : v)),
+            );
           k -= x.shape[ax]!;
         }
         throw new Error('unreachable');
@@ -249,7 +372,10 @@ export const cases: OpCase<any>[] = [
   {
     name: 'stack',
     sample: shapeArb(0, 2).chain((s) =>
-      fc.record({ inputs: fc.array(arr(s, gen.real), { minLength: 1, maxLength: 3 }), params: fc.integer({ min: -s.length - 1, max: s.length }) }),
+      fc.record({
+        inputs: fc.array(arr(s, gen.real), { minLength: 1, maxLength: 3 }),
+        params: fc.integer({ min: -s.length - 1, max: s.length }),
+      }),
     ),
     run: (axis: number, ...xs) => tg.stack(xs, axis),
     ref: (axis: number, ...xs) => {
@@ -257,7 +383,12 @@ export const cases: OpCase<any>[] = [
       const ax = axis < 0 ? axis + r + 1 : axis;
       const shape = [...xs[0]!.shape];
       shape.splice(ax, 0, xs.length);
-      return build(shape, (idx) => at(xs[idx[ax]!]!, idx.filter((_, i) => i !== ax)));
+      return build(shape, (idx) =>
+        at(
+          xs[idx[ax]!]!,
+          idx.filter((_, i) => i !== ax),
+        ),
+      );
     },
   },
   {
@@ -268,16 +399,21 @@ export const cases: OpCase<any>[] = [
           inputs: fc.tuple(arr(s, gen.real)),
           params: fc.record({
             axis: fc.constant(axis),
-            indices: shapeArb(0, 2).chain((is) => arr(is, (n) => fc.array(fc.integer({ min: 0, max: s[axis]! - 1 }), { minLength: n, maxLength: n }))),
+            indices: shapeArb(0, 2).chain((is) =>
+              arr(is, (n) => fc.array(fc.integer({ min: 0, max: s[axis]! - 1 }), { minLength: n, maxLength: n })),
+            ),
           }),
         }),
       ),
     ),
-    run: (p: { axis: number; indices: Arr }, x) => tg.gather(x!, tensor([...p.indices.data], { shape: [...p.indices.shape] }), p.axis),
+    run: (p: { axis: number; indices: Arr }, x) =>
+      tg.gather(x!, tensor([...p.indices.data], { shape: [...p.indices.shape] }), p.axis),
     ref: ({ axis, indices }: { axis: number; indices: Arr }, x) => {
       const ir = indices.shape.length;
       const shape = [...x!.shape.slice(0, axis), ...indices.shape, ...x!.shape.slice(axis + 1)];
-      return build(shape, (idx) => at(x!, [...idx.slice(0, axis), at(indices, idx.slice(axis, axis + ir)), ...idx.slice(axis + ir)]));
+      return build(shape, (idx) =>
+        at(x!, [...idx.slice(0, axis), at(indices, idx.slice(axis, axis + ir)), ...idx.slice(axis + ir)]),
+      );
     },
   },
   {
@@ -288,14 +424,23 @@ export const cases: OpCase<any>[] = [
           inputs: fc.tuple(arr(s, gen.real)),
           params: fc.record({
             axis: fc.constant(axis),
-            indices: arr(s.map((d, i) => (i === axis ? k : d)), (n) => fc.array(fc.integer({ min: 0, max: s[axis]! - 1 }), { minLength: n, maxLength: n })),
+            indices: arr(
+              s.map((d, i) => (i === axis ? k : d)),
+              (n) => fc.array(fc.integer({ min: 0, max: s[axis]! - 1 }), { minLength: n, maxLength: n }),
+            ),
           }),
         }),
       ),
     ),
-    run: (p: { axis: number; indices: Arr }, x) => tg.takeAlongAxis(x!, tensor([...p.indices.data], { shape: [...p.indices.shape] }), p.axis),
+    run: (p: { axis: number; indices: Arr }, x) =>
+      tg.takeAlongAxis(x!, tensor([...p.indices.data], { shape: [...p.indices.shape] }), p.axis),
     ref: ({ axis, indices }: { axis: number; indices: Arr }, x) =>
-      build(indices.shape, (idx) => at(x!, idx.map((v, i) => (i === axis ? at(indices, idx) : v)))),
+      build(indices.shape, (idx) =>
+        at(
+          x!,
+          idx.map((v, i) => (i === axis ? at(indices, idx) : v)),
+        ),
+      ),
   },
   {
     name: 'where',
@@ -308,12 +453,17 @@ export const cases: OpCase<any>[] = [
     name: 'clamp',
     sample: fc.record({
       inputs: shapeArb(0, 3).chain((s) => fc.tuple(arr(s, gen.halfGrid))),
-      params: fc.tuple(fc.option(fc.integer({ min: -20, max: 20 })), fc.option(fc.integer({ min: 0, max: 20 }))).map(([lo, extra]) => ({
-        min: lo === null ? undefined : lo / 10,
-        max: extra === null ? undefined : ((lo ?? -20) + extra) / 10,
-      })),
+      params: fc
+        .tuple(fc.option(fc.integer({ min: -20, max: 20 })), fc.option(fc.integer({ min: 0, max: 20 })))
+        .map(([lo, extra]) => ({
+          min: lo === null ? undefined : lo / 10,
+          max: extra === null ? undefined : ((lo ?? -20) + extra) / 10,
+        })),
     }),
     run: (p: { min?: number; max?: number }, x) => tg.clamp(x!, p.min, p.max),
-    ref: (p: { min?: number; max?: number }, x) => ({ shape: x!.shape, data: x!.data.map((v) => Math.min(Math.max(v, p.min ?? -Infinity), p.max ?? Infinity)) }),
+    ref: (p: { min?: number; max?: number }, x) => ({
+      shape: x!.shape,
+      data: x!.data.map((v) => Math.min(Math.max(v, p.min ?? -Infinity), p.max ?? Infinity)),
+    }),
   },
 ];

@@ -51,7 +51,11 @@ export async function runMatmul(mode: RunMode): Promise<ResultRow[]> {
     const a32 = a64.to('float32');
     const b32 = b64.to('float32');
     const contenders = [ours(a32, b32), ours(a64, b64), theirs('cpu', a64, b64), theirs('wasm', a64, b64)];
-    const [ours32, ours64, cpu, wasm] = await interleaved(contenders, mode, (run) => (2 * n ** 3) / secondsPerCall(run, mode) / 1e9);
+    const [ours32, ours64, cpu, wasm] = await interleaved(
+      contenders,
+      mode,
+      (run) => (2 * n ** 3) / secondsPerCall(run, mode) / 1e9,
+    );
     const base = { workload: 'W1', unit: 'GFLOP/s', higherIsBetter: true, cpu: cpu ?? null, wasm: wasm ?? null };
     rows.push({ ...base, label: `n=${n}, float32`, ours: ours32! });
     rows.push({ ...base, label: `n=${n}, float64 (tfjs: float32)`, ours: ours64! });
@@ -68,7 +72,11 @@ export async function matmulDiscrepancy(n: number, backend: TfBackend): Promise<
   if (failure !== null) throw new Error(`tfjs ${backend} backend unavailable: ${failure}`);
   const [a, b] = operands(n);
   const ours = matmul(a.to('float32'), b.to('float32')).data;
-  const theirsData = tf.tidy(() => tf.matMul(tf.tensor2d(Float32Array.from(a.data), [n, n]), tf.tensor2d(Float32Array.from(b.data), [n, n])).dataSync());
+  const theirsData = tf.tidy(() =>
+    tf
+      .matMul(tf.tensor2d(Float32Array.from(a.data), [n, n]), tf.tensor2d(Float32Array.from(b.data), [n, n]))
+      .dataSync(),
+  );
   let worst = 0;
   let scale = 0;
   for (let i = 0; i < ours.length; i++) {

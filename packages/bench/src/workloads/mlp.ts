@@ -3,9 +3,7 @@
  * SGD, in samples per second. Both libraries compute z = a·Wᵀ + b with W of shape [out, in]
  * (tfjs: matMul(a, W, false, true)), so neither materialises a transpose.
  */
-import {
-  Rng, Tensor, add, matmul, mul, noGrad, rand, randn, sigmoid, sub, sum, type DType,
-} from '@tapegrad/autograd';
+import { Rng, Tensor, add, matmul, mul, noGrad, rand, randn, sigmoid, sub, sum, type DType } from '@tapegrad/autograd';
 import { type Contender, type RunMode, interleaved, itemsPerSecond } from '../harness.js';
 import type { ResultRow } from '../results.js';
 import { type TfBackend, tf, useBackend } from '../tfjs.js';
@@ -63,7 +61,11 @@ export class TapeMlp {
   readonly weights: Tensor[];
   readonly biases: Tensor[];
 
-  constructor(init: MlpInit, readonly sizes: readonly number[], dtype: DType) {
+  constructor(
+    init: MlpInit,
+    readonly sizes: readonly number[],
+    dtype: DType,
+  ) {
     this.weights = init.weights.map((w, l) => tensorOf(w, [sizes[l + 1]!, sizes[l]!], dtype, true));
     this.biases = init.biases.map((b, l) => tensorOf(b, [sizes[l + 1]!], dtype, true));
   }
@@ -102,20 +104,26 @@ export class TfMlp {
   private readonly optimizer = tf.train.sgd(LEARNING_RATE);
 
   constructor(init: MlpInit, sizes: readonly number[]) {
-    this.weights = init.weights.map((w, l) => tf.variable(tf.tensor2d(Float32Array.from(w), [sizes[l + 1]!, sizes[l]!])));
+    this.weights = init.weights.map((w, l) =>
+      tf.variable(tf.tensor2d(Float32Array.from(w), [sizes[l + 1]!, sizes[l]!])),
+    );
     this.biases = init.biases.map((b) => tf.variable(tf.tensor1d(Float32Array.from(b))));
   }
 
   /** One SGD step on the batch. */
   step(x: tf.Tensor2D, y: tf.Tensor2D): void {
-    this.optimizer.minimize(() => {
-      let a: tf.Tensor2D = x;
-      for (let l = 0; l < this.weights.length; l++) {
-        a = tf.sigmoid(tf.add(tf.matMul(a, this.weights[l]!, false, true), this.biases[l]!)) as tf.Tensor2D;
-      }
-      const d = tf.sub(a, y);
-      return tf.mul(tf.sum(tf.mul(d, d)), 0.5 / x.shape[0]) as tf.Scalar;
-    }, false, [...this.weights, ...this.biases]);
+    this.optimizer.minimize(
+      () => {
+        let a: tf.Tensor2D = x;
+        for (let l = 0; l < this.weights.length; l++) {
+          a = tf.sigmoid(tf.add(tf.matMul(a, this.weights[l]!, false, true), this.biases[l]!)) as tf.Tensor2D;
+        }
+        const d = tf.sub(a, y);
+        return tf.mul(tf.sum(tf.mul(d, d)), 0.5 / x.shape[0]) as tf.Scalar;
+      },
+      false,
+      [...this.weights, ...this.biases],
+    );
   }
 
   /** Frees the variables and the optimizer. */
@@ -177,11 +185,22 @@ export async function runMlp(mode: RunMode): Promise<ResultRow[]> {
   const steps = mode.quick ? 2 : TIMED_STEPS;
   const rows: ResultRow[] = [];
   for (const c of MLP_CASES) {
-    const variants = [['tape', 'float32'], ['tape', 'float64'], ['closed-form', 'float32'], ['closed-form', 'float64']] as const;
+    const variants = [
+      ['tape', 'float32'],
+      ['tape', 'float64'],
+      ['closed-form', 'float32'],
+      ['closed-form', 'float64'],
+    ] as const;
     const contenders = [...variants.map(([p, d]) => ours(p, c, d)), theirs(c, 'cpu'), theirs(c, 'wasm')];
     const figures = await interleaved(contenders, mode, (run) => itemsPerSecond(run, c.batch, warmup, 1, steps));
     const name = `[${c.sizes.join(', ')}] batch ${c.batch}`;
-    const base = { workload: 'W2', unit: 'samples/s', higherIsBetter: true, cpu: figures[4] ?? null, wasm: figures[5] ?? null };
+    const base = {
+      workload: 'W2',
+      unit: 'samples/s',
+      higherIsBetter: true,
+      cpu: figures[4] ?? null,
+      wasm: figures[5] ?? null,
+    };
     variants.forEach(([path, dtype], i) => {
       const label = `${name}, ${path}, ${dtype === 'float32' ? 'float32' : 'float64 (tfjs: float32)'}`;
       rows.push({ ...base, label, ours: figures[i]! });

@@ -56,9 +56,20 @@ function theirs(backend: TfBackend, length: number): Contender {
 export async function runTape(mode: RunMode): Promise<ResultRow[]> {
   const length = mode.quick ? CHAIN_LENGTH.quick : CHAIN_LENGTH.full;
   const ours: Contender = { open: async () => ({ run: () => void oursChainGradient(length) }) };
-  const [mine, cpu, wasm] = await interleaved([ours, theirs('cpu', length), theirs('wasm', length)], mode, (run) => (secondsPerCall(run, mode) / length) * 1e6);
-  return [{
-    workload: 'W3', label: `${length} ops on [4], forward + backward (ours float64, tfjs float32)`,
-    unit: 'µs/op', higherIsBetter: false, ours: mine!, cpu: cpu ?? null, wasm: wasm ?? null,
-  }];
+  const [mine, cpu, wasm] = await interleaved(
+    [ours, theirs('cpu', length), theirs('wasm', length)],
+    mode,
+    (run) => (secondsPerCall(run, mode) / length) * 1e6,
+  );
+  return [
+    {
+      workload: 'W3',
+      label: `${length} ops on [4], forward + backward (ours float64, tfjs float32)`,
+      unit: 'µs/op',
+      higherIsBetter: false,
+      ours: mine!,
+      cpu: cpu ?? null,
+      wasm: wasm ?? null,
+    },
+  ];
 }

@@ -32,7 +32,8 @@ export function nonNegativeNumber(value: string): number {
 /** Parses any finite integer (seeds may be zero or negative). */
 export function integer(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n)) throw new InvalidArgumentError(`expected an integer, got '${value}'.`);
+  if (value.trim() === '' || !Number.isInteger(n))
+    throw new InvalidArgumentError(`expected an integer, got '${value}'.`);
   return n;
 }
 

@@ -15,7 +15,8 @@ const NN_NAMES: Record<CostName, NnCostName> = { quadratic: 'quadratic', 'cross-
 
 /** nn's name for a command-line cost; throws {@link OptionError} for anything else. */
 export function nnCostName(cost: CostName): NnCostName {
-  if (!(COSTS as readonly string[]).includes(cost)) throw new OptionError(`cost must be one of ${COSTS.join(', ')}, got ${String(cost)}.`);
+  if (!(COSTS as readonly string[]).includes(cost))
+    throw new OptionError(`cost must be one of ${COSTS.join(', ')}, got ${String(cost)}.`);
   return NN_NAMES[cost];
 }
 

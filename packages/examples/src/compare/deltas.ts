@@ -23,7 +23,13 @@ export interface DeltaEstimates {
  * layers above l per entry of Z^l), which stays cheap even for wide inputs: estimating ∂W too, as
  * nn's finiteDifferenceBackprop does, would cost two whole forward passes per weight.
  */
-export function finiteDifferenceDeltas(layers: readonly DenseLayer[], x: Tensor, y: Tensor, cost: Cost, eps = 1e-6): Tensor[] {
+export function finiteDifferenceDeltas(
+  layers: readonly DenseLayer[],
+  x: Tensor,
+  y: Tensor,
+  cost: Cost,
+  eps = 1e-6,
+): Tensor[] {
   return noGrad(() => {
     const { zs } = forwardCache(layers, x);
     const costFrom = (l: number, z: Tensor): number => {

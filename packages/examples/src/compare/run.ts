@@ -147,7 +147,8 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
     vanishing.push({ seed: seed + s, meanAbsDelta: deltas.map(meanAbs) });
   }
   const firstToLastRatio =
-    vanishing.reduce((acc, v) => acc + v.meanAbsDelta[0]! / v.meanAbsDelta[v.meanAbsDelta.length - 1]!, 0) / vanishing.length;
+    vanishing.reduce((acc, v) => acc + v.meanAbsDelta[0]! / v.meanAbsDelta[v.meanAbsDelta.length - 1]!, 0) /
+    vanishing.length;
 
   const files: string[] = [];
   if (out !== null) {
@@ -157,7 +158,10 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
         xTitle: 'layer l (1 = first hidden layer)',
         yTitle: 'mean |δˡ| per digit (log scale)',
         yScale: 'log',
-        series: vanishing.map((v) => ({ name: `seed ${v.seed}`, points: v.meanAbsDelta.map((d, l) => ({ x: l + 1, y: d })) })),
+        series: vanishing.map((v) => ({
+          name: `seed ${v.seed}`,
+          points: v.meanAbsDelta.map((d, l) => ({ x: l + 1, y: d })),
+        })),
       }),
     );
   }

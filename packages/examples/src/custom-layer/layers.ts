@@ -8,7 +8,20 @@
  *   backward uses it, instead of letting the tape differentiate mul and sigmoid separately.
  */
 import {
-  Rng, abs, add, customVjp, defineOp, div, matmul, mul, sigmoid, sub, sum, transpose, zeros, type Tensor,
+  Rng,
+  abs,
+  add,
+  customVjp,
+  defineOp,
+  div,
+  matmul,
+  mul,
+  sigmoid,
+  sub,
+  sum,
+  transpose,
+  zeros,
+  type Tensor,
 } from '@tapegrad/autograd';
 import { Activation, Module, Parameter, initLinear, type ElementwiseActivation } from '@tapegrad/nn';
 

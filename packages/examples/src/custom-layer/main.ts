@@ -8,7 +8,9 @@ import { runCustomLayer } from './run.js';
 
 const program = new Command()
   .name('custom-layer')
-  .description('Check custom ops (defineOp: fused softsign layer; customVjp: swish) with gradcheck, then train them inside an MLP on MNIST.')
+  .description(
+    'Check custom ops (defineOp: fused softsign layer; customVjp: swish) with gradcheck, then train them inside an MLP on MNIST.',
+  )
   .option('--epochs <n>', 'training epochs', positiveInt, 5)
   .option('--lr <eta>', 'learning rate η', positiveNumber, 1)
   .option('--batch-size <n>', 'mini-batch size', positiveInt, 10)
@@ -18,7 +20,14 @@ const program = new Command()
   .showHelpAfterError();
 
 program.parse();
-const f = program.opts<{ epochs: number; lr: number; batchSize: number; limit: number; seed: number; quick: boolean }>();
+const f = program.opts<{
+  epochs: number;
+  lr: number;
+  batchSize: number;
+  limit: number;
+  seed: number;
+  quick: boolean;
+}>();
 const quick = (name: string, value: number, fallback: number): number =>
   f.quick && program.getOptionValueSource(name) === 'default' ? value : fallback;
 const r = runCustomLayer({ ...f, epochs: quick('epochs', 1, f.epochs), limit: quick('limit', 3000, f.limit) });

@@ -77,13 +77,22 @@ export function runCustomLayer(options: CustomLayerOptions = {}): CustomLayerRes
   const w = input([3, 5]);
   const b = input([3]);
   // swish at typical points plus the far tails, where a careless σ would overflow.
-  const s = tensor([[-30, -2.5, -0.3, 0], [0.2, 1.5, 4, 30]], { requiresGrad: true });
+  const s = tensor(
+    [
+      [-30, -2.5, -0.3, 0],
+      [0.2, 1.5, 4, 30],
+    ],
+    { requiresGrad: true },
+  );
   const checks: CheckReport[] = [];
   const record = (name: string, result: { passed: boolean; format(): string }): void => {
     checks.push({ name, passed: result.passed, report: result.format() });
   };
   record('gradcheck affineSoftsign (defineOp) w.r.t. x, W, b', gradcheck(affineSoftsign, [x, w, b]));
-  record('gradgradcheck affineSoftsign: its vjp is written in tensor ops, so it differentiates again', gradgradcheck(affineSoftsign, [x, w, b]));
+  record(
+    'gradgradcheck affineSoftsign: its vjp is written in tensor ops, so it differentiates again',
+    gradgradcheck(affineSoftsign, [x, w, b]),
+  );
   record('gradcheck swish (customVjp)', gradcheck(swish, [s]));
 
   let swishSecondOrder = 'no error (unexpected)';
@@ -112,7 +121,10 @@ export function runCustomLayer(options: CustomLayerOptions = {}): CustomLayerRes
     gradcheckPassed: checks.every((c) => c.passed),
     swishSecondOrder,
     tape,
-    architecture: net.stages().map((m) => m.describe()).join(' → '),
+    architecture: net
+      .stages()
+      .map((m) => m.describe())
+      .join(' → '),
     testAccuracy: history.valAccuracy,
     trainSize: train.size,
     testSize: test.size,

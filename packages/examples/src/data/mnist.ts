@@ -185,7 +185,12 @@ export function spreadRows(data: Dataset, count: number): Dataset {
     x.set(data.x.data.subarray(r * width, (r + 1) * width), i * width);
     y.set(data.y.data.subarray(r * NUM_CLASSES, (r + 1) * NUM_CLASSES), i * NUM_CLASSES);
   });
-  return { x: new Tensor(x, [n, width]), y: new Tensor(y, [n, NUM_CLASSES]), labels: idx.map((r) => data.labels[r]!), size: n };
+  return {
+    x: new Tensor(x, [n, width]),
+    y: new Tensor(y, [n, NUM_CLASSES]),
+    labels: idx.map((r) => data.labels[r]!),
+    size: n,
+  };
 }
 
 /** Share of rows of `outputs` [n, 10] whose largest entry is at the row's label. */

@@ -61,7 +61,12 @@ function costOf(params: readonly Tensor[], x: Tensor, y: Tensor, cost: CostName)
 }
 
 /** Central differences of the gradient along v. */
-function gradientDifference(params: readonly Tensor[], v: readonly Tensor[], eps: number, f: (ps: Tensor[]) => Tensor): Tensor[] {
+function gradientDifference(
+  params: readonly Tensor[],
+  v: readonly Tensor[],
+  eps: number,
+  f: (ps: Tensor[]) => Tensor,
+): Tensor[] {
   const shifted = (sign: number): Tensor[] => {
     const ps = params.map((p, i) => {
       const data = p.data.slice();
@@ -108,7 +113,9 @@ export function runHessian(options: HessianOptions = {}): HessianResult {
   }
   const x = randn([batch, sizes[0]!], { rng });
   // Targets in [0, 1], as both costs expect of sigmoid outputs.
-  const y = tensor(Array.from({ length: batch }, () => Array.from({ length: sizes[sizes.length - 1]! }, () => rng.uniform())));
+  const y = tensor(
+    Array.from({ length: batch }, () => Array.from({ length: sizes[sizes.length - 1]! }, () => rng.uniform())),
+  );
   const f = (...ps: Tensor[]): Tensor => costOf(ps, x, y, cost);
   const vs = Array.from({ length: count + 1 }, () => params.map((p) => randn(p.shape, { rng })));
 

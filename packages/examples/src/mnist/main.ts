@@ -4,24 +4,50 @@
  */
 import { outputDir } from '../common/paths.js';
 import { Command } from 'commander';
-import { integer, nonNegativeNumber, oneOf, positiveInt, positiveNumber, widthList, formatDuration } from '../cli/options.js';
+import {
+  integer,
+  nonNegativeNumber,
+  oneOf,
+  positiveInt,
+  positiveNumber,
+  widthList,
+  formatDuration,
+} from '../cli/options.js';
 import { createProgress } from '../cli/progress.js';
 import { COSTS, INITS, MNIST_DEFAULTS, MNIST_QUICK, runMnist, type CostName, type InitName } from './run.js';
 
 const program = new Command()
   .name('demo')
-  .description('Train a sigmoid MLP on the MNIST digits of the mnist package with SGD, and check the tape against closed-form backprop.')
+  .description(
+    'Train a sigmoid MLP on the MNIST digits of the mnist package with SGD, and check the tape against closed-form backprop.',
+  )
   .option('--epochs <n>', 'training epochs', positiveInt, MNIST_DEFAULTS.epochs)
   .option('--batch-size <n>', 'mini-batch size', positiveInt, MNIST_DEFAULTS.batchSize)
   .option('--lr <eta>', 'learning rate η', positiveNumber, MNIST_DEFAULTS.lr)
-  .option('--hidden <widths>', 'hidden layer widths, comma-separated (e.g. 30 or 100,30)', widthList, [...MNIST_DEFAULTS.hidden])
+  .option('--hidden <widths>', 'hidden layer widths, comma-separated (e.g. 30 or 100,30)', widthList, [
+    ...MNIST_DEFAULTS.hidden,
+  ])
   .option('--seed <n>', 'seed of the Rng for initialisation and shuffling', integer, MNIST_DEFAULTS.seed)
   .option('--cost <name>', `cost function: ${COSTS.join(' | ')}`, oneOf(COSTS), MNIST_DEFAULTS.cost)
-  .option('--init <scheme>', `initial weights: normal = N(0, 1) (chapter 1), scaled = N(0, 1/n_in) (chapter 3)`, oneOf(INITS), MNIST_DEFAULTS.init)
-  .option('--lambda <λ>', 'L2 strength λ: the cost gains (λ/2n)·ΣW² over weights, n = number of training digits', nonNegativeNumber, MNIST_DEFAULTS.lambda)
+  .option(
+    '--init <scheme>',
+    `initial weights: normal = N(0, 1) (chapter 1), scaled = N(0, 1/n_in) (chapter 3)`,
+    oneOf(INITS),
+    MNIST_DEFAULTS.init,
+  )
+  .option(
+    '--lambda <λ>',
+    'L2 strength λ: the cost gains (λ/2n)·ΣW² over weights, n = number of training digits',
+    nonNegativeNumber,
+    MNIST_DEFAULTS.lambda,
+  )
   .option('--out <dir>', 'output folder for plots and weights', MNIST_DEFAULTS.out)
   .option('--limit <n>', 'use only about n digits in total (train + test)', positiveInt)
-  .option('--quick', `a short run for smoke tests: ${MNIST_QUICK.epochs} epoch on ${MNIST_QUICK.limit} digits, ${MNIST_QUICK.init} init (explicit flags win)`, false)
+  .option(
+    '--quick',
+    `a short run for smoke tests: ${MNIST_QUICK.epochs} epoch on ${MNIST_QUICK.limit} digits, ${MNIST_QUICK.init} init (explicit flags win)`,
+    false,
+  )
   .option('--no-progress', 'do not draw progress bars')
   .showHelpAfterError();
 
@@ -67,10 +93,14 @@ async function main(): Promise<void> {
   });
 
   log('');
-  log(`tape vs closed-form backprop on one mini-batch of ${result.comparisonBatch} (max abs / max rel difference per layer):`);
+  log(
+    `tape vs closed-form backprop on one mini-batch of ${result.comparisonBatch} (max abs / max rel difference per layer):`,
+  );
   log(result.comparison);
   log('');
-  log(`final test accuracy: ${(100 * result.finalAccuracy).toFixed(2)}% (${result.testSize} test digits, seed ${flags.seed})`);
+  log(
+    `final test accuracy: ${(100 * result.finalAccuracy).toFixed(2)}% (${result.testSize} test digits, seed ${flags.seed})`,
+  );
   log(
     `wall time: ${formatDuration(result.wallMs)} in all, ${formatDuration(result.trainMs)} training ` +
       `(${Math.round(result.samplesPerSecond)} samples/s through forward + backward + SGD)`,

@@ -40,8 +40,14 @@ export async function writeTrainingPlots(
       xTitle: 'epoch',
       yTitle: 'mean cost',
       series: [
-        perEpoch('training set', history.map((h) => h.trainCost)),
-        perEpoch('test set', history.map((h) => h.testCost)),
+        perEpoch(
+          'training set',
+          history.map((h) => h.trainCost),
+        ),
+        perEpoch(
+          'test set',
+          history.map((h) => h.testCost),
+        ),
       ],
     }),
   );
@@ -50,7 +56,12 @@ export async function writeTrainingPlots(
       title: 'test accuracy per epoch',
       xTitle: 'epoch',
       yTitle: 'accuracy (%)',
-      series: [perEpoch('test accuracy', history.map((h) => 100 * h.testAccuracy))],
+      series: [
+        perEpoch(
+          'test accuracy',
+          history.map((h) => 100 * h.testAccuracy),
+        ),
+      ],
     }),
   );
   const layers = initialMeanAbsDelta.length;
@@ -62,10 +73,7 @@ export async function writeTrainingPlots(
       yScale: 'log',
       series: Array.from({ length: layers }, (_, l) => ({
         name: `layer ${l + 1}${l === layers - 1 ? ' (output)' : ' (hidden)'}`,
-        points: [
-          { x: 0, y: initialMeanAbsDelta[l]! },
-          ...history.map((h) => ({ x: h.epoch, y: h.meanAbsDelta[l]! })),
-        ],
+        points: [{ x: 0, y: initialMeanAbsDelta[l]! }, ...history.map((h) => ({ x: h.epoch, y: h.meanAbsDelta[l]! }))],
       })),
     }),
   );

@@ -128,7 +128,8 @@ function checkOptions(o: Required<Omit<MnistOptions, 'limit' | 'progress' | 'log
   if (o.hidden.length === 0) throw new OptionError('hidden must list at least one width.');
   o.hidden.forEach((w, i) => requireInt(`hidden[${i}]`, w));
   nnCostName(o.cost);
-  if (!(INITS as readonly string[]).includes(o.init)) throw new OptionError(`init must be one of ${INITS.join(', ')}, got ${o.init}.`);
+  if (!(INITS as readonly string[]).includes(o.init))
+    throw new OptionError(`init must be one of ${INITS.join(', ')}, got ${o.init}.`);
 }
 
 /**
@@ -164,7 +165,9 @@ export async function runMnist(options: MnistOptions = {}): Promise<MnistResult>
   const optimizer = new SGD(net, { lr: o.lr });
   const probe = spreadRows(train, PROBE_SIZE);
   const initialMeanAbsDelta = probeDeltas(net, probe, o.cost);
-  log(`MNIST: ${train.size} training and ${test.size} test digits; network [${net.sizes.join(', ')}], ${o.cost} cost, ${o.init} init, η = ${o.lr}, batch ${o.batchSize}, seed ${o.seed}`);
+  log(
+    `MNIST: ${train.size} training and ${test.size} test digits; network [${net.sizes.join(', ')}], ${o.cost} cost, ${o.init} init, η = ${o.lr}, batch ${o.batchSize}, seed ${o.seed}`,
+  );
 
   const history: EpochRecord[] = [];
   let trainMs = 0;

@@ -47,7 +47,15 @@ export interface XorResult {
 
 /** The XOR truth table as tensors: inputs [4, 2], targets [4, 1]. */
 export function xorData(): { x: Tensor; y: Tensor } {
-  return { x: tensor([[0, 0], [0, 1], [1, 0], [1, 1]]), y: tensor([[0], [1], [1], [0]]) };
+  return {
+    x: tensor([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ]),
+    y: tensor([[0], [1], [1], [0]]),
+  };
 }
 
 /** Formats a small tensor's values on one line. */
@@ -62,7 +70,8 @@ export function runXor(options: XorOptions = {}): XorResult {
   const lr = requirePositive('lr', options.lr ?? 10);
   const tolerance = requirePositive('tolerance', options.tolerance ?? 0.1);
   const costName = options.cost ?? 'quadratic';
-  if (!(XOR_COSTS as readonly string[]).includes(costName)) throw new OptionError(`cost must be one of ${XOR_COSTS.join(', ')}, got ${costName}.`);
+  if (!(XOR_COSTS as readonly string[]).includes(costName))
+    throw new OptionError(`cost must be one of ${XOR_COSTS.join(', ')}, got ${costName}.`);
   const root = new Rng(options.seed ?? 2);
   const net = mlp([2, hidden, 1], { rng: root.fork() });
   const optimizer = new SGD(net, { lr });
@@ -74,7 +83,14 @@ export function runXor(options: XorOptions = {}): XorResult {
   const [first, second] = net.layers();
   optimizer.zeroGrad();
   const loss = cost.forward(net.forward(x), y);
-  const names = { x, y, W1: first!.linear.weight, b1: first!.linear.bias, W2: second!.linear.weight, b2: second!.linear.bias };
+  const names = {
+    x,
+    y,
+    W1: first!.linear.weight,
+    b1: first!.linear.bias,
+    W2: second!.linear.weight,
+    b2: second!.linear.bias,
+  };
   const tape = formatTape(loss, { names });
   loss.backward();
   const stepGradients = Object.entries(names)

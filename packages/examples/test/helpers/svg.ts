@@ -23,7 +23,12 @@ export function checkSvg(text: string): SvgCheck {
   let height = NaN;
   let i = text.search(/<svg[\s>]/);
   if (i < 0) return { ok: false, problems: ['no <svg> root element'], width, height, elements };
-  if (text.slice(0, i).replace(/<\?xml[^>]*\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>/g, '').trim() !== '') {
+  if (
+    text
+      .slice(0, i)
+      .replace(/<\?xml[^>]*\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>/g, '')
+      .trim() !== ''
+  ) {
     problems.push('content before the <svg> root');
   }
   while (i < text.length) {
@@ -31,19 +36,28 @@ export function checkSvg(text: string): SvgCheck {
     if (lt < 0) break;
     if (text.startsWith('<!--', lt)) {
       const end = text.indexOf('-->', lt);
-      if (end < 0) { problems.push('unclosed comment'); break; }
+      if (end < 0) {
+        problems.push('unclosed comment');
+        break;
+      }
       i = end + 3;
       continue;
     }
     if (text.startsWith('<![CDATA[', lt)) {
       const end = text.indexOf(']]>', lt);
-      if (end < 0) { problems.push('unclosed CDATA'); break; }
+      if (end < 0) {
+        problems.push('unclosed CDATA');
+        break;
+      }
       i = end + 3;
       continue;
     }
     TAG.lastIndex = lt;
     const m = TAG.exec(text);
-    if (!m) { problems.push(`malformed tag at offset ${lt}: ${text.slice(lt, lt + 40)}`); break; }
+    if (!m) {
+      problems.push(`malformed tag at offset ${lt}: ${text.slice(lt, lt + 40)}`);
+      break;
+    }
     const [, closing, name, attrs, selfClosing] = m as unknown as [string, string, string, string, string];
     if (closing) {
       const open = stack.pop();
@@ -52,7 +66,8 @@ export function checkSvg(text: string): SvgCheck {
       elements++;
       if (elements === 1) {
         if (name !== 'svg') problems.push(`root element is <${name}>`);
-        if (!/xmlns\s*=\s*"http:\/\/www\.w3\.org\/2000\/svg"/.test(attrs)) problems.push('root <svg> lacks the SVG xmlns');
+        if (!/xmlns\s*=\s*"http:\/\/www\.w3\.org\/2000\/svg"/.test(attrs))
+          problems.push('root <svg> lacks the SVG xmlns');
         width = Number(/\swidth\s*=\s*"([\d.]+)"/.exec(attrs)?.[1]);
         height = Number(/\sheight\s*=\s*"([\d.]+)"/.exec(attrs)?.[1]);
         if (!(width > 0 && height > 0)) problems.push('root <svg> lacks a positive width/height');

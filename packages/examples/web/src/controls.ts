@@ -1,7 +1,14 @@
 import type { TrainerSettings } from './trainer.js';
 
 /** The settings the page starts from. */
-export const DEFAULTS: TrainerSettings = { dataset: 'spirals', hidden: [16, 16], lr: 1, cost: 'bce', batchSize: 10, seed: 7 };
+export const DEFAULTS: TrainerSettings = {
+  dataset: 'spirals',
+  hidden: [16, 16],
+  lr: 1,
+  cost: 'bce',
+  batchSize: 10,
+  seed: 7,
+};
 
 /** Finds an element by id or throws, naming the missing id (a typo in index.html shows at once). */
 export function byId<T extends HTMLElement>(id: string, type: new () => T): T {
@@ -80,7 +87,9 @@ export function readSettings(c: Controls): TrainerSettings {
   const seed = Number(c.seed.value);
   if (!Number.isInteger(seed) || seed < 0) throw new Error(`seed: expected a whole number ≥ 0, got "${c.seed.value}".`);
   return {
-    dataset, cost, seed,
+    dataset,
+    cost,
+    seed,
     hidden: parseHidden(c.hidden.value),
     lr: positiveNumber('learning rate', c.lr.value),
     batchSize: positiveInt('batch size', c.batchSize.value),

@@ -22,7 +22,11 @@ export function circles(n: number, rng: Rng, noise = 0.08): Dataset {
     const inner = i % 2 === 1;
     const angle = 2 * Math.PI * rng.uniform();
     const radius = inner ? 0.35 : 0.8;
-    return [radius * Math.cos(angle) + noise * rng.normal(), radius * Math.sin(angle) + noise * rng.normal(), inner ? 1 : 0];
+    return [
+      radius * Math.cos(angle) + noise * rng.normal(),
+      radius * Math.sin(angle) + noise * rng.normal(),
+      inner ? 1 : 0,
+    ];
   });
 }
 

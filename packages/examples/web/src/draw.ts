@@ -33,7 +33,13 @@ function context(canvas: HTMLCanvasElement): { ctx: CanvasRenderingContext2D; w:
  * background shaded from class 0 (p = 0) to class 1 (p = 1), the p = 0.5 contour darkened, and the
  * data points on top.
  */
-export function drawBoundary(canvas: HTMLCanvasElement, grid: Float64Array, res: number, points: Float64Array, labels: Float64Array): void {
+export function drawBoundary(
+  canvas: HTMLCanvasElement,
+  grid: Float64Array,
+  res: number,
+  points: Float64Array,
+  labels: Float64Array,
+): void {
   const { ctx, w, h } = context(canvas);
   const image = new ImageData(res, res);
   for (let i = 0; i < res * res; i++) {
@@ -78,7 +84,11 @@ function tick(v: number): string {
  * A line chart of one or more series against their index. With `logY`, values are drawn on a
  * log₁₀ axis: per-layer |δ^l| differ by orders of magnitude in sigmoid nets, which is the point.
  */
-export function drawSeries(canvas: HTMLCanvasElement, series: readonly Series[], options: { logY?: boolean; xLabel?: string } = {}): void {
+export function drawSeries(
+  canvas: HTMLCanvasElement,
+  series: readonly Series[],
+  options: { logY?: boolean; xLabel?: string } = {},
+): void {
   const { ctx, w, h } = context(canvas);
   ctx.clearRect(0, 0, w, h);
   const pad = { left: 52, right: 10, top: 10, bottom: 24 };
@@ -88,7 +98,11 @@ export function drawSeries(canvas: HTMLCanvasElement, series: readonly Series[],
   let n = 0;
   for (const s of series) {
     n = Math.max(n, s.values.length);
-    for (const v of s.values) if (Number.isFinite(f(v))) { lo = Math.min(lo, f(v)); hi = Math.max(hi, f(v)); }
+    for (const v of s.values)
+      if (Number.isFinite(f(v))) {
+        lo = Math.min(lo, f(v));
+        hi = Math.max(hi, f(v));
+      }
   }
   ctx.font = '11px system-ui, sans-serif';
   ctx.fillStyle = '#666';
@@ -96,7 +110,10 @@ export function drawSeries(canvas: HTMLCanvasElement, series: readonly Series[],
     ctx.fillText('waiting for data…', pad.left, h / 2);
     return;
   }
-  if (hi - lo < 1e-12) { hi += 0.5; lo -= 0.5; }
+  if (hi - lo < 1e-12) {
+    hi += 0.5;
+    lo -= 0.5;
+  }
   const x = (i: number) => pad.left + (i / (n - 1)) * (w - pad.left - pad.right);
   const y = (v: number) => pad.top + (1 - (f(v) - lo) / (hi - lo)) * (h - pad.top - pad.bottom);
   ctx.strokeStyle = '#ccc';

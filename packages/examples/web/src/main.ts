@@ -88,7 +88,9 @@ function trainFrame(): void {
 function redraw(): void {
   const data = trainer.data;
   drawBoundary(boundary, trainer.predictGrid(GRID), GRID, data.x.data as Float64Array, data.y.data as Float64Array);
-  drawSeries(costChart, [{ label: `${trainer.settings.cost} cost`, color: '#333', values: curves.cost }], { xLabel: 'frames' });
+  drawSeries(costChart, [{ label: `${trainer.settings.cost} cost`, color: '#333', values: curves.cost }], {
+    xLabel: 'frames',
+  });
   drawSeries(
     deltaChart,
     curves.deltas.map((values, l) => ({ label: `δ${l + 1}`, color: LAYER_COLORS[l % LAYER_COLORS.length]!, values })),
@@ -130,7 +132,8 @@ controls.lr.addEventListener('change', () => {
     showError(e);
   }
 });
-for (const el of [controls.dataset, controls.hidden, controls.cost, controls.batchSize, controls.seed]) el.addEventListener('change', reset);
+for (const el of [controls.dataset, controls.hidden, controls.cost, controls.batchSize, controls.seed])
+  el.addEventListener('change', reset);
 
 fillControls(controls, new URLSearchParams(window.location.search));
 reset();

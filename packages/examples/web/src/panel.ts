@@ -17,7 +17,10 @@ export function renderComparison(root: HTMLElement, cmp: BackpropComparison, ste
   root.dataset['layers'] = String(cmp.layers.length);
   root.dataset['checkedAtStep'] = String(step);
   const rows = cmp.layers
-    .map((c) => `<tr><td>${c.layer}</td><td>${c.delta.shape.join('×')}</td><td>${rel(c.delta.tape.maxRel)}</td><td>${rel(c.weight.tape.maxRel)}</td><td>${rel(c.bias.tape.maxRel)}</td></tr>`)
+    .map(
+      (c) =>
+        `<tr><td>${c.layer}</td><td>${c.delta.shape.join('×')}</td><td>${rel(c.delta.tape.maxRel)}</td><td>${rel(c.weight.tape.maxRel)}</td><td>${rel(c.bias.tape.maxRel)}</td></tr>`,
+    )
     .join('');
   root.innerHTML =
     `<p><span class="badge ${status}">${status.toUpperCase()}</span> ` +

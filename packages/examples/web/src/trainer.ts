@@ -1,7 +1,16 @@
 import { Rng, Tensor, noGrad } from '@tapegrad/autograd';
 import {
-  mlp, SGD, tapeBackprop, compareBackprop, batchIndices, takeRows, evaluate,
-  type MLP, type BackpropComparison, type CostName, type DenseLayer,
+  mlp,
+  SGD,
+  tapeBackprop,
+  compareBackprop,
+  batchIndices,
+  takeRows,
+  evaluate,
+  type MLP,
+  type BackpropComparison,
+  type CostName,
+  type DenseLayer,
 } from '@tapegrad/nn';
 import { makeDataset, type Dataset, type DatasetName } from './data.js';
 
@@ -70,7 +79,8 @@ export class Trainer {
 
   /** The next mini-batch: a fresh seeded shuffle each epoch, rows drawn without replacement. */
   private nextBatch(): { x: Tensor; y: Tensor } {
-    if (this.queue.length === 0) this.queue = batchIndices(this.data.n, { batchSize: this.settings.batchSize, rng: this.rng });
+    if (this.queue.length === 0)
+      this.queue = batchIndices(this.data.n, { batchSize: this.settings.batchSize, rng: this.rng });
     const idx = this.queue.shift()!;
     return { x: takeRows(this.data.x, idx), y: takeRows(this.data.y, idx) };
   }

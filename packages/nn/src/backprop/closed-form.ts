@@ -42,7 +42,9 @@ export function checkBatch(where: string, layers: readonly DenseLayer[], x: Tens
   const last = layers[layers.length - 1]!.linear;
   expectMatrix(where, 'x', x, first.inFeatures);
   if (y.shape[0] !== x.shape[0]) {
-    throw new ShapeError(`${where}: x has ${x.shape[0]} rows but y has shape ${formatShape(y.shape)}; give one target row per sample (output width ${last.outFeatures}).`);
+    throw new ShapeError(
+      `${where}: x has ${x.shape[0]} rows but y has shape ${formatShape(y.shape)}; give one target row per sample (output width ${last.outFeatures}).`,
+    );
   }
 }
 
@@ -82,7 +84,12 @@ function columnSums(d: Tensor): Tensor {
  * - BP4: ∂C/∂W^l = (Δ^l)ᵀ A^{l−1}, plus (λ/m) W^l for the L2 term.
  * The 1/m of a 'mean' cost enters once, through ∇_a C, so every Δ^l is ∂C/∂Z^l of the batch cost.
  */
-export function closedFormBackprop(net: Sequential | readonly DenseLayer[], x: Tensor, y: Tensor, options: BackpropOptions = {}): ClosedFormResult {
+export function closedFormBackprop(
+  net: Sequential | readonly DenseLayer[],
+  x: Tensor,
+  y: Tensor,
+  options: BackpropOptions = {},
+): ClosedFormResult {
   const layers = layersOf(net);
   const cost: Cost = resolveCost(options.cost ?? 'quadratic');
   const lambda = expectNonNegative('closedFormBackprop', 'lambda', options.lambda ?? 0);
@@ -96,7 +103,8 @@ export function closedFormBackprop(net: Sequential | readonly DenseLayer[], x: T
     const zL = zs[L - 1]!;
     const aL = as[L]!;
     const last = layers[L - 1]!;
-    deltas[L - 1] = cost.outputDelta?.(last.activation, zL, aL, y) ?? timesDerivative(last, cost.gradOutput(aL, y), zL, aL);
+    deltas[L - 1] =
+      cost.outputDelta?.(last.activation, zL, aL, y) ?? timesDerivative(last, cost.gradOutput(aL, y), zL, aL);
     for (let l = L - 2; l >= 0; l--) {
       const back = matmul(deltas[l + 1]!, layers[l + 1]!.linear.weight);
       deltas[l] = timesDerivative(layers[l]!, back, zs[l]!, as[l + 1]!);

@@ -4,7 +4,13 @@ import { forwardCache, type DenseLayer } from '../layers/mlp.js';
 import { resolveCost } from '../losses/index.js';
 import { l2Divisor, l2Penalty } from '../regularization.js';
 import { expectNonNegative } from '../util.js';
-import { closedFormBackprop, checkBatch, layersOf, type BackpropOptions, type ClosedFormResult } from './closed-form.js';
+import {
+  closedFormBackprop,
+  checkBatch,
+  layersOf,
+  type BackpropOptions,
+  type ClosedFormResult,
+} from './closed-form.js';
 import { finiteDifferenceBackprop } from './finite-differences.js';
 import { formatComparison } from './format.js';
 
@@ -113,7 +119,12 @@ function fdDiscrepancy(analytic: Tensor, numeric: Tensor, atol: number, rtol: nu
 }
 
 /** The tape's side: forward with the z^l recorded, then one `gradients` call for all of them. */
-export function tapeBackprop(layers: readonly DenseLayer[], x: Tensor, y: Tensor, options: BackpropOptions = {}): TapeResult {
+export function tapeBackprop(
+  layers: readonly DenseLayer[],
+  x: Tensor,
+  y: Tensor,
+  options: BackpropOptions = {},
+): TapeResult {
   const cost = resolveCost(options.cost ?? 'quadratic');
   const lambda = expectNonNegative('tapeBackprop', 'lambda', options.lambda ?? 0);
   return enableGrad(() => {
@@ -121,7 +132,10 @@ export function tapeBackprop(layers: readonly DenseLayer[], x: Tensor, y: Tensor
     const weights = layers.map(({ linear }) => linear.weight);
     const biases = layers.map(({ linear }) => linear.bias);
     const data = cost.forward(as[as.length - 1]!, y);
-    const total = lambda === 0 ? data : data.add(l2Penalty(weights, lambda, l2Divisor(cost.reduction, x.shape[0]!, options.datasetSize)));
+    const total =
+      lambda === 0
+        ? data
+        : data.add(l2Penalty(weights, lambda, l2Divisor(cost.reduction, x.shape[0]!, options.datasetSize)));
     const grads = gradients(total, [...zs, ...weights, ...biases]);
     const L = layers.length;
     const pick = (from: number): Tensor[] => grads.slice(from, from + L).map((g) => g!);
@@ -134,7 +148,12 @@ export function tapeBackprop(layers: readonly DenseLayer[], x: Tensor, y: Tensor
  * layer, δ^l, ∂C/∂W^l and ∂C/∂b^l; optionally also against central finite differences.
  * In float64 the two backprops differ only by rounding order: expect maxRel around 1e-15.
  */
-export function compareBackprop(net: Sequential | readonly DenseLayer[], x: Tensor, y: Tensor, options: CompareOptions = {}): BackpropComparison {
+export function compareBackprop(
+  net: Sequential | readonly DenseLayer[],
+  x: Tensor,
+  y: Tensor,
+  options: CompareOptions = {},
+): BackpropComparison {
   const layers = layersOf(net);
   checkBatch('compareBackprop', layers, x, y);
   // Same mathematics in a different rounding order: ~1e-14 apart in float64, ~1e-7 in float32.
@@ -143,13 +162,24 @@ export function compareBackprop(net: Sequential | readonly DenseLayer[], x: Tens
   if (options.eps !== undefined && !(options.eps > 0 && Number.isFinite(options.eps))) {
     throw new ArgumentError(`compareBackprop: eps must be a finite number > 0, got ${options.eps}.`);
   }
-  for (const [name, v] of [['atol', options.atol], ['rtol', options.rtol]] as const) {
+  for (const [name, v] of [
+    ['atol', options.atol],
+    ['rtol', options.rtol],
+  ] as const) {
     if (v !== undefined && !(v >= 0)) throw new ArgumentError(`compareBackprop: ${name} must be ≥ 0, got ${v}.`);
   }
   const tape = tapeBackprop(layers, x, y, options);
   const closedForm = closedFormBackprop(layers, x, y, options);
   const fd = options.finiteDifferences
-    ? finiteDifferenceBackprop(layers, x, y, resolveCost(options.cost ?? 'quadratic'), options.lambda ?? 0, options.eps ?? 1e-6, options.datasetSize)
+    ? finiteDifferenceBackprop(
+        layers,
+        x,
+        y,
+        resolveCost(options.cost ?? 'quadratic'),
+        options.lambda ?? 0,
+        options.eps ?? 1e-6,
+        options.datasetSize,
+      )
     : null;
   const atol = options.atol ?? 1e-5;
   const rtol = options.rtol ?? 1e-3;

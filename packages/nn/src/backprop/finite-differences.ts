@@ -33,7 +33,8 @@ function costFrom(p: Problem, start: number, z: Tensor | null): number {
     const w = new Tensor(p.ws[l]!, linear.weight.shape);
     for (const v of w.data) l2 += v * v;
     if (l < start) continue;
-    const zl = l === start && z !== null ? z : add(matmul(a, w, { transposeB: true }), new Tensor(p.bs[l]!, linear.bias.shape));
+    const zl =
+      l === start && z !== null ? z : add(matmul(a, w, { transposeB: true }), new Tensor(p.bs[l]!, linear.bias.shape));
     a = activation.apply(zl);
   }
   return p.cost.forward(a, p.y).item() + (p.lambda / (2 * p.l2m)) * l2;
@@ -45,7 +46,12 @@ function activationsOf(p: Problem): Tensor[] {
   let a = p.x;
   for (let l = 0; l < p.layers.length; l++) {
     const { linear, activation } = p.layers[l]!;
-    a = activation.apply(add(matmul(a, new Tensor(p.ws[l]!, linear.weight.shape), { transposeB: true }), new Tensor(p.bs[l]!, linear.bias.shape)));
+    a = activation.apply(
+      add(
+        matmul(a, new Tensor(p.ws[l]!, linear.weight.shape), { transposeB: true }),
+        new Tensor(p.bs[l]!, linear.bias.shape),
+      ),
+    );
     as.push(a);
   }
   return as;

@@ -24,11 +24,21 @@ export function formatComparison(c: BackpropComparison): string {
       ['∂C/∂b', l.bias],
     ] as const;
     for (const [name, q] of items) {
-      rows.push([String(l.layer), name, `[${q.shape.join(', ')}]`, ...cells(q.tape), ...(withFd ? cells(q.finiteDifferences) : [])]);
+      rows.push([
+        String(l.layer),
+        name,
+        `[${q.shape.join(', ')}]`,
+        ...cells(q.tape),
+        ...(withFd ? cells(q.finiteDifferences) : []),
+      ]);
     }
   }
   const widths = header.map((_, j) => Math.max(...rows.map((r) => (r[j] ?? '').length)));
-  const line = (r: string[]): string => r.map((cell, j) => (j < 3 ? cell.padEnd(widths[j]!) : cell.padStart(widths[j]!))).join('  ').trimEnd();
+  const line = (r: string[]): string =>
+    r
+      .map((cell, j) => (j < 3 ? cell.padEnd(widths[j]!) : cell.padStart(widths[j]!)))
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   const verdict = `${c.passed ? 'PASS' : 'FAIL'}: worst tape-vs-closed-form relative difference ${sci(c.worstRel)} (tolerance ${sci(c.tolerance)}); cost ${c.tape.cost}`;
   return [line(header), rule, ...rows.slice(1).map(line), verdict].join('\n');

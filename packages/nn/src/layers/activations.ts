@@ -78,12 +78,16 @@ export function resolveActivation(a: ActivationName | ElementwiseActivation, whe
   if (typeof a === 'string') {
     const found = (ACTIVATIONS as Record<string, ElementwiseActivation>)[a];
     if (found === undefined) {
-      throw new ArgumentError(`${where}: unknown activation ${describeValue(a)}; use one of ${Object.keys(ACTIVATIONS).join(', ')} or pass {name, apply, derivative}.`);
+      throw new ArgumentError(
+        `${where}: unknown activation ${describeValue(a)}; use one of ${Object.keys(ACTIVATIONS).join(', ')} or pass {name, apply, derivative}.`,
+      );
     }
     return found;
   }
   if (a === null || typeof a !== 'object' || typeof a.apply !== 'function' || typeof a.derivative !== 'function') {
-    throw new ArgumentError(`${where}: an activation must be a name or an object {name, apply(z), derivative(z, a, out)}.`);
+    throw new ArgumentError(
+      `${where}: an activation must be a name or an object {name, apply(z), derivative(z, a, out)}.`,
+    );
   }
   return a;
 }

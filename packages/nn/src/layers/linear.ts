@@ -1,4 +1,14 @@
-import { Tensor, Rng, ArgumentError, ShapeError, formatShape, zeros, matmul, add, type DType } from '@tapegrad/autograd';
+import {
+  Tensor,
+  Rng,
+  ArgumentError,
+  ShapeError,
+  formatShape,
+  zeros,
+  matmul,
+  add,
+  type DType,
+} from '@tapegrad/autograd';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { initLinear, type InitScheme } from '../init.js';
@@ -35,7 +45,9 @@ export class Linear extends Module {
     expectPositiveInt('Linear', 'inFeatures', inFeatures);
     expectPositiveInt('Linear', 'outFeatures', outFeatures);
     if (options === undefined || !(options.rng instanceof Rng)) {
-      throw new ArgumentError(`Linear(${inFeatures} → ${outFeatures}): pass { rng: new Rng(seed) }; initial weights are drawn from an explicit seeded generator.`);
+      throw new ArgumentError(
+        `Linear(${inFeatures} → ${outFeatures}): pass { rng: new Rng(seed) }; initial weights are drawn from an explicit seeded generator.`,
+      );
     }
     const dtype = options.dtype ?? 'float64';
     const w = zeros([outFeatures, inFeatures], { dtype });
@@ -52,7 +64,9 @@ export class Linear extends Module {
       throw new ShapeError(
         `${this.label()}: input has shape ${formatShape(x.shape)} but this layer expects [m, ${this.inFeatures}] (one sample per row, ` +
           `weight ${formatShape(this.weight.shape)}). ` +
-          (x.ndim === 1 ? 'Reshape a single sample with x.reshape([1, -1]).' : 'Check the previous layer\'s width or the data\'s feature count.'),
+          (x.ndim === 1
+            ? 'Reshape a single sample with x.reshape([1, -1]).'
+            : "Check the previous layer's width or the data's feature count."),
       );
     }
     return add(matmul(x, this.weight, { transposeB: true }), this.bias);

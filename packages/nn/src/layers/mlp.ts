@@ -1,7 +1,13 @@
 import { Tensor, Rng, ArgumentError, type DType } from '@tapegrad/autograd';
 import { Module } from '../module.js';
 import { Linear } from './linear.js';
-import { Activation, identityActivation, resolveActivation, type ActivationName, type ElementwiseActivation } from './activations.js';
+import {
+  Activation,
+  identityActivation,
+  resolveActivation,
+  type ActivationName,
+  type ElementwiseActivation,
+} from './activations.js';
 import { Sequential } from './sequential.js';
 import type { InitScheme } from '../init.js';
 import { expectPositiveInt, describeValue } from '../util.js';
@@ -108,17 +114,25 @@ export class MLP extends Sequential {
 
 function buildStages(sizes: readonly number[], options: MlpOptions): Module[] {
   if (!Array.isArray(sizes) || sizes.length < 2) {
-    throw new ArgumentError(`mlp: sizes must list at least an input and an output width, e.g. mlp([2, 3, 1], {rng}); got ${describeValue(sizes)}.`);
+    throw new ArgumentError(
+      `mlp: sizes must list at least an input and an output width, e.g. mlp([2, 3, 1], {rng}); got ${describeValue(sizes)}.`,
+    );
   }
   sizes.forEach((n, i) => expectPositiveInt('mlp', `sizes[${i}]`, n));
   if (options === undefined || !(options.rng instanceof Rng)) {
-    throw new ArgumentError(`mlp: pass { rng: new Rng(seed) }; initial weights are drawn from an explicit seeded generator.`);
+    throw new ArgumentError(
+      `mlp: pass { rng: new Rng(seed) }; initial weights are drawn from an explicit seeded generator.`,
+    );
   }
   const hidden = resolveActivation(options.activation ?? 'sigmoid', 'mlp');
   const last = resolveActivation(options.outputActivation ?? hidden, 'mlp');
   const stages: Module[] = [];
   for (let l = 1; l < sizes.length; l++) {
-    const lin = new Linear(sizes[l - 1]!, sizes[l]!, { rng: options.rng, init: options.init ?? 'normal', dtype: options.dtype ?? 'float64' });
+    const lin = new Linear(sizes[l - 1]!, sizes[l]!, {
+      rng: options.rng,
+      init: options.init ?? 'normal',
+      dtype: options.dtype ?? 'float64',
+    });
     stages.push(lin);
     const act = l === sizes.length - 1 ? last : hidden;
     // An identity output is left out so that the network's stages say what they compute.

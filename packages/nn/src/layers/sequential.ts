@@ -25,7 +25,8 @@ export class Sequential extends Module {
   /** The stage at index `i` (negative counts from the end). */
   at(i: number): Module {
     const m = this.items.at(i);
-    if (m === undefined) throw new ArgumentError(`Sequential.at: index ${i} is out of range for ${this.items.length} stages.`);
+    if (m === undefined)
+      throw new ArgumentError(`Sequential.at: index ${i} is out of range for ${this.items.length} stages.`);
     return m;
   }
 

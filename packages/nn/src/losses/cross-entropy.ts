@@ -1,4 +1,19 @@
-import { Tensor, log, mul, neg, sub, sum, add, softplus, logSoftmax, clamp, where, gt, lt, stableSigmoid } from '@tapegrad/autograd';
+import {
+  Tensor,
+  log,
+  mul,
+  neg,
+  sub,
+  sum,
+  add,
+  softplus,
+  logSoftmax,
+  clamp,
+  where,
+  gt,
+  lt,
+  stableSigmoid,
+} from '@tapegrad/autograd';
 import { ReducedCost, batchDivisor, scaledResidual } from './cost.js';
 import { sigmoidActivation, type ElementwiseActivation } from '../layers/activations.js';
 import { allocLike, expectMatrix, expectSameShape } from '../util.js';
@@ -21,7 +36,10 @@ export class BCECost extends ReducedCost {
   forward(output: Tensor, target: Tensor): Tensor {
     expectMatrix('BCECost', 'output', output);
     expectSameShape('BCECost', 'output', output, 'target', target);
-    const ll = add(mul(target, log(clamp(output, LOG_FLOOR))), mul(sub(1, target), log(clamp(sub(1, output), LOG_FLOOR))));
+    const ll = add(
+      mul(target, log(clamp(output, LOG_FLOOR))),
+      mul(sub(1, target), log(clamp(sub(1, output), LOG_FLOOR))),
+    );
     return mul(neg(sum(ll)), 1 / batchDivisor(this.reduction, output.shape[0]!));
   }
 

@@ -20,17 +20,26 @@ export type CostLike = Cost | CostName;
 export function resolveCost(c: CostLike, options: CostOptions = {}): Cost {
   if (typeof c !== 'string') {
     if (c === null || typeof c !== 'object' || typeof c.forward !== 'function' || typeof c.gradOutput !== 'function') {
-      throw new ArgumentError('cost: expected a cost name or an object with forward(output, target) and gradOutput(output, target).');
+      throw new ArgumentError(
+        'cost: expected a cost name or an object with forward(output, target) and gradOutput(output, target).',
+      );
     }
     return c;
   }
   switch (c) {
-    case 'quadratic': return new QuadraticCost(options);
-    case 'mse': return new MSECost(options);
-    case 'bce': return new BCECost(options);
-    case 'bceWithLogits': return new BCEWithLogitsCost(options);
-    case 'softmaxCrossEntropy': return new SoftmaxCrossEntropyCost(options);
+    case 'quadratic':
+      return new QuadraticCost(options);
+    case 'mse':
+      return new MSECost(options);
+    case 'bce':
+      return new BCECost(options);
+    case 'bceWithLogits':
+      return new BCEWithLogitsCost(options);
+    case 'softmaxCrossEntropy':
+      return new SoftmaxCrossEntropyCost(options);
     default:
-      throw new ArgumentError(`cost: unknown cost ${describeValue(c)}; use quadratic, mse, bce, bceWithLogits or softmaxCrossEntropy.`);
+      throw new ArgumentError(
+        `cost: unknown cost ${describeValue(c)}; use quadratic, mse, bce, bceWithLogits or softmaxCrossEntropy.`,
+      );
   }
 }

@@ -7,7 +7,9 @@ import { allocLike } from '../util.js';
  */
 export function oneHotTargets(where: string, logits: Tensor, target: Tensor): Tensor {
   if (logits.ndim !== 2) {
-    throw new ShapeError(`${where}: logits have shape ${formatShape(logits.shape)}; expected [m, classes], one sample per row.`);
+    throw new ShapeError(
+      `${where}: logits have shape ${formatShape(logits.shape)}; expected [m, classes], one sample per row.`,
+    );
   }
   const [m, k] = logits.shape as [number, number];
   if (target.ndim === 2 && target.shape[0] === m && target.shape[1] === k) return target;
@@ -30,7 +32,8 @@ export function oneHotTargets(where: string, logits: Tensor, target: Tensor): Te
 /** The class index of each row: the label itself for [m] targets, the argmax for [m, k] rows. */
 export function classIndices(t: Tensor): Int32Array {
   if (t.ndim === 1) return Int32Array.from(t.data, (v) => Math.round(v));
-  if (t.ndim !== 2) throw new ShapeError(`classIndices: expected labels [m] or rows [m, k], got ${formatShape(t.shape)}.`);
+  if (t.ndim !== 2)
+    throw new ShapeError(`classIndices: expected labels [m] or rows [m, k], got ${formatShape(t.shape)}.`);
   const [m, k] = t.shape as [number, number];
   const out = new Int32Array(m);
   for (let i = 0; i < m; i++) {

@@ -1,4 +1,12 @@
-import { Tensor, ArgumentError, DTypeError, ShapeError, formatShape, noGrad, type FloatArray } from '@tapegrad/autograd';
+import {
+  Tensor,
+  ArgumentError,
+  DTypeError,
+  ShapeError,
+  formatShape,
+  noGrad,
+  type FloatArray,
+} from '@tapegrad/autograd';
 import { Module } from '../module.js';
 import { shapesEqual, describeValue } from '../util.js';
 
@@ -22,7 +30,8 @@ export abstract class Optimizer {
   constructor(params: Module | Iterable<Tensor>, name: string) {
     this.name = name;
     const list = params instanceof Module ? params.parameters() : [...params];
-    if (list.length === 0) throw new ArgumentError(`${name}: no parameters to optimise; pass model or model.parameters().`);
+    if (list.length === 0)
+      throw new ArgumentError(`${name}: no parameters to optimise; pass model or model.parameters().`);
     list.forEach((p, i) => {
       if (!(p instanceof Tensor)) throw new ArgumentError(`${name}: parameter ${i} is not a Tensor.`);
       if (!p.requiresGrad || !p.isLeaf) {
@@ -32,7 +41,8 @@ export abstract class Optimizer {
         );
       }
     });
-    if (new Set(list).size !== list.length) throw new ArgumentError(`${name}: a parameter appears more than once; it would be updated twice per step.`);
+    if (new Set(list).size !== list.length)
+      throw new ArgumentError(`${name}: a parameter appears more than once; it would be updated twice per step.`);
     this.params = list;
   }
 
@@ -47,7 +57,9 @@ export abstract class Optimizer {
    */
   step(grads?: readonly (Tensor | null)[]): void {
     if (grads !== undefined && grads.length !== this.params.length) {
-      throw new ArgumentError(`${this.name}.step: ${grads.length} gradients given for ${this.params.length} parameters; pass one per parameter (null to skip).`);
+      throw new ArgumentError(
+        `${this.name}.step: ${grads.length} gradients given for ${this.params.length} parameters; pass one per parameter (null to skip).`,
+      );
     }
     const chosen = this.params.map((p, i) => (grads === undefined ? p.grad : grads[i]) ?? null);
     // Every gradient is checked before any parameter or optimiser state moves, so a rejected
@@ -55,12 +67,19 @@ export abstract class Optimizer {
     chosen.forEach((g, i) => {
       if (g === null) return;
       const p = this.params[i]!;
-      if (!(g instanceof Tensor)) throw new ArgumentError(`${this.name}.step: gradient ${i} is ${describeValue(g)}, not a Tensor (or null to skip).`);
+      if (!(g instanceof Tensor))
+        throw new ArgumentError(
+          `${this.name}.step: gradient ${i} is ${describeValue(g)}, not a Tensor (or null to skip).`,
+        );
       if (!shapesEqual(g.shape, p.shape)) {
-        throw new ShapeError(`${this.name}.step: gradient ${i} has shape ${formatShape(g.shape)} but its parameter has shape ${formatShape(p.shape)}.`);
+        throw new ShapeError(
+          `${this.name}.step: gradient ${i} has shape ${formatShape(g.shape)} but its parameter has shape ${formatShape(p.shape)}.`,
+        );
       }
       if (g.dtype !== p.dtype) {
-        throw new DTypeError(`${this.name}.step: gradient ${i} is ${g.dtype} but its parameter is ${p.dtype}; cast it with .to('${p.dtype}') (a step never downcasts silently).`);
+        throw new DTypeError(
+          `${this.name}.step: gradient ${i} is ${g.dtype} but its parameter is ${p.dtype}; cast it with .to('${p.dtype}') (a step never downcasts silently).`,
+        );
       }
     });
     this.stepCount++;
@@ -77,12 +96,14 @@ export abstract class Optimizer {
 
 /** Validates a learning-rate-like option. */
 export function positive(where: string, what: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new ArgumentError(`${where}: ${what} must be a finite number > 0, got ${describeValue(v)}.`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
+    throw new ArgumentError(`${where}: ${what} must be a finite number > 0, got ${describeValue(v)}.`);
   return v;
 }
 
 /** Validates an option in [0, 1). */
 export function unitInterval(where: string, what: string, v: unknown): number {
-  if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new ArgumentError(`${where}: ${what} must be in [0, 1), got ${describeValue(v)}.`);
+  if (typeof v !== 'number' || !(v >= 0 && v < 1))
+    throw new ArgumentError(`${where}: ${what} must be in [0, 1), got ${describeValue(v)}.`);
   return v;
 }

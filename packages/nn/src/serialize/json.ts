@@ -37,13 +37,16 @@ function decodeValue(v: unknown, where: string): number {
   if (v === 'Infinity') return Infinity;
   if (v === '-Infinity') return -Infinity;
   if (v === '-0') return -0;
-  throw new SerializationError(`${where}: ${JSON.stringify(v)} is not a number (or one of "NaN", "Infinity", "-Infinity", "-0").`);
+  throw new SerializationError(
+    `${where}: ${JSON.stringify(v)} is not a number (or one of "NaN", "Infinity", "-Infinity", "-0").`,
+  );
 }
 
 /** A state dict as a JSON string that restores every float64 bit exactly. */
 export function stateDictToJSON(state: StateDict): string {
   const tensors: StateDictJSON['tensors'] = {};
-  for (const [name, t] of state) tensors[name] = { dtype: t.dtype, shape: [...t.shape], data: Array.from(t.data, encodeValue) };
+  for (const [name, t] of state)
+    tensors[name] = { dtype: t.dtype, shape: [...t.shape], data: Array.from(t.data, encodeValue) };
   const doc: StateDictJSON = { format: 'tapegrad-state-dict', version: 1, tensors };
   return JSON.stringify(doc);
 }
@@ -57,19 +60,32 @@ export function stateDictFromJSON(text: string): StateDict {
     throw new SerializationError(`stateDictFromJSON: not valid JSON (${(e as Error).message}).`);
   }
   const d = doc as Partial<StateDictJSON> | null;
-  if (d === null || typeof d !== 'object' || d.format !== 'tapegrad-state-dict' || d.version !== 1 || typeof d.tensors !== 'object' || d.tensors === null) {
-    throw new SerializationError(`stateDictFromJSON: expected {format: "tapegrad-state-dict", version: 1, tensors: {...}}.`);
+  if (
+    d === null ||
+    typeof d !== 'object' ||
+    d.format !== 'tapegrad-state-dict' ||
+    d.version !== 1 ||
+    typeof d.tensors !== 'object' ||
+    d.tensors === null
+  ) {
+    throw new SerializationError(
+      `stateDictFromJSON: expected {format: "tapegrad-state-dict", version: 1, tensors: {...}}.`,
+    );
   }
   const out: StateDict = new Map();
   for (const [name, entry] of Object.entries(d.tensors)) {
     const where = `stateDictFromJSON: tensor '${name}'`;
     if (entry === null || typeof entry !== 'object') throw new SerializationError(`${where} is not an object.`);
     const { dtype, shape, data } = entry;
-    if (dtype !== 'float64' && dtype !== 'float32') throw new SerializationError(`${where} has unknown dtype ${JSON.stringify(dtype)}; expected float64 or float32.`);
-    if (!Array.isArray(shape) || !shape.every((s) => Number.isSafeInteger(s) && s >= 0)) throw new SerializationError(`${where} has an invalid shape ${JSON.stringify(shape)}.`);
+    if (dtype !== 'float64' && dtype !== 'float32')
+      throw new SerializationError(`${where} has unknown dtype ${JSON.stringify(dtype)}; expected float64 or float32.`);
+    if (!Array.isArray(shape) || !shape.every((s) => Number.isSafeInteger(s) && s >= 0))
+      throw new SerializationError(`${where} has an invalid shape ${JSON.stringify(shape)}.`);
     const size = shape.reduce((a, b) => a * b, 1);
     if (!Array.isArray(data) || data.length !== size) {
-      throw new SerializationError(`${where} has ${Array.isArray(data) ? data.length : 'no'} values but shape [${shape.join(', ')}] needs ${size}.`);
+      throw new SerializationError(
+        `${where} has ${Array.isArray(data) ? data.length : 'no'} values but shape [${shape.join(', ')}] needs ${size}.`,
+      );
     }
     const values = dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
     for (let i = 0; i < size; i++) {

@@ -35,7 +35,8 @@ export function stateDictToSafetensors(state: StateDict, metadata?: Record<strin
   if (metadata !== undefined) header.__metadata__ = metadata;
   let offset = 0;
   for (const [name, t] of state) {
-    if (name === '__metadata__') throw new SerializationError(`stateDictToSafetensors: '__metadata__' is reserved and cannot name a tensor.`);
+    if (name === '__metadata__')
+      throw new SerializationError(`stateDictToSafetensors: '__metadata__' is reserved and cannot name a tensor.`);
     const code: SafeDType = t.dtype === 'float64' ? 'F64' : 'F32';
     header[name] = { dtype: code, shape: [...t.shape], data_offsets: [offset, offset + t.data.byteLength] };
     offset += t.data.byteLength;
@@ -76,22 +77,28 @@ function parseEntry(name: string, raw: unknown, dataBytes: number): Entry {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(`header entry '${name}' is not an object.`);
   const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
   if (typeof dtype !== 'string' || !Object.hasOwn(DTYPES, dtype)) {
-    fail(`tensor '${name}' has dtype ${JSON.stringify(dtype)}, which tapegrad does not read; supported: ${Object.keys(DTYPES).join(', ')}.`);
+    fail(
+      `tensor '${name}' has dtype ${JSON.stringify(dtype)}, which tapegrad does not read; supported: ${Object.keys(DTYPES).join(', ')}.`,
+    );
   }
   const code = dtype as SafeDType;
-  if (!Array.isArray(shape) || !shape.every((s) => Number.isSafeInteger(s) && s >= 0)) fail(`tensor '${name}' has an invalid shape ${JSON.stringify(shape)}.`);
+  if (!Array.isArray(shape) || !shape.every((s) => Number.isSafeInteger(s) && s >= 0))
+    fail(`tensor '${name}' has an invalid shape ${JSON.stringify(shape)}.`);
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
     fail(`tensor '${name}' has invalid data_offsets ${JSON.stringify(offsets)}; expected [begin, end] byte offsets.`);
   }
   const [begin, end] = offsets as [number, number];
-  if (begin > end || end > dataBytes) fail(`tensor '${name}' has data_offsets [${begin}, ${end}] outside the ${dataBytes}-byte data section.`);
+  if (begin > end || end > dataBytes)
+    fail(`tensor '${name}' has data_offsets [${begin}, ${end}] outside the ${dataBytes}-byte data section.`);
   let count = 1;
   for (const s of shape as number[]) {
     count *= s;
     if (!Number.isSafeInteger(count)) fail(`tensor '${name}' has a shape too large to address.`);
   }
   if (count * DTYPES[code].bytes !== end - begin) {
-    fail(`tensor '${name}' has shape [${(shape as number[]).join(', ')}] of ${code} (${count * DTYPES[code].bytes} bytes) but data_offsets span ${end - begin} bytes.`);
+    fail(
+      `tensor '${name}' has shape [${(shape as number[]).join(', ')}] of ${code} (${count * DTYPES[code].bytes} bytes) but data_offsets span ${end - begin} bytes.`,
+    );
   }
   return { name, code, shape: shape as number[], begin, end };
 }
@@ -117,8 +124,12 @@ export function stateDictFromSafetensors(bytes: Uint8Array): SafetensorsContents
   const low = view.getUint32(0, true);
   const high = view.getUint32(4, true);
   const headerBytes = high * 2 ** 32 + low;
-  if (high !== 0 || headerBytes > MAX_HEADER_BYTES) fail(`the header claims ${headerBytes} bytes, more than the ${MAX_HEADER_BYTES}-byte limit.`);
-  if (8 + headerBytes > bytes.length) fail(`the header claims ${headerBytes} bytes but only ${bytes.length - 8} follow the length field (truncated or corrupt file).`);
+  if (high !== 0 || headerBytes > MAX_HEADER_BYTES)
+    fail(`the header claims ${headerBytes} bytes, more than the ${MAX_HEADER_BYTES}-byte limit.`);
+  if (8 + headerBytes > bytes.length)
+    fail(
+      `the header claims ${headerBytes} bytes but only ${bytes.length - 8} follow the length field (truncated or corrupt file).`,
+    );
   let header: unknown;
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerBytes)));
@@ -132,7 +143,8 @@ export function stateDictFromSafetensors(bytes: Uint8Array): SafetensorsContents
   const entries: Entry[] = [];
   for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
-      if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail('__metadata__ must be an object of strings.');
+      if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+        fail('__metadata__ must be an object of strings.');
       for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
         if (typeof v !== 'string') fail(`__metadata__ value '${k}' is not a string.`);
         metadata[k] = v;
@@ -160,7 +172,8 @@ export function stateDictFromSafetensors(bytes: Uint8Array): SafetensorsContents
     else {
       const dv = new DataView(chunk.buffer);
       data = e.code === 'F64' ? new Float64Array(count) : new Float32Array(count);
-      for (let i = 0; i < count; i++) data[i] = e.code === 'F64' ? dv.getFloat64(i * 8, true) : dv.getFloat32(i * 4, true);
+      for (let i = 0; i < count; i++)
+        data[i] = e.code === 'F64' ? dv.getFloat64(i * 8, true) : dv.getFloat32(i * 4, true);
     }
     tensors.set(e.name, new Tensor(data, e.shape));
   }

@@ -15,8 +15,12 @@ function tsxLoader(): string {
 
 /** Runs `script` (a path) with extra node flags and arguments; returns its stdout. */
 export function runScript(script: string, args: readonly string[] = [], nodeFlags: readonly string[] = []): string {
-  return execFileSync(process.execPath, [...nodeFlags, '--conditions=@tapegrad/source', '--import', tsxLoader(), script, ...args], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+  return execFileSync(
+    process.execPath,
+    [...nodeFlags, '--conditions=@tapegrad/source', '--import', tsxLoader(), script, ...args],
+    {
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
 }

@@ -12,7 +12,12 @@ if (gc === undefined) throw new Error('run with node --expose-gc');
 const net = mlp([2, 4, 1], { rng: new Rng(3) });
 const optimizer = new SGD(net, { lr: 0.5 });
 const cost = resolveCost('bce');
-const x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
+const x = tensor([
+  [0, 0],
+  [0, 1],
+  [1, 0],
+  [1, 1],
+]);
 const y = tensor([[0], [1], [1], [0]]);
 
 function step(): { loss: Tensor; hidden: Tensor } {
@@ -31,7 +36,13 @@ const kept: Tensor[] = [];
 const probe = ((): WeakRef<object>[] => {
   const { loss, hidden } = step();
   kept.push(step().loss);
-  return [new WeakRef(loss), new WeakRef(loss.gradFn!), new WeakRef(hidden), new WeakRef(hidden.gradFn!), new WeakRef(kept[0]!.gradFn!)];
+  return [
+    new WeakRef(loss),
+    new WeakRef(loss.gradFn!),
+    new WeakRef(hidden),
+    new WeakRef(hidden.gradFn!),
+    new WeakRef(kept[0]!.gradFn!),
+  ];
 })();
 for (let i = 0; i < 3; i++) step();
 // Collection is asynchronous in part (WeakRefs are cleared at the end of a job): yield, then check.
