@@ -8,6 +8,7 @@ export { type DType, type FloatArray, DEFAULT_DTYPE, promoteTypes } from './dtyp
 export { type Shape, broadcastShapes, describeValue, formatShape, shapesEqual, sizeOf } from './shape.js';
 export { Rng } from './random.js';
 export * from './errors.js';
+export { checkOptions, didYouMean } from './options.js';
 export {
   tensor,
   zeros,
