@@ -25,7 +25,7 @@ export {
   type RandomOptions,
 } from './creation.js';
 export * from './ops/index.js';
-export { applyOp, type OpSpec, type Vjp, type VjpContext } from './ops/define.js';
+export { applyOp, type OpRules, type OpSpec, type Vjp, type VjpContext } from './ops/define.js';
 export {
   noGrad,
   enableGrad,
@@ -39,7 +39,8 @@ export { Node, nodesCreated } from './engine/node.js';
 export { gradcheck } from './check/gradcheck.js';
 export { type GradcheckOptions } from './check/options.js';
 export { type GradcheckResult, type InputCheck, type WorstElement } from './check/report.js';
-export { type CheckedFunction } from './check/numeric.js';
+export { type CheckedFunction, centralDifference } from './check/numeric.js';
+export { allclose, isClose, type AllcloseOptions, type AllcloseResult, type AllcloseWorst } from './check/allclose.js';
 export { gradgradcheck, type GradgradcheckOptions } from './check/gradgradcheck.js';
 export {
   gradcheckDirectional,

@@ -13,7 +13,8 @@ import { type Tensor, enableGrad, gradcheck, gradients, tensor } from '@tapegrad
 import { type Arr, count } from './support/naive.js';
 import * as gen from './support/arbitraries.js';
 import { arr, shapeArb } from './support/arbitraries.js';
-import { cases } from './support/op-cases.js';
+import { cases, opCases } from './support/op-cases.js';
+import { OPS } from '../src/ops/table.js';
 
 const NUM_RUNS = 50;
 // A fixed seed keeps CI reproducible; set FC_SEED to explore others (fast-check prints the seed
@@ -153,5 +154,9 @@ describe('the table covers every differentiable op', () => {
       logsumexp softmax logSoftmax matmul reshape broadcastTo permute transpose cast clone squeeze unsqueeze slice pad concat stack
       gather takeAlongAxis where clamp`.split(/\s+/);
     for (const n of expected) expect(names.has(n), n).toBe(true);
+  });
+
+  it('is keyed by the op table, so every built-in op has rows or a reason for none', () => {
+    expect(Object.keys(opCases).sort()).toEqual(Object.keys(OPS).sort());
   });
 });

@@ -9,7 +9,8 @@ import { Rng } from '../random.js';
 import { gradients } from '../engine/backward.js';
 import { enableGrad } from '../engine/mode.js';
 import { type GradcheckOptions, resolveCheck } from './options.js';
-import { type CheckedFunction, evaluate, outputsOf, perturbedInputs } from './numeric.js';
+import { type CheckedFunction, centralDifference, evaluate, outputsOf, perturbedInputs } from './numeric.js';
+import { isClose, relativeError } from './allclose.js';
 
 /** Options of {@link gradcheckDirectional}. */
 export interface DirectionalOptions extends GradcheckOptions {
@@ -106,22 +107,27 @@ export function gradcheckDirectional(
         )
       : checked.map(() => null);
     const analytic = gs.reduce((s, g, c) => s + (g === null ? 0 : dot(g.data, vs[c]!)), 0);
-    const shifted = (sign: number): number => {
+    // uᵀ f(x + h·v)
+    const shifted = (h: number): number => {
       let xs = [...inputs];
       checked.forEach((i, c) => {
         xs = perturbedInputs(
           xs,
           i,
           0,
-          vs[c]!.map((x) => sign * eps * x),
+          vs[c]!.map((x) => h * x),
         );
       });
       return evaluate('gradcheckDirectional', f, xs).reduce((s, y, o) => s + dot(y.data, us[o]!), 0);
     };
-    const numeric = (shifted(1) - shifted(-1)) / (2 * eps);
-    const absError = Math.abs(analytic - numeric);
-    const relError = numeric === 0 ? (absError === 0 ? 0 : Infinity) : absError / Math.abs(numeric);
-    results.push({ analytic, numeric, absError, relError, passed: absError <= atol + rtol * Math.abs(numeric) });
+    const numeric = centralDifference(shifted, eps);
+    results.push({
+      analytic,
+      numeric,
+      absError: Math.abs(analytic - numeric),
+      relError: relativeError(analytic, numeric),
+      passed: isClose(analytic, numeric, atol, rtol),
+    });
   }
   let diff2 = 0;
   let a2 = 0;

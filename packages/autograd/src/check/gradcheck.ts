@@ -8,7 +8,15 @@ import { gradients } from '../engine/backward.js';
 import { enableGrad } from '../engine/mode.js';
 import { type GradcheckOptions, resolveCheck } from './options.js';
 import { BlockComparison, type GradcheckResult, makeResult } from './report.js';
-import { type CheckedFunction, evaluate, oneHot, outputsOf, perturbedInputs } from './numeric.js';
+import {
+  type CheckedFunction,
+  centralDifference,
+  concatData,
+  evaluate,
+  oneHot,
+  outputsOf,
+  perturbedInputs,
+} from './numeric.js';
 
 /**
  * Compares the tape's Jacobian of `f` with central finite differences, element by element, for
@@ -60,13 +68,15 @@ export function gradcheck(
     const t = inputs[inputIdx]!;
     const block = new BlockComparison(inputIdx, atol, rtol);
     for (let k = 0; k < t.size; k++) {
-      const plus = evaluate('gradcheck', f, perturbedInputs(inputs, inputIdx, k, eps));
-      const minus = evaluate('gradcheck', f, perturbedInputs(inputs, inputIdx, k, -eps));
+      // Every output's elements, end to end: one difference per Jacobian entry in column k.
+      const numeric = centralDifference(
+        (h) => concatData(evaluate('gradcheck', f, perturbedInputs(inputs, inputIdx, k, h))),
+        eps,
+      );
+      let offset = 0;
       outs.forEach((out, o) => {
-        for (let j = 0; j < out.size; j++) {
-          const numeric = (plus[o]!.data[j]! - minus[o]!.data[j]!) / (2 * eps);
-          block.add(k, o, j, analytic[o]![j]![c]?.data[k] ?? 0, numeric);
-        }
+        for (let j = 0; j < out.size; j++) block.add(k, o, j, analytic[o]![j]![c]?.data[k] ?? 0, numeric[offset + j]!);
+        offset += out.size;
       });
     }
     return block.result();

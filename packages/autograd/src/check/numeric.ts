@@ -4,6 +4,7 @@
  */
 import { ArgumentError } from '../errors.js';
 import { Tensor } from '../tensor.js';
+import { describeValue } from '../shape.js';
 import { noGrad } from '../engine/mode.js';
 
 /** A function under check: tensors in, one tensor or a list of tensors out. */
@@ -51,4 +52,39 @@ export function oneHot(like: Tensor, index: number): Tensor {
   const data = new (like.data.constructor as Float64ArrayConstructor)(like.size);
   data[index] = 1;
   return new Tensor(data, like.shape);
+}
+
+/**
+ * The central difference (f(+eps) − f(−eps)) / 2eps of a function of one step h, where f
+ * evaluates the quantity of interest at x + h·v for the caller's point x and direction v: a
+ * number, or an array of them (one difference per element). Its error is O(eps²) in exact
+ * arithmetic, plus about machine epsilon · |f| / eps of rounding.
+ */
+export function centralDifference(f: (h: number) => number, eps: number): number;
+export function centralDifference(f: (h: number) => ArrayLike<number>, eps: number): Float64Array;
+export function centralDifference(f: (h: number) => number | ArrayLike<number>, eps: number): number | Float64Array {
+  const plus = f(eps);
+  const minus = f(-eps);
+  if (typeof plus === 'number' && typeof minus === 'number') return (plus - minus) / (2 * eps);
+  if (typeof plus === 'number' || typeof minus === 'number' || plus.length !== minus.length) {
+    throw new ArgumentError(
+      `centralDifference: f returned ${describeValue(plus)} at +eps and ${describeValue(minus)} at −eps; it must return numbers, or arrays of one length, at both.`,
+    );
+  }
+  const p = plus;
+  const m = minus;
+  const out = new Float64Array(p.length);
+  for (let j = 0; j < p.length; j++) out[j] = (p[j]! - m[j]!) / (2 * eps);
+  return out;
+}
+
+/** The data of several tensors end to end, as one float64 array. */
+export function concatData(ts: readonly Tensor[]): Float64Array {
+  const out = new Float64Array(ts.reduce((n, t) => n + t.size, 0));
+  let offset = 0;
+  for (const t of ts) {
+    out.set(t.data, offset);
+    offset += t.size;
+  }
+  return out;
 }

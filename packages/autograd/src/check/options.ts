@@ -26,7 +26,14 @@ export interface Tolerances {
 
 let warnedFloat32 = false;
 
-function positive(name: string, key: string, value: number | undefined, fallback: number, allowZero: boolean): number {
+/** `value` (or `fallback` when undefined), checked to be a finite positive number (or zero when allowed). */
+export function positive(
+  name: string,
+  key: string,
+  value: number | undefined,
+  fallback: number,
+  allowZero: boolean,
+): number {
   const v = value ?? fallback;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) {
     throw new ArgumentError(

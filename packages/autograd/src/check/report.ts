@@ -2,6 +2,7 @@
  * The result types of the gradient checks and the element-by-element comparison behind them.
  * @packageDocumentation
  */
+import { isClose, relativeError, toleranceExcess } from './allclose.js';
 
 /** The worst-matching element of one input's Jacobian block. */
 export interface WorstElement {
@@ -64,18 +65,22 @@ export class BlockComparison {
   /** Compares one Jacobian entry. */
   add(inputIndex: number, output: number, outputIndex: number, analytic: number, numeric: number): void {
     const absError = Math.abs(analytic - numeric);
-    const tol = this.atol + this.rtol * Math.abs(numeric);
-    // Ranked by error over tolerance, so an exact entry (0 of 0) never outranks a small real
-    // error. NaN compares false both ways: treat it as the worst possible mismatch.
-    const excess = Number.isNaN(absError) ? Infinity : tol > 0 ? absError / tol : absError;
-    if (!(absError <= tol)) this.passed = false;
+    const excess = toleranceExcess(analytic, numeric, this.atol, this.rtol);
+    if (!isClose(analytic, numeric, this.atol, this.rtol)) this.passed = false;
     this.diff2 += absError * absError;
     this.a2 += analytic * analytic;
     this.n2 += numeric * numeric;
     if (excess > this.worstExcess || this.worst === null) {
       this.worstExcess = excess;
-      const relError = numeric === 0 ? (absError === 0 ? 0 : Infinity) : absError / Math.abs(numeric);
-      this.worst = { inputIndex, output, outputIndex, analytic, numeric, absError, relError };
+      this.worst = {
+        inputIndex,
+        output,
+        outputIndex,
+        analytic,
+        numeric,
+        absError,
+        relError: relativeError(analytic, numeric),
+      };
     }
   }
 

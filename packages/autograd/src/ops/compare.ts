@@ -1,7 +1,7 @@
 /**
  * Comparisons, selection and clamping. We only have float dtypes, so masks are float tensors of
  * 0 and 1 in the promoted dtype of the operands. Comparisons and argmax/argmin have no derivative
- * (their OpSpecs omit `vjp`, so their outputs never require grad); `where` and `clamp` are
+ * (their vjp is null, so their outputs never require grad); `where` and `clamp` are
  * differentiable in their value operands.
  */
 import { allocate, promoteTypes } from '../dtype.js';
@@ -11,90 +11,36 @@ import { Tensor, type TensorLike } from '../tensor.js';
 import { type BinaryRow, binaryInto, mapUnary, selectInto } from '../kernels/elementwise.js';
 import { eqRow, geRow, gtRow, leRow, ltRow, neRow } from '../kernels/compare.js';
 import { argReduce, reducedShape } from '../kernels/reduce.js';
-import { applyOp, type OpSpec } from './define.js';
+import { type OpRules, type OpSpec, applyOp, defineOps } from './define.js';
+import type { ArgParams } from './params.js';
 import { binaryOperands, expectTensor } from './operands.js';
 import { scalarLike } from '../creation.js';
 import { mul } from './elementwise.js';
 
 /**
- * Builds a broadcasting comparison whose output is a 0/1 mask and which has no vjp. It takes the
- * comparison's own row loop (kernels/compare.ts), not a predicate: the walker calls it once per
- * row, so no call happens per element.
+ * The rules of a broadcasting comparison: a 0/1 mask and no vjp. It takes the comparison's own
+ * row loop (kernels/compare.ts), not a predicate: the walker calls it once per row, so no call
+ * happens per element.
  */
-function compareOp(name: string, row: BinaryRow): (a: TensorLike, b: TensorLike) => Tensor {
-  const spec: OpSpec<void> = {
-    name,
-    forward: ([a, b]) => {
+function comparison(row: BinaryRow): OpRules<void> {
+  return {
+    forward: ([a, b], _, name) => {
       const shape = broadcastShapes(name, a!.shape, b!.shape);
       const out = allocate(promoteTypes(a!.dtype, b!.dtype), sizeOf(shape));
       binaryInto(a!.data, a!.shape, b!.data, b!.shape, out, shape, row);
       return new Tensor(out, shape);
     },
+    vjp: null,
   };
-  return (a, b) => applyOp(spec, binaryOperands(name, a, b), undefined);
 }
 
-/** 1 where a = b, else 0 (a float mask; NaN equals nothing). Not differentiable. */
-export const eq = compareOp('eq', eqRow);
-/** 1 where a ≠ b, else 0 (a float mask; NaN differs from everything). Not differentiable. */
-export const ne = compareOp('ne', neRow);
-/** 1 where a > b, else 0 (a float mask). Not differentiable. */
-export const gt = compareOp('gt', gtRow);
-/** 1 where a ≥ b, else 0 (a float mask). Not differentiable. */
-export const ge = compareOp('ge', geRow);
-/** 1 where a < b, else 0 (a float mask). Not differentiable. */
-export const lt = compareOp('lt', ltRow);
-/** 1 where a ≤ b, else 0 (a float mask). Not differentiable. */
-export const le = compareOp('le', leRow);
-
-const WHERE: OpSpec<void> = {
-  name: 'where',
-  forward: ([mask, a, b]) => {
-    const shape = broadcastShapes('where', broadcastShapes('where', mask!.shape, a!.shape), b!.shape);
-    const out = allocate(promoteTypes(a!.dtype, b!.dtype), sizeOf(shape));
-    selectInto(mask!.data, mask!.shape, a!.data, a!.shape, b!.data, b!.shape, out, shape);
-    return new Tensor(out, shape);
-  },
-  vjp: (g, { inputs: [mask], needsGrad }) => [
-    null, // selection is piecewise constant in the mask
-    needsGrad[1] ? where(mask!, g, 0) : null,
-    needsGrad[2] ? where(mask!, 0, g) : null,
-  ],
-};
-
-/**
- * Elementwise selection with broadcasting of all three operands: `a` where `mask` is nonzero
- * (NaN counts as nonzero), `b` elsewhere. `a` and `b` may be numbers. Differentiable in `a` and `b`; the mask gets no gradient.
- */
-export function where(mask: Tensor, a: TensorLike, b: TensorLike): Tensor {
-  const m = expectTensor('where', mask, 0);
-  // Two numbers take the mask's dtype, as a number meeting a tensor always does.
-  const [ta, tb] =
-    typeof a === 'number' && typeof b === 'number'
-      ? [scalarLike(a, m), scalarLike(b, m)]
-      : binaryOperands('where', a, b);
-  return applyOp(WHERE, [m, ta, tb], undefined);
+function compareOp(spec: OpSpec<void>) {
+  return (a: TensorLike, b: TensorLike): Tensor => applyOp(spec, binaryOperands(spec.name, a, b), undefined);
 }
 
-/** Options of {@link argmax} and {@link argmin}. */
-export interface ArgReduceOptions {
-  /** The axis to search (negative counts from the end); by default the flattened tensor. */
-  axis?: number;
-  /** Keep the searched axis as a size-1 dimension (default false). */
-  keepdims?: boolean;
-}
-
-interface ArgParams {
-  readonly axis: number | null;
-  readonly keepdims: boolean;
-}
-
-function argOp(
-  name: string,
-  better: (v: number, best: number) => boolean,
-): (x: Tensor, options?: ArgReduceOptions) => Tensor {
-  const spec: OpSpec<ArgParams> = {
-    name,
+/** The rules of argmax/argmin: `better` says when a value beats the best so far. No vjp. */
+function argRules(better: (v: number, best: number) => boolean): OpRules<ArgParams> {
+  return {
     forward: ([x], { axis, keepdims }) => {
       if (axis === null) {
         const out = argReduce(x!.data, [x!.size], 0, better);
@@ -104,7 +50,12 @@ function argOp(
       const scanned = x!.ndim === 0 ? [1] : x!.shape;
       return new Tensor(argReduce(x!.data, scanned, axis, better), reducedShape(x!.shape, [axis], keepdims));
     },
+    vjp: null,
   };
+}
+
+function argOp(spec: OpSpec<ArgParams>): (x: Tensor, options?: ArgReduceOptions) => Tensor {
+  const name = spec.name;
   return (x, options = {}) => {
     const t = expectTensor(name, x);
     const axis = options.axis === undefined ? null : normalizeAxis(name, options.axis, t.ndim);
@@ -118,35 +69,97 @@ function argOp(
   };
 }
 
+/** Comparisons, selection and clamping, each forward beside its vjp (null where there is no derivative). */
+export const COMPARE_OPS = defineOps({
+  eq: comparison(eqRow),
+  ne: comparison(neRow),
+  gt: comparison(gtRow),
+  ge: comparison(geRow),
+  lt: comparison(ltRow),
+  le: comparison(leRow),
+  // Ties go to the first occurrence; NaN beats every number (v !== v tests for NaN).
+  argmax: argRules((v, best) => v > best || (v !== v && best === best)),
+  argmin: argRules((v, best) => v < best || (v !== v && best === best)),
+  where: {
+    forward: ([mask, a, b]) => {
+      const shape = broadcastShapes('where', broadcastShapes('where', mask!.shape, a!.shape), b!.shape);
+      const out = allocate(promoteTypes(a!.dtype, b!.dtype), sizeOf(shape));
+      selectInto(mask!.data, mask!.shape, a!.data, a!.shape, b!.data, b!.shape, out, shape);
+      return new Tensor(out, shape);
+    },
+    vjp: (g, { inputs: [mask], needsGrad }) => [
+      null, // selection is piecewise constant in the mask
+      needsGrad[1] ? where(mask!, g, 0) : null,
+      needsGrad[2] ? where(mask!, 0, g) : null,
+    ],
+  },
+  clamp: {
+    forward: ([x], { lo, hi }) => {
+      const out = allocate(x!.dtype, x!.size);
+      mapUnary(x!.data, out, (v) => (v < lo ? lo : v > hi ? hi : v));
+      return new Tensor(out, x!.shape);
+    },
+    // Inclusive bounds: at x = min or x = max the gradient passes (a subgradient choice).
+    vjp: (g, { inputs: [x], params: { lo, hi } }) => [mul(g, mul(ge(x!, lo), le(x!, hi)))],
+  },
+  sign: {
+    forward: ([x]) => {
+      const out = allocate(x!.dtype, x!.size);
+      mapUnary(x!.data, out, (v) => (v > 0 ? 1 : v < 0 ? -1 : v === 0 ? 0 : NaN));
+      return new Tensor(out, x!.shape);
+    },
+    vjp: null,
+  },
+});
+
+/** 1 where a = b, else 0 (a float mask; NaN equals nothing). Not differentiable. */
+export const eq = compareOp(COMPARE_OPS.eq);
+/** 1 where a ≠ b, else 0 (a float mask; NaN differs from everything). Not differentiable. */
+export const ne = compareOp(COMPARE_OPS.ne);
+/** 1 where a > b, else 0 (a float mask). Not differentiable. */
+export const gt = compareOp(COMPARE_OPS.gt);
+/** 1 where a ≥ b, else 0 (a float mask). Not differentiable. */
+export const ge = compareOp(COMPARE_OPS.ge);
+/** 1 where a < b, else 0 (a float mask). Not differentiable. */
+export const lt = compareOp(COMPARE_OPS.lt);
+/** 1 where a ≤ b, else 0 (a float mask). Not differentiable. */
+export const le = compareOp(COMPARE_OPS.le);
+
+/**
+ * Elementwise selection with broadcasting of all three operands: `a` where `mask` is nonzero
+ * (NaN counts as nonzero), `b` elsewhere. `a` and `b` may be numbers. Differentiable in `a` and `b`; the mask gets no gradient.
+ */
+export function where(mask: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  const m = expectTensor('where', mask, 0);
+  // Two numbers take the mask's dtype, as a number meeting a tensor always does.
+  const [ta, tb] =
+    typeof a === 'number' && typeof b === 'number'
+      ? [scalarLike(a, m), scalarLike(b, m)]
+      : binaryOperands('where', a, b);
+  return applyOp(COMPARE_OPS.where, [m, ta, tb], undefined);
+}
+
+/** Options of {@link argmax} and {@link argmin}. */
+export interface ArgReduceOptions {
+  /** The axis to search (negative counts from the end); by default the flattened tensor. */
+  axis?: number;
+  /** Keep the searched axis as a size-1 dimension (default false). */
+  keepdims?: boolean;
+}
+
 /**
  * Index of the largest value along `axis` (of the flattened tensor by default), as a float64
  * tensor of integer values. Ties go to the first occurrence; NaN counts as the largest. Not
  * differentiable.
  */
-export const argmax = argOp('argmax', (v, best) => v > best || (v !== v && best === best));
+export const argmax = argOp(COMPARE_OPS.argmax);
 
 /**
  * Index of the smallest value along `axis` (of the flattened tensor by default), as a float64
  * tensor of integer values. Ties go to the first occurrence; NaN counts as the smallest. Not
  * differentiable.
  */
-export const argmin = argOp('argmin', (v, best) => v < best || (v !== v && best === best));
-
-interface ClampParams {
-  readonly lo: number;
-  readonly hi: number;
-}
-
-const CLAMP: OpSpec<ClampParams> = {
-  name: 'clamp',
-  forward: ([x], { lo, hi }) => {
-    const out = allocate(x!.dtype, x!.size);
-    mapUnary(x!.data, out, (v) => (v < lo ? lo : v > hi ? hi : v));
-    return new Tensor(out, x!.shape);
-  },
-  // Inclusive bounds: at x = min or x = max the gradient passes (a subgradient choice).
-  vjp: (g, { inputs: [x], params: { lo, hi } }) => [mul(g, mul(ge(x!, lo), le(x!, hi)))],
-};
+export const argmin = argOp(COMPARE_OPS.argmin);
 
 /**
  * Limits `x` to [min, max] (either bound may be omitted). Differentiable: the gradient passes
@@ -162,19 +175,10 @@ export function clamp(x: Tensor, min?: number, max?: number): Tensor {
     );
   }
   if (lo > hi) throw new ArgumentError(`clamp: min ${lo} is greater than max ${hi}; swap them.`);
-  return applyOp(CLAMP, [t], { lo, hi });
+  return applyOp(COMPARE_OPS.clamp, [t], { lo, hi });
 }
-
-const SIGN: OpSpec<void> = {
-  name: 'sign',
-  forward: ([x]) => {
-    const out = allocate(x!.dtype, x!.size);
-    mapUnary(x!.data, out, (v) => (v > 0 ? 1 : v < 0 ? -1 : v === 0 ? 0 : NaN));
-    return new Tensor(out, x!.shape);
-  },
-};
 
 /** The sign of each element (−1, 0 or 1; NaN stays NaN) as a float tensor. Not differentiable. */
 export function sign(x: Tensor): Tensor {
-  return applyOp(SIGN, [expectTensor('sign', x)], undefined);
+  return applyOp(COMPARE_OPS.sign, [expectTensor('sign', x)], undefined);
 }

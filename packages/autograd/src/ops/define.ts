@@ -2,6 +2,7 @@ import type { Tensor } from '../tensor.js';
 import { Node } from '../engine/node.js';
 import { isAnomalyEnabled, isGradEnabled, swapGradEnabled } from '../engine/mode.js';
 import { captureStack, checkForwardAnomaly } from '../engine/anomaly.js';
+import type { OpName, ParamsOf } from './params.js';
 
 /** What an op's vjp receives besides the incoming gradient. */
 export interface VjpContext<P> {
@@ -23,22 +24,54 @@ export interface VjpContext<P> {
 export type Vjp<P> = (g: Tensor, ctx: VjpContext<P>) => readonly (Tensor | null)[];
 
 /**
- * One primitive op: a name, a forward kernel and its vjp, side by side.
- * Omit `vjp` only for ops with no useful derivative (comparisons, argmax): their outputs never
- * require grad.
+ * The rules of one op, side by side: its forward and its derivative rules. Every rule is a
+ * required member, so an op cannot be declared without deciding each one.
+ *
+ * Rules to come sit here beside `vjp`, required like it (and `null` where an op has none):
+ * `jvp` (forward mode: input tangents to the output tangent) and `batch` (the batching rule of
+ * vmap: the op applied along a batch axis).
  */
-export interface OpSpec<P = void> {
-  /** The op's name, as shown in errors and tape listings. */
-  readonly name: string;
-  /** Computes the output from raw inputs; runs with recording off. */
-  readonly forward: (inputs: readonly Tensor[], params: P) => Tensor;
-  /** The vjp, written in tensor ops so that `createGraph` records it for higher-order gradients. */
-  readonly vjp?: Vjp<P>;
+export interface OpRules<P> {
+  /**
+   * Computes the output from raw inputs; runs with recording off. `name` is the op's name, for
+   * error messages.
+   */
+  readonly forward: (inputs: readonly Tensor[], params: P, name: string) => Tensor;
+  /**
+   * The vjp, written in tensor ops so that `createGraph` records it for higher-order gradients;
+   * `null` for ops with no useful derivative (comparisons, argmax): their outputs never require grad.
+   */
+  readonly vjp: Vjp<P> | null;
   /**
    * False when the vjp is not itself differentiable (for example written with raw kernels);
    * higher-order gradients through the op then throw instead of returning zeros.
    */
   readonly vjpDifferentiable?: boolean;
+}
+
+/** One op as recorded on the tape: its name (shown in errors and tape listings) and its rules. */
+export interface OpSpec<P = void> extends OpRules<P> {
+  /** Identifies the op in tape listings, anomaly reports and every error about it. */
+  readonly name: string;
+}
+
+/** A built-in op's spec: its name is its key in the op table. */
+export interface BuiltinOp<K extends OpName> extends OpSpec<ParamsOf<K>> {
+  /** The op's key in the op table. */
+  readonly name: K;
+}
+
+/**
+ * Names a family of built-in ops by their keys: `defineOps({ sum: { forward, vjp } })` gives
+ * `{ sum: { name: 'sum', forward, vjp } }`, each rule typed by the parameters its op records
+ * (ops/params.ts).
+ */
+export function defineOps<N extends OpName>(rules: { readonly [K in N]: OpRules<ParamsOf<K>> }): {
+  readonly [K in N]: BuiltinOp<K>;
+} {
+  const named: Record<string, OpSpec<any>> = {};
+  for (const [name, rule] of Object.entries<OpRules<any>>(rules)) named[name] = { ...rule, name };
+  return named as { readonly [K in N]: BuiltinOp<K> };
 }
 
 /**
@@ -53,16 +86,17 @@ export function applyOp<P>(spec: OpSpec<P>, inputs: readonly Tensor[], params: P
     // the flag inline avoids a closure per op, which showed on chains of tiny ops.
     swapGradEnabled(false);
     try {
-      output = spec.forward(inputs, params);
+      output = spec.forward(inputs, params, spec.name);
     } finally {
       swapGradEnabled(true);
     }
   } else {
-    output = spec.forward(inputs, params);
+    output = spec.forward(inputs, params, spec.name);
   }
   const anomaly = isAnomalyEnabled();
   if (anomaly) checkForwardAnomaly(spec.name, inputs, output);
-  if (recording && spec.vjp !== undefined && anyRequiresGrad(inputs)) {
+  // `vjp` is null for ops without a derivative (and may be missing on a spec built in plain JS).
+  if (recording && spec.vjp && anyRequiresGrad(inputs)) {
     const stack = anomaly ? captureStack() : undefined;
     output._setNode(new Node(spec as OpSpec<any>, inputs, output, params, stack));
   }

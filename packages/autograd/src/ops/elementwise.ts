@@ -13,16 +13,15 @@ import {
   powRow,
   subRow,
 } from '../kernels/elementwise.js';
-import { applyOp, type OpSpec, type Vjp } from './define.js';
+import { type OpRules, type OpSpec, type Vjp, applyOp, defineOps } from './define.js';
 import { binaryOperands } from './operands.js';
 import { log, neg } from './unary.js';
 import { eq, gt, lt, where } from './compare.js';
 
-/** Builds a broadcasting binary op from its row loop (kernels/elementwise.ts) and its vjp. */
-function binaryOp(name: string, row: BinaryRow, vjp: Vjp<void>): (a: TensorLike, b: TensorLike) => Tensor {
-  const spec: OpSpec<void> = {
-    name,
-    forward: ([a, b]) => {
+/** The rules of a broadcasting binary op: its row loop (kernels/elementwise.ts) and its vjp. */
+function binary(row: BinaryRow, vjp: Vjp<void>): OpRules<void> {
+  return {
+    forward: ([a, b], _, name) => {
       // Equal shapes are the common case: reuse a's (frozen) shape, which the output can share.
       const shape = shapesEqual(a!.shape, b!.shape) ? a!.shape : broadcastShapes(name, a!.shape, b!.shape);
       const out = allocate(promoteTypes(a!.dtype, b!.dtype), sizeOf(shape));
@@ -31,26 +30,63 @@ function binaryOp(name: string, row: BinaryRow, vjp: Vjp<void>): (a: TensorLike,
     },
     vjp,
   };
-  return (a, b) => applyOp(spec, binaryOperands(name, a, b), undefined);
 }
 
+/** The op's function: numbers on either side become 0-d tensors (see binaryOperands). */
+function binaryOp(spec: OpSpec<void>) {
+  return (a: TensorLike, b: TensorLike): Tensor => applyOp(spec, binaryOperands(spec.name, a, b), undefined);
+}
+
+/** The broadcasting binary ops, each forward beside its vjp. */
+export const ELEMENTWISE_OPS = defineOps({
+  add: binary(addRow, (g) => [g, g]),
+  sub: binary(subRow, (g, { needsGrad }) => [g, needsGrad[1] ? neg(g) : null]),
+  mul: binary(mulRow, (g, { inputs: [a, b], needsGrad }) => [
+    needsGrad[0] ? mul(g, b!) : null,
+    needsGrad[1] ? mul(g, a!) : null,
+  ]),
+  div: binary(divRow, (g, { inputs: [, b], output, needsGrad }) => [
+    needsGrad[0] ? div(g, b!) : null,
+    needsGrad[1] ? neg(mul(g, div(output, b!))) : null, // ∂(a/b)/∂b = −(a/b)/b
+  ]),
+  pow: binary(powRow, (g, { inputs: [a, b], output, needsGrad }) => {
+    // ∂/∂a = b·aᵇ⁻¹, 0 where b = 0; ∂/∂b = aᵇ·log a, 0 at a = 0 (see {@link pow}).
+    let da: Tensor | null = null;
+    if (needsGrad[0]) {
+      // Only b = 0 with a = 0 needs the mask: elsewhere b·aᵇ⁻¹ is finite (and its mixed derivative
+      // at b = 0, which is 1/a, must stay intact).
+      const masked = mul(eq(b!, 0), eq(a!, 0));
+      da = mul(g, where(masked, 0, mul(b!, pow(where(masked, 1, a!), sub(b!, 1)))));
+    }
+    let db: Tensor | null = null;
+    if (needsGrad[1]) {
+      const zero = eq(a!, 0);
+      db = mul(g, where(zero, 0, mul(output, log(where(zero, 1, a!)))));
+    }
+    return [da, db];
+  }),
+  // The gradient goes to the winner; ties split it 0.5 / 0.5 (see winnerWeight).
+  maximum: binary(maximumRow, (g, { inputs: [a, b], needsGrad }) => {
+    const w = winnerWeight(gt(a!, b!), a!, b!);
+    return [needsGrad[0] ? mul(g, w) : null, needsGrad[1] ? mul(g, sub(1, w)) : null];
+  }),
+  minimum: binary(minimumRow, (g, { inputs: [a, b], needsGrad }) => {
+    const w = winnerWeight(lt(a!, b!), a!, b!);
+    return [needsGrad[0] ? mul(g, w) : null, needsGrad[1] ? mul(g, sub(1, w)) : null];
+  }),
+});
+
 /** Elementwise a + b with broadcasting; numbers are accepted on either side. */
-export const add = binaryOp('add', addRow, (g) => [g, g]);
+export const add = binaryOp(ELEMENTWISE_OPS.add);
 
 /** Elementwise a − b with broadcasting. */
-export const sub = binaryOp('sub', subRow, (g, { needsGrad }) => [g, needsGrad[1] ? neg(g) : null]);
+export const sub = binaryOp(ELEMENTWISE_OPS.sub);
 
 /** Elementwise a · b with broadcasting. */
-export const mul = binaryOp('mul', mulRow, (g, { inputs: [a, b], needsGrad }) => [
-  needsGrad[0] ? mul(g, b!) : null,
-  needsGrad[1] ? mul(g, a!) : null,
-]);
+export const mul = binaryOp(ELEMENTWISE_OPS.mul);
 
 /** Elementwise a / b with broadcasting. */
-export const div = binaryOp('div', divRow, (g, { inputs: [, b], output, needsGrad }) => [
-  needsGrad[0] ? div(g, b!) : null,
-  needsGrad[1] ? neg(mul(g, div(output, b!))) : null, // ∂(a/b)/∂b = −(a/b)/b
-]);
+export const div = binaryOp(ELEMENTWISE_OPS.div);
 
 /**
  * Elementwise aᵇ with broadcasting (Math.pow semantics: a negative base with a fractional
@@ -62,21 +98,7 @@ export const div = binaryOp('div', divRow, (g, { inputs: [, b], output, needsGra
  * and a masked branch that is ±∞ or NaN there would still turn that zero into NaN in second-order
  * gradients (0·∞). So each branch reads a safe stand-in (1) at the masked points and stays finite.
  */
-export const pow = binaryOp('pow', powRow, (g, { inputs: [a, b], output, needsGrad }) => {
-  let da: Tensor | null = null;
-  if (needsGrad[0]) {
-    // Only b = 0 with a = 0 needs the mask: elsewhere b·aᵇ⁻¹ is finite (and its mixed derivative
-    // at b = 0, which is 1/a, must stay intact).
-    const masked = mul(eq(b!, 0), eq(a!, 0));
-    da = mul(g, where(masked, 0, mul(b!, pow(where(masked, 1, a!), sub(b!, 1)))));
-  }
-  let db: Tensor | null = null;
-  if (needsGrad[1]) {
-    const zero = eq(a!, 0);
-    db = mul(g, where(zero, 0, mul(output, log(where(zero, 1, a!)))));
-  }
-  return [da, db];
-});
+export const pow = binaryOp(ELEMENTWISE_OPS.pow);
 
 /**
  * The weight of `a` in the gradient of maximum/minimum: 1 where `a` wins, 0 where it loses and
@@ -90,16 +112,10 @@ function winnerWeight(wins: Tensor, a: Tensor, b: Tensor): Tensor {
  * Elementwise max(a, b) with broadcasting; NaN propagates. The gradient goes to the larger
  * operand; at ties it is split 0.5 / 0.5.
  */
-export const maximum = binaryOp('maximum', maximumRow, (g, { inputs: [a, b], needsGrad }) => {
-  const w = winnerWeight(gt(a!, b!), a!, b!);
-  return [needsGrad[0] ? mul(g, w) : null, needsGrad[1] ? mul(g, sub(1, w)) : null];
-});
+export const maximum = binaryOp(ELEMENTWISE_OPS.maximum);
 
 /**
  * Elementwise min(a, b) with broadcasting; NaN propagates. The gradient goes to the smaller
  * operand; at ties it is split 0.5 / 0.5.
  */
-export const minimum = binaryOp('minimum', minimumRow, (g, { inputs: [a, b], needsGrad }) => {
-  const w = winnerWeight(lt(a!, b!), a!, b!);
-  return [needsGrad[0] ? mul(g, w) : null, needsGrad[1] ? mul(g, sub(1, w)) : null];
-});
+export const minimum = binaryOp(ELEMENTWISE_OPS.minimum);

@@ -10,40 +10,32 @@ import { ArgumentError, ShapeError } from '../errors.js';
 import { describeValue, formatShape, normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { type LaneLayout, gatherLanes, scatterAddLanes } from '../kernels/gather.js';
-import { applyOp, type OpSpec } from './define.js';
+import { applyOp, defineOps } from './define.js';
+import type { IndexParams } from './params.js';
 import { expectTensor } from './operands.js';
 
 /** Integer indices: a tensor of integer values, or a plain list (taken as 1-D). */
 export type Indices = Tensor | readonly number[];
 
-interface IndexParams {
-  readonly layout: LaneLayout;
-  readonly index: Int32Array;
-  /** Shape of the gathered result (the scatter-add input). */
-  readonly small: readonly number[];
-  /** Shape of the indexed tensor (the scatter-add output). */
-  readonly large: readonly number[];
-}
-
-const GATHER: OpSpec<IndexParams> = {
-  name: 'gather',
-  forward: ([x], p) => {
-    const out = allocate(x!.dtype, sizeOf(p.small));
-    gatherLanes(x!.data, p.index, p.layout, out);
-    return new Tensor(out, p.small);
+/** Gather and its vjp, scatter-add: each is the vjp of the other. */
+export const GATHER_OPS = defineOps({
+  gather: {
+    forward: ([x], p) => {
+      const out = allocate(x!.dtype, sizeOf(p.small));
+      gatherLanes(x!.data, p.index, p.layout, out);
+      return new Tensor(out, p.small);
+    },
+    vjp: (g, { params }): Tensor[] => [applyOp(GATHER_OPS.scatterAdd, [g], params)],
   },
-  vjp: (g, { params }) => [applyOp(SCATTER_ADD, [g], params)],
-};
-
-const SCATTER_ADD: OpSpec<IndexParams> = {
-  name: 'scatterAdd',
-  forward: ([g], p) => {
-    const out = allocate(g!.dtype, sizeOf(p.large));
-    scatterAddLanes(g!.data, p.index, p.layout, out);
-    return new Tensor(out, p.large);
+  scatterAdd: {
+    forward: ([g], p) => {
+      const out = allocate(g!.dtype, sizeOf(p.large));
+      scatterAddLanes(g!.data, p.index, p.layout, out);
+      return new Tensor(out, p.large);
+    },
+    vjp: (g, { params }): Tensor[] => [applyOp(GATHER_OPS.gather, [g], params)],
   },
-  vjp: (g, { params }) => [applyOp(GATHER, [g], params)],
-};
+});
 
 /** Validates the indices (integers in [0, n)) and copies them to an Int32Array. */
 function readIndices(
@@ -104,7 +96,7 @@ export function gather(x: Tensor, indices: Indices, axis = 0): Tensor {
   const { outer, inner } = lanes(t.shape, ax);
   const small = [...t.shape.slice(0, ax), ...shape, ...t.shape.slice(ax + 1)];
   const layout: LaneLayout = { outer, n: t.shape[ax]!, inner, k: index.length, along: false };
-  return applyOp(GATHER, [t], { layout, index, small, large: t.shape });
+  return applyOp(GATHER_OPS.gather, [t], { layout, index, small, large: t.shape });
 }
 
 /**
@@ -129,5 +121,5 @@ export function takeAlongAxis(x: Tensor, indices: Indices, axis: number): Tensor
   }
   const { outer, inner } = lanes(t.shape, ax);
   const layout: LaneLayout = { outer, n: t.shape[ax]!, inner, k: shape[ax]!, along: true };
-  return applyOp(GATHER, [t], { layout, index, small: shape, large: t.shape });
+  return applyOp(GATHER_OPS.gather, [t], { layout, index, small: shape, large: t.shape });
 }

@@ -1,11 +1,25 @@
-/** Every op, re-exported from its family file. */
-export * from './elementwise.js';
-export * from './unary.js';
-export * from './reduce.js';
-export * from './softmax.js';
-export * from './movement.js';
-export * from './slicing.js';
-export * from './gather.js';
-export * from './compare.js';
-export * from './linalg.js';
-export * from './cast.js';
+/** Every public op function, by family (the op specs are gathered in table.ts, which stays internal). */
+export { add, sub, mul, div, pow, maximum, minimum } from './elementwise.js';
+export {
+  stableSigmoid,
+  stableSoftplus,
+  neg,
+  exp,
+  log,
+  sigmoid,
+  sqrt,
+  abs,
+  square,
+  tanh,
+  relu,
+  softplus,
+} from './unary.js';
+export { type ReduceOptions, reduceParams, expandReduced, sum, sumToShape, mean, max, min } from './reduce.js';
+export { type SoftmaxOptions, logsumexp, softmax, logSoftmax } from './softmax.js';
+export { reshape, broadcastTo, permute, transpose, clone, squeeze, unsqueeze } from './movement.js';
+export { type SliceRange, slice, pad, concat, stack } from './slicing.js';
+export { type Indices, gather, takeAlongAxis } from './gather.js';
+export { eq, ne, gt, ge, lt, le, where, type ArgReduceOptions, argmax, argmin, clamp, sign } from './compare.js';
+export { type MatmulOptions, matmul } from './linalg.js';
+export { cast } from './cast.js';
+export type { ReduceParams } from './params.js';

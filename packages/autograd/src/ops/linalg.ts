@@ -4,15 +4,10 @@ import { ShapeError } from '../errors.js';
 import { broadcastShapes, broadcastStrides, checkSize, formatShape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { gemm } from '../kernels/matmul.js';
-import { applyOp, type OpSpec } from './define.js';
+import { applyOp, defineOps } from './define.js';
+import type { MatmulParams } from './params.js';
 import { expectTensor } from './operands.js';
 import { reshape } from './movement.js';
-
-/** Which operands of the recorded matmul op are read transposed (last two dimensions). */
-interface MatmulParams {
-  readonly transA: boolean;
-  readonly transB: boolean;
-}
 
 /** The four parameter objects, shared so that recording a matmul allocates no params. */
 const PARAMS: readonly MatmulParams[] = [
@@ -26,62 +21,64 @@ function paramsOf(transA: boolean, transB: boolean): MatmulParams {
   return PARAMS[(transA ? 2 : 0) + (transB ? 1 : 0)]!;
 }
 
-/**
- * The recorded op: op(A)·op(B) on operands of rank ≥ 2 (batch dims broadcast), where op
- * transposes the last two dimensions when its flag is set. The kernel reads transposed operands
- * in place, and mixed dtypes directly (float32 values widen exactly), so no cast or transpose is
- * ever materialised, in the forward or in the vjp.
- */
-const MATMUL: OpSpec<MatmulParams> = {
-  name: 'matmul',
-  forward: ([a, b], { transA, transB }) => {
-    const A = a!;
-    const B = b!;
-    const dtype = promoteTypes(A.dtype, B.dtype);
-    const ra = A.ndim;
-    const rb = B.ndim;
-    const m = A.shape[transA ? ra - 1 : ra - 2]!;
-    const k = A.shape[transA ? ra - 2 : ra - 1]!;
-    const n = B.shape[transB ? rb - 2 : rb - 1]!;
-    if (ra === 2 && rb === 2) {
-      const out = allocate(dtype, m * n);
-      gemm(transA, transB, m, n, k, A.data, 0, B.data, 0, out, 0);
-      return new Tensor(out, [m, n]);
-    }
-    const batchA = A.shape.slice(0, -2);
-    const batchB = B.shape.slice(0, -2);
-    const batch = broadcastShapes('matmul', batchA, batchB);
-    const out = allocate(dtype, sizeOf(batch) * m * n);
-    const sa = broadcastStrides(batchA, batch);
-    const sb = broadcastStrides(batchB, batch);
-    const count = sizeOf(batch);
-    for (let bi = 0; bi < count; bi++) {
-      let rest = bi;
-      let offA = 0;
-      let offB = 0;
-      for (let d = batch.length - 1; d >= 0; d--) {
-        const idx = rest % batch[d]!;
-        rest = (rest - idx) / batch[d]!;
-        offA += idx * sa[d]!;
-        offB += idx * sb[d]!;
+/** The recorded matmul op, its forward beside its vjp. */
+export const LINALG_OPS = defineOps({
+  /**
+   * The recorded op: op(A)·op(B) on operands of rank ≥ 2 (batch dims broadcast), where op
+   * transposes the last two dimensions when its flag is set. The kernel reads transposed operands
+   * in place, and mixed dtypes directly (float32 values widen exactly), so no cast or transpose is
+   * ever materialised, in the forward or in the vjp.
+   */
+  matmul: {
+    forward: ([a, b], { transA, transB }) => {
+      const A = a!;
+      const B = b!;
+      const dtype = promoteTypes(A.dtype, B.dtype);
+      const ra = A.ndim;
+      const rb = B.ndim;
+      const m = A.shape[transA ? ra - 1 : ra - 2]!;
+      const k = A.shape[transA ? ra - 2 : ra - 1]!;
+      const n = B.shape[transB ? rb - 2 : rb - 1]!;
+      if (ra === 2 && rb === 2) {
+        const out = allocate(dtype, m * n);
+        gemm(transA, transB, m, n, k, A.data, 0, B.data, 0, out, 0);
+        return new Tensor(out, [m, n]);
       }
-      gemm(transA, transB, m, n, k, A.data, offA * m * k, B.data, offB * k * n, out, bi * m * n);
-    }
-    return new Tensor(out, [...batch, m, n]);
+      const batchA = A.shape.slice(0, -2);
+      const batchB = B.shape.slice(0, -2);
+      const batch = broadcastShapes('matmul', batchA, batchB);
+      const out = allocate(dtype, sizeOf(batch) * m * n);
+      const sa = broadcastStrides(batchA, batch);
+      const sb = broadcastStrides(batchB, batch);
+      const count = sizeOf(batch);
+      for (let bi = 0; bi < count; bi++) {
+        let rest = bi;
+        let offA = 0;
+        let offB = 0;
+        for (let d = batch.length - 1; d >= 0; d--) {
+          const idx = rest % batch[d]!;
+          rest = (rest - idx) / batch[d]!;
+          offA += idx * sa[d]!;
+          offB += idx * sb[d]!;
+        }
+        gemm(transA, transB, m, n, k, A.data, offA * m * k, B.data, offB * k * n, out, bi * m * n);
+      }
+      return new Tensor(out, [...batch, m, n]);
+    },
+    // With C = op(A)·op(B) and G = ∂C: ∂op(A) = G·op(B)ᵀ and ∂op(B) = op(A)ᵀ·G; each is rewritten
+    // so the gradient comes out in the operand's stored layout, using flags instead of transposes.
+    // Batch-broadcast operands get gradients of the full batch shape; the engine sums them back.
+    vjp: (g, { inputs: [a, b], params: { transA, transB }, needsGrad }) => {
+      const A = a!;
+      const B = b!;
+      let ga: Tensor | null = null;
+      let gb: Tensor | null = null;
+      if (needsGrad[0]) ga = transA ? matmulRaw(B, g, transB, true) : matmulRaw(g, B, false, !transB);
+      if (needsGrad[1]) gb = transB ? matmulRaw(g, A, true, transA) : matmulRaw(A, g, !transA, false);
+      return [ga, gb];
+    },
   },
-  // With C = op(A)·op(B) and G = ∂C: ∂op(A) = G·op(B)ᵀ and ∂op(B) = op(A)ᵀ·G; each is rewritten
-  // so the gradient comes out in the operand's stored layout, using flags instead of transposes.
-  // Batch-broadcast operands get gradients of the full batch shape; the engine sums them back.
-  vjp: (g, { inputs: [a, b], params: { transA, transB }, needsGrad }) => {
-    const A = a!;
-    const B = b!;
-    let ga: Tensor | null = null;
-    let gb: Tensor | null = null;
-    if (needsGrad[0]) ga = transA ? matmulRaw(B, g, transB, true) : matmulRaw(g, B, false, !transB);
-    if (needsGrad[1]) gb = transB ? matmulRaw(g, A, true, transA) : matmulRaw(A, g, !transA, false);
-    return [ga, gb];
-  },
-};
+});
 
 // The four vjp cases, spelled out (G = ∂C):
 //   C = A·B:    ∂A = G·Bᵀ  = mm(G, B, F, T)    ∂B = Aᵀ·G  = mm(A, G, T, F)
@@ -91,7 +88,7 @@ const MATMUL: OpSpec<MatmulParams> = {
 
 /** Records op(a)·op(b) for operands already known to be ≥ 2-D with matching inner sizes. */
 function matmulRaw(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
-  return applyOp(MATMUL, [a, b], paramsOf(transA, transB));
+  return applyOp(LINALG_OPS.matmul, [a, b], paramsOf(transA, transB));
 }
 
 /** Options of {@link matmul}. */

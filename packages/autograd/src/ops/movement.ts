@@ -5,15 +5,8 @@ import { broadcastsTo, checkShape, describeValue, formatShape, normalizeAxis, si
 import { Tensor } from '../tensor.js';
 import { broadcastCopy } from '../kernels/elementwise.js';
 import { permuteCopy } from '../kernels/movement.js';
-import { applyOp, type OpSpec } from './define.js';
+import { applyOp, defineOps } from './define.js';
 import { expectTensor } from './operands.js';
-
-const RESHAPE: OpSpec<readonly number[]> = {
-  name: 'reshape',
-  // A view: shares storage and the version counter, so an edit through either is seen by both.
-  forward: ([x], shape) => new Tensor(x!.data, shape, { shareVersionWith: x! }),
-  vjp: (g, { inputs: [x] }) => [reshape(g, x!.shape)],
-};
 
 /** The same data in a new shape with the same number of elements; one size may be −1 (inferred). */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -44,18 +37,8 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
       `reshape: cannot reshape ${formatShape(t.shape)} (${t.size} elements) to ${formatShape(resolved)} (${sizeOf(resolved)} elements); the sizes must multiply to the same count.`,
     );
   }
-  return applyOp(RESHAPE, [t], resolved);
+  return applyOp(MOVEMENT_OPS.reshape, [t], resolved);
 }
-
-const BROADCAST_TO: OpSpec<readonly number[]> = {
-  name: 'broadcastTo',
-  forward: ([x], shape) => {
-    const out = allocate(x!.dtype, sizeOf(shape));
-    broadcastCopy(x!.data, x!.shape, out, shape);
-    return new Tensor(out, shape);
-  },
-  vjp: (g) => [g], // the engine sums it back over the broadcast dimensions
-};
 
 /** Broadcasts `x` to `shape` by NumPy rules (size-1 and missing leading dims repeat). */
 export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
@@ -67,25 +50,8 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
       `broadcastTo: shape ${formatShape(t.shape)} cannot be broadcast to ${formatShape(shape)}; each size must match or be 1, aligned from the right.`,
     );
   }
-  return applyOp(BROADCAST_TO, [t], [...shape]);
+  return applyOp(MOVEMENT_OPS.broadcastTo, [t], [...shape]);
 }
-
-const PERMUTE: OpSpec<readonly number[]> = {
-  name: 'permute',
-  forward: ([x], axes) => {
-    const out = allocate(x!.dtype, x!.size);
-    permuteCopy(x!.data, x!.shape, axes, out);
-    return new Tensor(
-      out,
-      axes.map((a) => x!.shape[a]!),
-    );
-  },
-  vjp: (g, { params: axes }) => {
-    const inverse = new Array<number>(axes.length);
-    axes.forEach((a, i) => (inverse[a] = i));
-    return [permute(g, inverse)];
-  },
-};
 
 /** Reorders dimensions: output dimension i is input dimension axes[i]. */
 export function permute(x: Tensor, axes: readonly number[]): Tensor {
@@ -101,7 +67,7 @@ export function permute(x: Tensor, axes: readonly number[]): Tensor {
       `permute: axes ${describeValue(axes)} repeat a dimension; each of 0..${t.ndim - 1} must appear once.`,
     );
   }
-  return applyOp(PERMUTE, [t], resolved);
+  return applyOp(MOVEMENT_OPS.permute, [t], resolved);
 }
 
 /** Swaps two dimensions (the last two by default). */
@@ -120,15 +86,45 @@ export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
   return permute(t, axes);
 }
 
-const CLONE: OpSpec<void> = {
-  name: 'clone',
-  forward: ([x]) => new Tensor(x!.data.slice(), x!.shape),
-  vjp: (g) => [g],
-};
+/** The ops that move or reshape data, each forward beside its vjp. */
+export const MOVEMENT_OPS = defineOps({
+  reshape: {
+    // A view: shares storage and the version counter, so an edit through either is seen by both.
+    forward: ([x], shape) => new Tensor(x!.data, shape, { shareVersionWith: x! }),
+    vjp: (g, { inputs: [x] }) => [reshape(g, x!.shape)],
+  },
+  broadcastTo: {
+    forward: ([x], shape) => {
+      const out = allocate(x!.dtype, sizeOf(shape));
+      broadcastCopy(x!.data, x!.shape, out, shape);
+      return new Tensor(out, shape);
+    },
+    vjp: (g) => [g], // the engine sums it back over the broadcast dimensions
+  },
+  permute: {
+    forward: ([x], axes) => {
+      const out = allocate(x!.dtype, x!.size);
+      permuteCopy(x!.data, x!.shape, axes, out);
+      return new Tensor(
+        out,
+        axes.map((a) => x!.shape[a]!),
+      );
+    },
+    vjp: (g, { params: axes }) => {
+      const inverse = new Array<number>(axes.length);
+      axes.forEach((a, i) => (inverse[a] = i));
+      return [permute(g, inverse)];
+    },
+  },
+  clone: {
+    forward: ([x]) => new Tensor(x!.data.slice(), x!.shape),
+    vjp: (g) => [g],
+  },
+});
 
 /** A copy with its own storage. */
 export function clone(x: Tensor): Tensor {
-  return applyOp(CLONE, [expectTensor('clone', x)], undefined);
+  return applyOp(MOVEMENT_OPS.clone, [expectTensor('clone', x)], undefined);
 }
 
 /**

@@ -4,7 +4,8 @@ import { type Shape, broadcastsTo, describeValue, formatShape, normalizeAxes, sh
 import { Tensor } from '../tensor.js';
 import { maxAxes, minAxes, reducedShape, sumAxes } from '../kernels/reduce.js';
 import { divScalarInto } from '../kernels/unary.js';
-import { applyOp, type OpSpec, type Vjp } from './define.js';
+import { type Vjp, applyOp, defineOps } from './define.js';
+import type { ReduceParams } from './params.js';
 import { expectTensor } from './operands.js';
 import { broadcastTo, reshape } from './movement.js';
 import { div, mul } from './elementwise.js';
@@ -18,14 +19,6 @@ export interface ReduceOptions {
   keepdims?: boolean;
 }
 
-/** Resolved reduction parameters, as recorded on the tape. */
-export interface ReduceParams {
-  /** The reduced axes, non-negative, sorted and distinct. */
-  readonly axes: readonly number[];
-  /** Whether reduced axes stay as size-1 dimensions. */
-  readonly keepdims: boolean;
-}
-
 /** Resolves {@link ReduceOptions} against a tensor, naming the op in errors. */
 export function reduceParams(op: string, x: Tensor, options: ReduceOptions = {}): ReduceParams {
   return { axes: normalizeAxes(op, options.axis, x.ndim), keepdims: options.keepdims ?? false };
@@ -36,17 +29,10 @@ export function expandReduced(g: Tensor, shape: Shape, axes: readonly number[]):
   return broadcastTo(reshape(g, reducedShape(shape, axes, true)), shape);
 }
 
-const SUM: OpSpec<ReduceParams> = {
-  name: 'sum',
-  forward: ([x], { axes, keepdims }) =>
-    new Tensor(sumAxes(x!.data, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
-  vjp: (g, { inputs: [x], params }) => [expandReduced(g, x!.shape, params.axes)],
-};
-
 /** Sum over `axis` (all axes by default). */
 export function sum(x: Tensor, options?: ReduceOptions): Tensor {
   const t = expectTensor('sum', x);
-  return applyOp(SUM, [t], reduceParams('sum', t, options));
+  return applyOp(REDUCE_OPS.sum, [t], reduceParams('sum', t, options));
 }
 
 /**
@@ -84,25 +70,12 @@ function checkNonEmpty(op: string, x: Tensor, axes: readonly number[]): void {
   }
 }
 
-const MEAN: OpSpec<ReduceParams> = {
-  name: 'mean',
-  forward: ([x], { axes, keepdims }) => {
-    const out = sumAxes(x!.data, x!.shape, axes);
-    const n = reducedCount(x!.shape, axes);
-    divScalarInto(out, n, out);
-    return new Tensor(out, reducedShape(x!.shape, axes, keepdims));
-  },
-  vjp: (g, { inputs: [x], params }) => [
-    div(expandReduced(g, x!.shape, params.axes), reducedCount(x!.shape, params.axes)),
-  ],
-};
-
 /** Arithmetic mean over `axis` (all axes by default). */
 export function mean(x: Tensor, options?: ReduceOptions): Tensor {
   const t = expectTensor('mean', x);
   const params = reduceParams('mean', t, options);
   checkNonEmpty('mean', t, params.axes);
-  return applyOp(MEAN, [t], params);
+  return applyOp(REDUCE_OPS.mean, [t], params);
 }
 
 /**
@@ -116,26 +89,42 @@ const extremumVjp: Vjp<ReduceParams> = (g, { inputs: [x], output, params: { axes
   return [mul(expandReduced(g, x!.shape, axes), div(mask, count))];
 };
 
-const MAX: OpSpec<ReduceParams> = {
-  name: 'max',
-  forward: ([x], { axes, keepdims }) =>
-    new Tensor(maxAxes(x!.data, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
-  vjp: extremumVjp,
-};
-
-const MIN: OpSpec<ReduceParams> = {
-  name: 'min',
-  forward: ([x], { axes, keepdims }) =>
-    new Tensor(minAxes(x!.data, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
-  vjp: extremumVjp,
-};
+/** The reductions, each forward beside its vjp. */
+export const REDUCE_OPS = defineOps({
+  sum: {
+    forward: ([x], { axes, keepdims }) =>
+      new Tensor(sumAxes(x!.data, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
+    vjp: (g, { inputs: [x], params }) => [expandReduced(g, x!.shape, params.axes)],
+  },
+  mean: {
+    forward: ([x], { axes, keepdims }) => {
+      const out = sumAxes(x!.data, x!.shape, axes);
+      const n = reducedCount(x!.shape, axes);
+      divScalarInto(out, n, out);
+      return new Tensor(out, reducedShape(x!.shape, axes, keepdims));
+    },
+    vjp: (g, { inputs: [x], params }) => [
+      div(expandReduced(g, x!.shape, params.axes), reducedCount(x!.shape, params.axes)),
+    ],
+  },
+  max: {
+    forward: ([x], { axes, keepdims }) =>
+      new Tensor(maxAxes(x!.data, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
+    vjp: extremumVjp,
+  },
+  min: {
+    forward: ([x], { axes, keepdims }) =>
+      new Tensor(minAxes(x!.data, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
+    vjp: extremumVjp,
+  },
+});
 
 /** Largest value over `axis` (all axes by default); NaN propagates. Ties share the gradient evenly. */
 export function max(x: Tensor, options?: ReduceOptions): Tensor {
   const t = expectTensor('max', x);
   const params = reduceParams('max', t, options);
   checkNonEmpty('max', t, params.axes);
-  return applyOp(MAX, [t], params);
+  return applyOp(REDUCE_OPS.max, [t], params);
 }
 
 /** Smallest value over `axis` (all axes by default); NaN propagates. Ties share the gradient evenly. */
@@ -143,5 +132,5 @@ export function min(x: Tensor, options?: ReduceOptions): Tensor {
   const t = expectTensor('min', x);
   const params = reduceParams('min', t, options);
   checkNonEmpty('min', t, params.axes);
-  return applyOp(MIN, [t], params);
+  return applyOp(REDUCE_OPS.min, [t], params);
 }

@@ -7,7 +7,8 @@ import { ArgumentError, ShapeError } from '../errors.js';
 import { checkSize, describeValue, formatShape, normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { copyBox } from '../kernels/movement.js';
-import { applyOp, type OpSpec } from './define.js';
+import { applyOp, defineOps } from './define.js';
+import type { BoxParams } from './params.js';
 import { expectTensor } from './operands.js';
 import { unsqueeze } from './movement.js';
 
@@ -17,62 +18,12 @@ import { unsqueeze } from './movement.js';
  */
 export type SliceRange = readonly [start: number, end?: number];
 
-interface BoxParams {
-  /** Per-axis offset of the block in the larger tensor. */
-  readonly starts: readonly number[];
-  /** Shape of the larger tensor (the input of slice, the output of pad). */
-  readonly full: readonly number[];
-}
-
-const SLICE: OpSpec<BoxParams & { readonly ends: readonly number[] }> = {
-  name: 'slice',
-  forward: ([x], { starts, ends }) => {
-    const shape = starts.map((s, d) => ends[d]! - s);
-    const out = allocate(x!.dtype, sizeOf(shape));
-    copyBox(
-      x!.data,
-      x!.shape,
-      starts,
-      out,
-      shape,
-      shape.map(() => 0),
-      shape,
-    );
-    return new Tensor(out, shape);
-  },
-  vjp: (g, { params: { starts, full } }) => [padBlock(g, starts, full)],
-};
-
-const PAD: OpSpec<BoxParams> = {
-  name: 'pad',
-  forward: ([x], { starts, full }) => {
-    const out = allocate(x!.dtype, sizeOf(full));
-    copyBox(
-      x!.data,
-      x!.shape,
-      x!.shape.map(() => 0),
-      out,
-      full,
-      starts,
-      x!.shape,
-    );
-    return new Tensor(out, full);
-  },
-  vjp: (g, { inputs: [x], params: { starts } }) => [
-    sliceBlock(
-      g,
-      starts,
-      starts.map((s, d) => s + x!.shape[d]!),
-    ),
-  ],
-};
-
 function sliceBlock(x: Tensor, starts: readonly number[], ends: readonly number[]): Tensor {
-  return applyOp(SLICE, [x], { starts, ends, full: x.shape });
+  return applyOp(SLICING_OPS.slice, [x], { starts, ends, full: x.shape });
 }
 
 function padBlock(x: Tensor, starts: readonly number[], full: readonly number[]): Tensor {
-  return applyOp(PAD, [x], { starts, full });
+  return applyOp(SLICING_OPS.pad, [x], { starts, full });
 }
 
 function checkIndex(op: string, v: unknown, what: string): number {
@@ -150,38 +101,79 @@ export function pad(x: Tensor, widths: readonly (readonly [before: number, after
   return padBlock(t, starts, full);
 }
 
-const CONCAT: OpSpec<number> = {
-  name: 'concat',
-  forward: (xs, axis) => {
-    const first = xs[0]!;
-    const shape = [...first.shape];
-    shape[axis] = xs.reduce((n, t) => n + t.shape[axis]!, 0);
-    const out = allocate(xs.map((t) => t.dtype).reduce(promoteTypes), sizeOf(shape));
-    const at = shape.map(() => 0);
-    for (const t of xs) {
+/** The block ops (slice, pad, concat), each forward beside its vjp. */
+export const SLICING_OPS = defineOps({
+  slice: {
+    forward: ([x], { starts, ends }) => {
+      const shape = starts.map((s, d) => ends[d]! - s);
+      const out = allocate(x!.dtype, sizeOf(shape));
       copyBox(
-        t.data,
-        t.shape,
-        at.map(() => 0),
+        x!.data,
+        x!.shape,
+        starts,
         out,
         shape,
-        at,
-        t.shape,
+        shape.map(() => 0),
+        shape,
       );
-      at[axis]! += t.shape[axis]!;
-    }
-    return new Tensor(out, shape);
+      return new Tensor(out, shape);
+    },
+    vjp: (g, { params: { starts, full } }) => [padBlock(g, starts, full)],
   },
-  vjp: (g, { inputs, params: axis, needsGrad }) => {
-    let offset = 0;
-    return inputs.map((t, i) => {
-      const starts = g.shape.map((_, d) => (d === axis ? offset : 0));
-      const ends = g.shape.map((n, d) => (d === axis ? offset + t.shape[axis]! : n));
-      offset += t.shape[axis]!;
-      return needsGrad[i] ? sliceBlock(g, starts, ends) : null;
-    });
+  pad: {
+    forward: ([x], { starts, full }) => {
+      const out = allocate(x!.dtype, sizeOf(full));
+      copyBox(
+        x!.data,
+        x!.shape,
+        x!.shape.map(() => 0),
+        out,
+        full,
+        starts,
+        x!.shape,
+      );
+      return new Tensor(out, full);
+    },
+    vjp: (g, { inputs: [x], params: { starts } }) => [
+      sliceBlock(
+        g,
+        starts,
+        starts.map((s, d) => s + x!.shape[d]!),
+      ),
+    ],
   },
-};
+  concat: {
+    forward: (xs, axis) => {
+      const first = xs[0]!;
+      const shape = [...first.shape];
+      shape[axis] = xs.reduce((n, t) => n + t.shape[axis]!, 0);
+      const out = allocate(xs.map((t) => t.dtype).reduce(promoteTypes), sizeOf(shape));
+      const at = shape.map(() => 0);
+      for (const t of xs) {
+        copyBox(
+          t.data,
+          t.shape,
+          at.map(() => 0),
+          out,
+          shape,
+          at,
+          t.shape,
+        );
+        at[axis]! += t.shape[axis]!;
+      }
+      return new Tensor(out, shape);
+    },
+    vjp: (g, { inputs, params: axis, needsGrad }) => {
+      let offset = 0;
+      return inputs.map((t, i) => {
+        const starts = g.shape.map((_, d) => (d === axis ? offset : 0));
+        const ends = g.shape.map((n, d) => (d === axis ? offset + t.shape[axis]! : n));
+        offset += t.shape[axis]!;
+        return needsGrad[i] ? sliceBlock(g, starts, ends) : null;
+      });
+    },
+  },
+});
 
 function expectTensorList(op: string, tensors: unknown): Tensor[] {
   if (!Array.isArray(tensors) || tensors.length === 0) {
@@ -209,7 +201,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
       );
     }
   });
-  return applyOp(CONCAT, ts, ax);
+  return applyOp(SLICING_OPS.concat, ts, ax);
 }
 
 /**

@@ -6,25 +6,18 @@
 import { Tensor } from '../tensor.js';
 import { logSoftmaxKernel, logsumexpKernel, softmaxKernel } from '../kernels/softmax.js';
 import { reducedShape } from '../kernels/reduce.js';
-import { applyOp, type OpSpec } from './define.js';
+import { applyOp, defineOps } from './define.js';
 import { expectTensor } from './operands.js';
 import { mul, sub } from './elementwise.js';
 import { exp } from './unary.js';
-import { type ReduceOptions, type ReduceParams, expandReduced, reduceParams, sum } from './reduce.js';
+import { type ReduceOptions, expandReduced, reduceParams, sum } from './reduce.js';
+import type { ReduceParams } from './params.js';
 
 /** Options of {@link softmax} and {@link logSoftmax}. */
 export interface SoftmaxOptions {
   /** The axis or axes the distribution runs over (negative counts from the end); default −1. */
   axis?: number | readonly number[];
 }
-
-const LOGSUMEXP: OpSpec<ReduceParams> = {
-  name: 'logsumexp',
-  forward: ([x], { axes, keepdims }) =>
-    new Tensor(logsumexpKernel(x!.data, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
-  // ∂ lse / ∂x = softmax(x): the softmax op keeps this finite at ±Infinity and differentiable again.
-  vjp: (g, { inputs: [x], params: { axes } }) => [mul(expandReduced(g, x!.shape, axes), softmax(x!, { axis: axes }))],
-};
 
 /**
  * log Σ exp(x) over `axis` (all axes by default), computed as m + log Σ exp(x − m) with m the
@@ -34,22 +27,28 @@ const LOGSUMEXP: OpSpec<ReduceParams> = {
  */
 export function logsumexp(x: Tensor, options?: ReduceOptions): Tensor {
   const t = expectTensor('logsumexp', x);
-  return applyOp(LOGSUMEXP, [t], reduceParams('logsumexp', t, options));
+  return applyOp(SOFTMAX_OPS.logsumexp, [t], reduceParams('logsumexp', t, options));
 }
 
-const SOFTMAX: OpSpec<ReduceParams> = {
-  name: 'softmax',
-  forward: ([x], { axes }) => new Tensor(softmaxKernel(x!.data, x!.shape, axes), x!.shape),
-  // J = diag(y) − y yᵀ per lane, so ḡJ = y·(ḡ − Σ ḡ·y).
-  vjp: (g, { output: y, params: { axes } }) => [mul(y, sub(g, sum(mul(g, y), { axis: axes, keepdims: true })))],
-};
-
-const LOG_SOFTMAX: OpSpec<ReduceParams> = {
-  name: 'logSoftmax',
-  forward: ([x], { axes }) => new Tensor(logSoftmaxKernel(x!.data, x!.shape, axes), x!.shape),
-  // J = I − 1·softmaxᵀ per lane, so ḡJ = ḡ − softmax·Σ ḡ; softmax = exp(output) needs no recompute.
-  vjp: (g, { output, params: { axes } }) => [sub(g, mul(exp(output), sum(g, { axis: axes, keepdims: true })))],
-};
+/** The log-sum-exp family, each forward beside its vjp. */
+export const SOFTMAX_OPS = defineOps({
+  logsumexp: {
+    forward: ([x], { axes, keepdims }) =>
+      new Tensor(logsumexpKernel(x!.data, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
+    // ∂ lse / ∂x = softmax(x): the softmax op keeps this finite at ±Infinity and differentiable again.
+    vjp: (g, { inputs: [x], params: { axes } }) => [mul(expandReduced(g, x!.shape, axes), softmax(x!, { axis: axes }))],
+  },
+  softmax: {
+    forward: ([x], { axes }) => new Tensor(softmaxKernel(x!.data, x!.shape, axes), x!.shape),
+    // J = diag(y) − y yᵀ per lane, so ḡJ = y·(ḡ − Σ ḡ·y).
+    vjp: (g, { output: y, params: { axes } }) => [mul(y, sub(g, sum(mul(g, y), { axis: axes, keepdims: true })))],
+  },
+  logSoftmax: {
+    forward: ([x], { axes }) => new Tensor(logSoftmaxKernel(x!.data, x!.shape, axes), x!.shape),
+    // J = I − 1·softmaxᵀ per lane, so ḡJ = ḡ − softmax·Σ ḡ; softmax = exp(output) needs no recompute.
+    vjp: (g, { output, params: { axes } }) => [sub(g, mul(exp(output), sum(g, { axis: axes, keepdims: true })))],
+  },
+});
 
 function softmaxParams(op: string, x: Tensor, options: SoftmaxOptions): ReduceParams {
   // A 0-d tensor is a distribution over one outcome; reducing over no axes gives exactly that.
@@ -64,7 +63,7 @@ function softmaxParams(op: string, x: Tensor, options: SoftmaxOptions): ReducePa
  */
 export function softmax(x: Tensor, options: SoftmaxOptions = {}): Tensor {
   const t = expectTensor('softmax', x);
-  return applyOp(SOFTMAX, [t], softmaxParams('softmax', t, options));
+  return applyOp(SOFTMAX_OPS.softmax, [t], softmaxParams('softmax', t, options));
 }
 
 /**
@@ -74,5 +73,5 @@ export function softmax(x: Tensor, options: SoftmaxOptions = {}): Tensor {
  */
 export function logSoftmax(x: Tensor, options: SoftmaxOptions = {}): Tensor {
   const t = expectTensor('logSoftmax', x);
-  return applyOp(LOG_SOFTMAX, [t], softmaxParams('logSoftmax', t, options));
+  return applyOp(SOFTMAX_OPS.logSoftmax, [t], softmaxParams('logSoftmax', t, options));
 }

@@ -7,7 +7,7 @@
  * layer towards the input (σ′ ≤ 1/4 at every step of BP2), which is why early layers learn slowly.
  */
 import { join } from 'node:path';
-import { Rng, type Tensor } from '@tapegrad/autograd';
+import { Rng, allclose } from '@tapegrad/autograd';
 import { mlp, takeRows, tapeBackprop } from '@tapegrad/nn';
 import { loadMnistSplit, spreadRows } from '../data/mnist.js';
 import { makeCost, type CostName } from '../common/costs.js';
@@ -125,7 +125,7 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
     const tapeVsClosedAbs = maxAbsDiff(tape, cf);
     const scale = maxAbs(cf);
     const tapeVsClosedRel = tapeVsClosedAbs === 0 ? 0 : tapeVsClosedAbs / scale;
-    const fdOk = withinTolerance(cf, fd, atol, rtol);
+    const fdOk = allclose(cf, fd, { atol, rtol }).passed;
     return {
       layer: l + 1,
       shape: tape.shape,
@@ -177,12 +177,4 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
     firstToLastRatio,
     files,
   };
-}
-
-/** True when |a − n| ≤ atol + rtol·|n| for every element (n the finite-difference estimate). */
-function withinTolerance(a: Tensor, n: Tensor, atol: number, rtol: number): boolean {
-  for (let i = 0; i < a.size; i++) {
-    if (!(Math.abs(a.data[i]! - n.data[i]!) <= atol + rtol * Math.abs(n.data[i]!))) return false;
-  }
-  return true;
 }

@@ -4,7 +4,20 @@
  *   H v ≈ (∇C(θ + εv) − ∇C(θ − εv)) / 2ε,
  * and against the symmetry of the Hessian, uᵀ(H v) = vᵀ(H u). No Hessian is ever formed.
  */
-import { Rng, add, gradients, hvp, matmul, randn, sigmoid, tensor, transpose, type Tensor } from '@tapegrad/autograd';
+import {
+  Rng,
+  add,
+  allclose,
+  centralDifference,
+  gradients,
+  hvp,
+  matmul,
+  randn,
+  sigmoid,
+  tensor,
+  transpose,
+  type Tensor,
+} from '@tapegrad/autograd';
 import { makeCost, type CostName } from '../common/costs.js';
 import { maxAbs, maxAbsDiff } from '../common/tensors.js';
 import { requireInt, requirePositive } from '../cli/options.js';
@@ -60,27 +73,35 @@ function costOf(params: readonly Tensor[], x: Tensor, y: Tensor, cost: CostName)
   return makeCost(cost).forward(a, y);
 }
 
-/** Central differences of the gradient along v. */
+/** Central differences of the gradient along v: (∇C(θ + εv) − ∇C(θ − εv)) / 2ε, per parameter tensor. */
 function gradientDifference(
   params: readonly Tensor[],
   v: readonly Tensor[],
   eps: number,
   f: (ps: Tensor[]) => Tensor,
 ): Tensor[] {
-  const shifted = (sign: number): Tensor[] => {
+  // ∇C(θ + h·v), every parameter's gradient end to end
+  const gradientAt = (h: number): Float64Array => {
     const ps = params.map((p, i) => {
       const data = p.data.slice();
-      for (let k = 0; k < data.length; k++) data[k] = data[k]! + sign * eps * v[i]!.data[k]!;
+      for (let k = 0; k < data.length; k++) data[k] = data[k]! + h * v[i]!.data[k]!;
       return tensor(data, { shape: p.shape, requiresGrad: true });
     });
-    return gradients(f(ps), ps).map((g) => g!);
+    const gs = gradients(f(ps), ps);
+    const flat = new Float64Array(gs.reduce((n, g) => n + g!.size, 0));
+    let offset = 0;
+    for (const g of gs) {
+      flat.set(g!.data, offset);
+      offset += g!.size;
+    }
+    return flat;
   };
-  const plus = shifted(1);
-  const minus = shifted(-1);
-  return plus.map((g, i) => {
-    const d = g.data.slice();
-    for (let k = 0; k < d.length; k++) d[k] = (g.data[k]! - minus[i]!.data[k]!) / (2 * eps);
-    return tensor(d, { shape: g.shape });
+  const d = centralDifference(gradientAt, eps);
+  let offset = 0;
+  return params.map((p) => {
+    const part = tensor(d.slice(offset, offset + p.size), { shape: p.shape });
+    offset += p.size;
+    return part;
   });
 }
 
@@ -130,10 +151,7 @@ export function runHessian(options: HessianOptions = {}): HessianResult {
     hv.forEach((h, i) => {
       worstAbs = Math.max(worstAbs, maxAbsDiff(h, fd[i]!));
       scale = Math.max(scale, maxAbs(h));
-      for (let k = 0; k < h.size; k++) {
-        const n = fd[i]!.data[k]!;
-        if (!(Math.abs(h.data[k]! - n) <= atol + rtol * Math.abs(n))) passed = false;
-      }
+      if (!allclose(h, fd[i]!, { atol, rtol }).passed) passed = false;
     });
     // The next direction u: uᵀ(Hv) must equal vᵀ(Hu) since H is symmetric.
     const uHv = dot(vs[d + 1]!, hv);
