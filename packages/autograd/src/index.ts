@@ -25,7 +25,7 @@ export {
   type RandomOptions,
 } from './creation.js';
 export * from './ops/index.js';
-export { applyOp, type OpRules, type OpSpec, type Vjp, type VjpContext } from './ops/define.js';
+export { applyOp, type OpRules, type OpSpec, type Vjp, type VjpContext, type Jvp, type JvpContext } from './ops/define.js';
 export {
   noGrad,
   enableGrad,
@@ -54,10 +54,13 @@ export {
   type CustomOp,
   type CustomOpDefinition,
   type CustomVjpContext,
+  type CustomJvpContext,
   type CustomVjpRules,
 } from './ops/custom.js';
 export { grad, valueAndGrad, vjp, type GradOptions } from './engine/transforms.js';
 export { hvp } from './engine/hvp.js';
+export { jvp, linearize } from './engine/jvp.js';
+export { jacrev, jacfwd, hessian, type JacobianOptions } from './engine/jacobian.js';
 export {
   treeFlatten,
   treeUnflatten,

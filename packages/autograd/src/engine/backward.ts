@@ -10,6 +10,7 @@ import type { Node } from './node.js';
 import { isAnomalyEnabled, setAnomalyEnabled, setGradEnabled } from './mode.js';
 import { checkBackwardAnomaly } from './anomaly.js';
 import { runVjp } from './vjp.js';
+import { detachKeepingTangents } from './forward.js';
 
 /** Options of `tensor.backward()`. */
 export interface BackwardOptions {
@@ -400,7 +401,7 @@ export function gradients(
   });
   const result = ins.map((t, i) => {
     const g = adjoints.get(t);
-    if (g !== undefined) return createGraph ? g : g.detach();
+    if (g !== undefined) return createGraph ? g : detachKeepingTangents(g);
     if (options.allowUnused) return null;
     throw new GradError(
       `gradients: input ${i} (shape ${formatShape(t.shape)}) was not used to compute the outputs. Pass {allowUnused: true} to get null for it.`,

@@ -10,6 +10,7 @@ import { add, mul } from '../ops/elementwise.js';
 import { sum } from '../ops/reduce.js';
 import { gradients } from './backward.js';
 import { setGradEnabled } from './mode.js';
+import { detachKeepingTangents } from './forward.js';
 
 function asList(name: string, x: Tensor | readonly Tensor[]): Tensor[] {
   // Plain-JS callers can pass anything; spreading a non-iterable would be a raw TypeError.
@@ -55,7 +56,7 @@ export function hvp(
   });
   const result = setGradEnabled(true, () => {
     const leaves = xs.map((x) => {
-      const leaf = x.detach();
+      const leaf = detachKeepingTangents(x);
       leaf.requiresGrad = true;
       return leaf;
     });

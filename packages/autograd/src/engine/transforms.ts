@@ -10,6 +10,7 @@ import { zerosLike } from '../creation.js';
 import { reshape } from '../ops/movement.js';
 import { gradients } from './backward.js';
 import { isGradEnabled, setGradEnabled } from './mode.js';
+import { detachKeepingTangents } from './forward.js';
 import { type TreeDef, treeFlatten, treeUnflatten } from './pytree.js';
 
 /** Options of {@link grad} and {@link valueAndGrad}. */
@@ -43,7 +44,7 @@ function within<T>(fn: () => T): T {
  */
 function track(x: Tensor, recording: boolean): Tensor {
   if (recording && x.requiresGrad && (depth > 0 || !x.isLeaf)) return reshape(x, x.shape);
-  const leaf = x.detach();
+  const leaf = detachKeepingTangents(x);
   leaf.requiresGrad = true;
   return leaf;
 }
@@ -99,7 +100,8 @@ function regroup(traced: Traced, grads: readonly (Tensor | null)[]): unknown[] {
   return out;
 }
 
-function normalizeArgnums(name: string, argnums: number | readonly number[] | undefined): [number[], boolean] {
+/** Resolves `argnums` to a list, and whether the caller asked for one argument (not a list). */
+export function normalizeArgnums(name: string, argnums: number | readonly number[] | undefined): [number[], boolean] {
   if (argnums === undefined) return [[0], true];
   if (typeof argnums === 'number') return [[argnums], true];
   if (!Array.isArray(argnums) || argnums.length === 0) {
@@ -172,7 +174,7 @@ export function valueAndGrad<A extends unknown[]>(
         ? gradients(value, traced.leaves, { createGraph, allowUnused: true })
         : traced.leaves.map(() => null);
       const tree = regroup(traced, grads);
-      const v = createGraph ? value : value.detach();
+      const v = createGraph ? value : detachKeepingTangents(value);
       return [hasAux ? [v, aux] : v, single ? tree[0] : tree];
     });
   };
@@ -250,7 +252,7 @@ export function vjp<A extends unknown[], R>(f: (...primals: A) => R, ...primals:
       ? result
       : (treeUnflatten(
           outDef,
-          outs.map((o) => o.detach()),
+          outs.map((o) => detachKeepingTangents(o)),
         ) as R);
     return [output, vjpFn];
   });

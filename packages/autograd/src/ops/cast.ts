@@ -12,6 +12,7 @@ export const CAST_OPS = defineOps({
       return new Tensor(out, x!.shape);
     },
     vjp: (g, { inputs: [x] }) => [cast(g, x!.dtype)],
+    jvp: ([t], { params: dtype }) => cast(t!, dtype),
   },
 });
 

@@ -15,7 +15,7 @@ import { type OpRules, type OpSpec, applyOp, defineOps } from './define.js';
 import type { ArgParams } from './params.js';
 import { binaryOperands, expectTensor } from './operands.js';
 import { scalarLike } from '../creation.js';
-import { mul } from './elementwise.js';
+import { mul, tangentSum } from './elementwise.js';
 
 /**
  * The rules of a broadcasting comparison: a 0/1 mask and no vjp. It takes the comparison's own
@@ -31,6 +31,7 @@ function comparison(row: BinaryRow): OpRules<void> {
       return new Tensor(out, shape);
     },
     vjp: null,
+    jvp: null,
   };
 }
 
@@ -51,6 +52,7 @@ function argRules(better: (v: number, best: number) => boolean): OpRules<ArgPara
       return new Tensor(argReduce(x!.data, scanned, axis, better), reducedShape(x!.shape, [axis], keepdims));
     },
     vjp: null,
+    jvp: null,
   };
 }
 
@@ -92,6 +94,7 @@ export const COMPARE_OPS = defineOps({
       needsGrad[1] ? where(mask!, g, 0) : null,
       needsGrad[2] ? where(mask!, 0, g) : null,
     ],
+    jvp: ([, ta, tb], { inputs: [mask], output }) => tangentSum([where(mask!, ta ?? 0, tb ?? 0)], output),
   },
   clamp: {
     forward: ([x], { lo, hi }) => {
@@ -101,6 +104,7 @@ export const COMPARE_OPS = defineOps({
     },
     // Inclusive bounds: at x = min or x = max the gradient passes (a subgradient choice).
     vjp: (g, { inputs: [x], params: { lo, hi } }) => [mul(g, mul(ge(x!, lo), le(x!, hi)))],
+    jvp: ([t], { inputs: [x], params: { lo, hi } }) => mul(t!, mul(ge(x!, lo), le(x!, hi))),
   },
   sign: {
     forward: ([x]) => {
@@ -109,6 +113,7 @@ export const COMPARE_OPS = defineOps({
       return new Tensor(out, x!.shape);
     },
     vjp: null,
+    jvp: null,
   },
 });
 

@@ -35,6 +35,20 @@ export interface CustomOpDefinition {
   readonly vjp: (g: Tensor, ctx: CustomVjpContext) => readonly (Tensor | null)[];
   /** Set to false when the vjp cannot be differentiated: higher-order gradients then throw instead of being wrong. */
   readonly vjpDifferentiable?: boolean;
+  /**
+   * Forward mode's rule: given each input's tangent (null for a zero tangent), return the output's
+   * tangent, of the output's shape and dtype (null for zero). Without it, {@link jvp} and the
+   * transforms built on it (jacfwd, hessian) throw when a tangent reaches the op.
+   */
+  readonly jvp?: (tangents: readonly (Tensor | null)[], ctx: CustomJvpContext) => Tensor | null;
+}
+
+/** What a custom op's jvp receives besides the input tangents. */
+export interface CustomJvpContext {
+  /** The op's inputs (the primals). */
+  readonly inputs: readonly Tensor[];
+  /** The op's output. */
+  readonly output: Tensor;
 }
 
 /** A custom op: call it with tensors like any built-in op. */
@@ -105,11 +119,18 @@ export function defineOp(definition: CustomOpDefinition): CustomOp {
   const arity = definition.arity ?? (forward.length > 0 ? forward.length : undefined);
   if (arity !== undefined && (!Number.isInteger(arity) || arity < 0))
     throw new ArgumentError(`defineOp '${name}': arity must be a non-negative integer, got ${arity}.`);
+  const jvp = definition.jvp;
+  if (jvp !== undefined && typeof jvp !== 'function') {
+    throw new ArgumentError(
+      `defineOp '${name}': jvp must be a function (tangents, {inputs, output}) => tangent, or left out.`,
+    );
+  }
   const spec: OpSpec<void> = {
     name,
     forward: (inputs) => ownedOutput(name, forward(...inputs), inputs),
     vjp: (g, { inputs, output, needsGrad }) => vjp(g, { inputs, output, needsGrad }),
     ...(definition.vjpDifferentiable === false ? { vjpDifferentiable: false } : {}),
+    ...(jvp === undefined ? {} : { jvp: (tangents, { inputs, output }) => jvp(tangents, { inputs, output }) }),
   };
   const op = (...args: Tensor[]): Tensor => applyOp(spec, checkArgs(name, arity, args), undefined);
   return Object.assign(op, { opName: name });

@@ -2,6 +2,7 @@ import type { Tensor } from '../tensor.js';
 import { Node } from '../engine/node.js';
 import { isAnomalyEnabled, isGradEnabled, swapGradEnabled } from '../engine/mode.js';
 import { captureStack, checkForwardAnomaly } from '../engine/anomaly.js';
+import { openLevels, pushTangents, swapLevels } from '../engine/forward.js';
 import type { OpName, ParamsOf } from './params.js';
 
 /** What an op's vjp receives besides the incoming gradient. */
@@ -23,13 +24,30 @@ export interface VjpContext<P> {
  */
 export type Vjp<P> = (g: Tensor, ctx: VjpContext<P>) => readonly (Tensor | null)[];
 
+/** What an op's jvp rule receives besides the input tangents. */
+export interface JvpContext<P> {
+  /** The op's inputs (the primals). */
+  readonly inputs: readonly Tensor[];
+  /** The op's output. */
+  readonly output: Tensor;
+  /** The op's non-tensor parameters. */
+  readonly params: P;
+}
+
+/**
+ * A Jacobian-vector product: given each input's tangent (null where an input has none, i.e. a
+ * zero tangent), return the output's tangent, of the output's shape and dtype (null for zero).
+ * Written in tensor ops, so that forward mode composes with reverse mode and with itself.
+ */
+export type Jvp<P> = (tangents: readonly (Tensor | null)[], ctx: JvpContext<P>) => Tensor | null;
+
 /**
  * The rules of one op, side by side: its forward and its derivative rules. Every rule is a
- * required member, so an op cannot be declared without deciding each one.
+ * required member, so an op cannot be declared without deciding each one (`null` where an op has
+ * no derivative).
  *
- * Rules to come sit here beside `vjp`, required like it (and `null` where an op has none):
- * `jvp` (forward mode: input tangents to the output tangent) and `batch` (the batching rule of
- * vmap: the op applied along a batch axis).
+ * A rule to come sits here beside `vjp` and `jvp`, required like them: `batch` (the batching rule
+ * of vmap: the op applied along a batch axis).
  */
 export interface OpRules<P> {
   /**
@@ -47,18 +65,30 @@ export interface OpRules<P> {
    * higher-order gradients through the op then throw instead of returning zeros.
    */
   readonly vjpDifferentiable?: boolean;
+  /**
+   * Forward mode's rule, in tensor ops: input tangents to the output tangent; `null` for ops
+   * with no derivative (their outputs carry no tangent).
+   */
+  readonly jvp: Jvp<P> | null;
 }
 
-/** One op as recorded on the tape: its name (shown in errors and tape listings) and its rules. */
-export interface OpSpec<P = void> extends OpRules<P> {
+/**
+ * One op as recorded on the tape: its name (shown in errors and tape listings) and its rules. A
+ * custom op may leave out `jvp`; forward mode through it is then an error that names it.
+ */
+export interface OpSpec<P = void> extends Omit<OpRules<P>, 'jvp'> {
   /** Identifies the op in tape listings, anomaly reports and every error about it. */
   readonly name: string;
+  /** See {@link OpRules.jvp}; undefined when the op has none. */
+  readonly jvp?: Jvp<P> | null;
 }
 
-/** A built-in op's spec: its name is its key in the op table. */
+/** A built-in op's spec: its name is its key in the op table, and it has every rule. */
 export interface BuiltinOp<K extends OpName> extends OpSpec<ParamsOf<K>> {
   /** The op's key in the op table. */
   readonly name: K;
+  /** {@inheritDoc OpRules.jvp} */
+  readonly jvp: Jvp<ParamsOf<K>> | null;
 }
 
 /**
@@ -80,18 +110,19 @@ export function defineOps<N extends OpName>(rules: { readonly [K in N]: OpRules<
  */
 export function applyOp<P>(spec: OpSpec<P>, inputs: readonly Tensor[], params: P): Tensor {
   const recording = isGradEnabled();
+  const levels = openLevels();
   let output: Tensor;
-  if (recording) {
-    // A forward may call other ops; they must not be recorded (the op's vjp covers them). Swapping
-    // the flag inline avoids a closure per op, which showed on chains of tiny ops.
-    swapGradEnabled(false);
-    try {
-      output = spec.forward(inputs, params, spec.name);
-    } finally {
-      swapGradEnabled(true);
-    }
+  if (levels.length === 0) {
+    output = runForward(spec, inputs, params, recording);
   } else {
-    output = spec.forward(inputs, params, spec.name);
+    // Forward mode: the forward's own inner ops must not push tangents (the op's jvp covers them).
+    swapLevels([]);
+    try {
+      output = runForward(spec, inputs, params, recording);
+    } finally {
+      swapLevels(levels);
+    }
+    pushTangents(spec, inputs, output, params, levels);
   }
   const anomaly = isAnomalyEnabled();
   if (anomaly) checkForwardAnomaly(spec.name, inputs, output);
@@ -101,6 +132,18 @@ export function applyOp<P>(spec: OpSpec<P>, inputs: readonly Tensor[], params: P
     output._setNode(new Node(spec as OpSpec<any>, inputs, output, params, stack));
   }
   return output;
+}
+
+function runForward<P>(spec: OpSpec<P>, inputs: readonly Tensor[], params: P, recording: boolean): Tensor {
+  if (!recording) return spec.forward(inputs, params, spec.name);
+  // A forward may call other ops; they must not be recorded (the op's vjp covers them). Swapping
+  // the flag inline avoids a closure per op, which showed on chains of tiny ops.
+  swapGradEnabled(false);
+  try {
+    return spec.forward(inputs, params, spec.name);
+  } finally {
+    swapGradEnabled(true);
+  }
 }
 
 function anyRequiresGrad(inputs: readonly Tensor[]): boolean {

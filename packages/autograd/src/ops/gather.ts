@@ -26,6 +26,7 @@ export const GATHER_OPS = defineOps({
       return new Tensor(out, p.small);
     },
     vjp: (g, { params }): Tensor[] => [applyOp(GATHER_OPS.scatterAdd, [g], params)],
+    jvp: ([t], { params }): Tensor => applyOp(GATHER_OPS.gather, [t!], params),
   },
   scatterAdd: {
     forward: ([g], p) => {
@@ -34,6 +35,7 @@ export const GATHER_OPS = defineOps({
       return new Tensor(out, p.large);
     },
     vjp: (g, { params }): Tensor[] => [applyOp(GATHER_OPS.gather, [g], params)],
+    jvp: ([t], { params }): Tensor => applyOp(GATHER_OPS.scatterAdd, [t!], params),
   },
 });
 

@@ -8,6 +8,7 @@ import { applyOp, defineOps } from './define.js';
 import type { MatmulParams } from './params.js';
 import { expectTensor } from './operands.js';
 import { reshape } from './movement.js';
+import { tangentSum } from './elementwise.js';
 
 /** The four parameter objects, shared so that recording a matmul allocates no params. */
 const PARAMS: readonly MatmulParams[] = [
@@ -77,6 +78,9 @@ export const LINALG_OPS = defineOps({
       if (needsGrad[1]) gb = transB ? matmulRaw(g, A, true, transA) : matmulRaw(A, g, !transA, false);
       return [ga, gb];
     },
+    // Bilinear: (A + Ȧ)(B + Ḃ) − AB = ȦB + AḂ to first order, with the same transpose flags.
+    jvp: ([ta, tb], { inputs: [a, b], params: { transA, transB }, output }) =>
+      tangentSum([ta && matmulRaw(ta, b!, transA, transB), tb && matmulRaw(a!, tb, transA, transB)], output),
   },
 });
 

@@ -92,6 +92,7 @@ export const MOVEMENT_OPS = defineOps({
     // A view: shares storage and the version counter, so an edit through either is seen by both.
     forward: ([x], shape) => new Tensor(x!.data, shape, { shareVersionWith: x! }),
     vjp: (g, { inputs: [x] }) => [reshape(g, x!.shape)],
+    jvp: ([t], { params: shape }) => reshape(t!, shape),
   },
   broadcastTo: {
     forward: ([x], shape) => {
@@ -100,6 +101,7 @@ export const MOVEMENT_OPS = defineOps({
       return new Tensor(out, shape);
     },
     vjp: (g) => [g], // the engine sums it back over the broadcast dimensions
+    jvp: ([t], { params: shape }) => broadcastTo(t!, shape),
   },
   permute: {
     forward: ([x], axes) => {
@@ -115,10 +117,12 @@ export const MOVEMENT_OPS = defineOps({
       axes.forEach((a, i) => (inverse[a] = i));
       return [permute(g, inverse)];
     },
+    jvp: ([t], { params: axes }) => permute(t!, axes),
   },
   clone: {
     forward: ([x]) => new Tensor(x!.data.slice(), x!.shape),
     vjp: (g) => [g],
+    jvp: ([t]) => t!,
   },
 });
 

@@ -4,7 +4,7 @@ import { type Shape, broadcastsTo, describeValue, formatShape, normalizeAxes, sh
 import { Tensor } from '../tensor.js';
 import { maxAxes, minAxes, reducedShape, sumAxes } from '../kernels/reduce.js';
 import { divScalarInto } from '../kernels/unary.js';
-import { type Vjp, applyOp, defineOps } from './define.js';
+import { type Jvp, type Vjp, applyOp, defineOps } from './define.js';
 import type { ReduceParams } from './params.js';
 import { expectTensor } from './operands.js';
 import { broadcastTo, reshape } from './movement.js';
@@ -83,11 +83,18 @@ export function mean(x: Tensor, options?: ReduceOptions): Tensor {
  * (mask / count), so ties share it and the total is kept. Written in tensor ops; the mask is
  * piecewise constant, so higher derivatives are 0 as they should be.
  */
-const extremumVjp: Vjp<ReduceParams> = (g, { inputs: [x], output, params: { axes } }) => {
-  const mask = eq(x!, expandReduced(output, x!.shape, axes));
-  const count = sum(mask, { axis: axes, keepdims: true });
-  return [mul(expandReduced(g, x!.shape, axes), div(mask, count))];
-};
+/** Where x attains its extremum, each place weighted 1/(number of ties), so ties share evenly. */
+function extremumWeights(x: Tensor, output: Tensor, axes: readonly number[]): Tensor {
+  const mask = eq(x, expandReduced(output, x.shape, axes));
+  return div(mask, sum(mask, { axis: axes, keepdims: true }));
+}
+
+const extremumVjp: Vjp<ReduceParams> = (g, { inputs: [x], output, params: { axes } }) => [
+  mul(expandReduced(g, x!.shape, axes), extremumWeights(x!, output, axes)),
+];
+
+const extremumJvp: Jvp<ReduceParams> = ([t], { inputs: [x], output, params: { axes, keepdims } }) =>
+  sum(mul(t!, extremumWeights(x!, output, axes)), { axis: axes, keepdims });
 
 /** The reductions, each forward beside its vjp. */
 export const REDUCE_OPS = defineOps({
@@ -95,6 +102,7 @@ export const REDUCE_OPS = defineOps({
     forward: ([x], { axes, keepdims }) =>
       new Tensor(sumAxes(x!.data, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
     vjp: (g, { inputs: [x], params }) => [expandReduced(g, x!.shape, params.axes)],
+    jvp: ([t], { params: { axes, keepdims } }) => sum(t!, { axis: axes, keepdims }),
   },
   mean: {
     forward: ([x], { axes, keepdims }) => {
@@ -106,16 +114,19 @@ export const REDUCE_OPS = defineOps({
     vjp: (g, { inputs: [x], params }) => [
       div(expandReduced(g, x!.shape, params.axes), reducedCount(x!.shape, params.axes)),
     ],
+    jvp: ([t], { params: { axes, keepdims } }) => mean(t!, { axis: axes, keepdims }),
   },
   max: {
     forward: ([x], { axes, keepdims }) =>
       new Tensor(maxAxes(x!.data, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
     vjp: extremumVjp,
+    jvp: extremumJvp,
   },
   min: {
     forward: ([x], { axes, keepdims }) =>
       new Tensor(minAxes(x!.data, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
     vjp: extremumVjp,
+    jvp: extremumJvp,
   },
 });
 

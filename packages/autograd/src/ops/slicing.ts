@@ -11,6 +11,7 @@ import { applyOp, defineOps } from './define.js';
 import type { BoxParams } from './params.js';
 import { expectTensor } from './operands.js';
 import { unsqueeze } from './movement.js';
+import { zerosLike } from '../creation.js';
 
 /**
  * The range kept along one axis: `[start, end]` (end exclusive) or `[start]` (to the end).
@@ -119,6 +120,7 @@ export const SLICING_OPS = defineOps({
       return new Tensor(out, shape);
     },
     vjp: (g, { params: { starts, full } }) => [padBlock(g, starts, full)],
+    jvp: ([t], { params: { starts, ends } }) => sliceBlock(t!, starts, ends),
   },
   pad: {
     forward: ([x], { starts, full }) => {
@@ -141,6 +143,7 @@ export const SLICING_OPS = defineOps({
         starts.map((s, d) => s + x!.shape[d]!),
       ),
     ],
+    jvp: ([t], { params: { starts, full } }) => padBlock(t!, starts, full),
   },
   concat: {
     forward: (xs, axis) => {
@@ -172,6 +175,13 @@ export const SLICING_OPS = defineOps({
         return needsGrad[i] ? sliceBlock(g, starts, ends) : null;
       });
     },
+    // Linear: concatenate the tangents, zeros standing in for inputs without one.
+    jvp: (tangents, { inputs, params: axis }): Tensor =>
+      applyOp(
+        SLICING_OPS.concat,
+        inputs.map((x, i) => tangents[i] ?? zerosLike(x)),
+        axis,
+      ),
   },
 });
 

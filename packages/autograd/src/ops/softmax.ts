@@ -37,16 +37,22 @@ export const SOFTMAX_OPS = defineOps({
       new Tensor(logsumexpKernel(x!.data, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
     // ∂ lse / ∂x = softmax(x): the softmax op keeps this finite at ±Infinity and differentiable again.
     vjp: (g, { inputs: [x], params: { axes } }) => [mul(expandReduced(g, x!.shape, axes), softmax(x!, { axis: axes }))],
+    jvp: ([t], { inputs: [x], params: { axes, keepdims } }) =>
+      sum(mul(t!, softmax(x!, { axis: axes })), { axis: axes, keepdims }),
   },
   softmax: {
     forward: ([x], { axes }) => new Tensor(softmaxKernel(x!.data, x!.shape, axes), x!.shape),
     // J = diag(y) − y yᵀ per lane, so ḡJ = y·(ḡ − Σ ḡ·y).
     vjp: (g, { output: y, params: { axes } }) => [mul(y, sub(g, sum(mul(g, y), { axis: axes, keepdims: true })))],
+    // J is symmetric, so the jvp is the vjp's formula with the tangent in the cotangent's place.
+    jvp: ([t], { output: y, params: { axes } }) => mul(y, sub(t!, sum(mul(t!, y), { axis: axes, keepdims: true }))),
   },
   logSoftmax: {
     forward: ([x], { axes }) => new Tensor(logSoftmaxKernel(x!.data, x!.shape, axes), x!.shape),
     // J = I − 1·softmaxᵀ per lane, so ḡJ = ḡ − softmax·Σ ḡ; softmax = exp(output) needs no recompute.
     vjp: (g, { output, params: { axes } }) => [sub(g, mul(exp(output), sum(g, { axis: axes, keepdims: true })))],
+    // J ṫ = ṫ − 1·(softmaxᵀ ṫ) per lane.
+    jvp: ([t], { output, params: { axes } }) => sub(t!, sum(mul(exp(output), t!), { axis: axes, keepdims: true })),
   },
 });
 

@@ -16,20 +16,38 @@ import {
   squareInto,
   tanhInto,
 } from '../kernels/unary.js';
-import { type OpRules, type OpSpec, type Vjp, applyOp, defineOps } from './define.js';
+import { type JvpContext, type OpRules, type OpSpec, applyOp, defineOps } from './define.js';
 import { expectTensor } from './operands.js';
-import { mul, div, sub } from './elementwise.js';
+import { mul, div, sub, tangentSum } from './elementwise.js';
 import { gt, sign } from './compare.js';
 
-/** The rules of a unary op: its loop (kernels/unary.ts) and its vjp. */
-function unary(kernel: UnaryKernel, vjp: Vjp<void>): OpRules<void> {
+function unaryForward(kernel: UnaryKernel): OpRules<void>['forward'] {
+  return ([x]) => {
+    const out = allocate(x!.dtype, x!.size);
+    kernel(x!.data, out);
+    return new Tensor(out, x!.shape);
+  };
+}
+
+/**
+ * The rules of a unary op f: its loop (kernels/unary.ts), and f′ as a tensor of x's shape, from
+ * which both derivative rules follow (the vjp is ḡ·f′(x), the jvp ṫ·f′(x)), so they cannot
+ * disagree.
+ */
+function unary(kernel: UnaryKernel, derivative: (ctx: JvpContext<void>) => Tensor): OpRules<void> {
   return {
-    forward: ([x]) => {
-      const out = allocate(x!.dtype, x!.size);
-      kernel(x!.data, out);
-      return new Tensor(out, x!.shape);
-    },
-    vjp,
+    forward: unaryForward(kernel),
+    vjp: (g, ctx) => [mul(g, derivative(ctx))],
+    jvp: ([t], ctx) => mul(t!, derivative(ctx)),
+  };
+}
+
+/** As {@link unary}, for an f′ = 1 / d(x) that reads best (and rounds once) as a division by d. */
+function unaryOver(kernel: UnaryKernel, denominator: (ctx: JvpContext<void>) => Tensor): OpRules<void> {
+  return {
+    forward: unaryForward(kernel),
+    vjp: (g, ctx) => [div(g, denominator(ctx))],
+    jvp: ([t], ctx) => div(t!, denominator(ctx)),
   };
 }
 
@@ -39,11 +57,19 @@ function unaryOp(spec: OpSpec<void>) {
 
 /** The unary elementwise ops, each forward beside its vjp. */
 export const UNARY_OPS = defineOps({
-  neg: unary(negInto, (g) => [neg(g)]),
-  exp: unary(expInto, (g, { output }) => [mul(g, output)]),
-  log: unary(logInto, (g, { inputs: [x] }) => [div(g, x!)]),
+  neg: {
+    forward: unaryForward(negInto),
+    vjp: (g) => [neg(g)],
+    jvp: ([t]) => neg(t!),
+  },
+  exp: unary(expInto, ({ output }) => output),
+  log: unaryOver(logInto, ({ inputs: [x] }) => x!),
   // σ′ = σ(1 − σ)
-  sigmoid: unary(sigmoidInto, (g, { output: s }) => [sigmoidGrad(g, s)]),
+  sigmoid: {
+    forward: unaryForward(sigmoidInto),
+    vjp: (g, { output: s }) => [sigmoidGrad(g, s)],
+    jvp: ([t], { output: s }) => sigmoidGrad(t!, s),
+  },
   /**
    * ḡ·σ(1 − σ) as one op: sigmoid's vjp, which every backward pass through a sigmoid runs, fused
    * from three ops and a 0-d tensor into one loop (same rounding order in float64). Its own vjp
@@ -60,18 +86,20 @@ export const UNARY_OPS = defineOps({
       needsGrad[0] ? sigmoidGrad(h, s!) : null,
       needsGrad[1] ? mul(mul(h, g!), sub(1, mul(s!, 2))) : null,
     ],
+    jvp: ([tg, ts], { inputs: [g, s], output }) =>
+      tangentSum([tg && sigmoidGrad(tg, s!), ts && mul(mul(ts, g!), sub(1, mul(s!, 2)))], output),
   },
   // (√x)′ = 1 / (2√x), infinite at 0
-  sqrt: unary(sqrtInto, (g, { output }) => [div(g, mul(output, 2))]),
+  sqrt: unaryOver(sqrtInto, ({ output }) => mul(output, 2)),
   // sign(x), taking 0 at x = 0 (the subgradient PyTorch and JAX use)
-  abs: unary(absInto, (g, { inputs: [x] }) => [mul(g, sign(x!))]),
-  square: unary(squareInto, (g, { inputs: [x] }) => [mul(g, mul(x!, 2))]),
+  abs: unary(absInto, ({ inputs: [x] }) => sign(x!)),
+  square: unary(squareInto, ({ inputs: [x] }) => mul(x!, 2)),
   // tanh′ = 1 − tanh²
-  tanh: unary(tanhInto, (g, { output: y }) => [mul(g, sub(1, mul(y, y)))]),
+  tanh: unary(tanhInto, ({ output: y }) => sub(1, mul(y, y))),
   // 1 for x > 0 and 0 for x ≤ 0 (0 at the kink, as PyTorch does)
-  relu: unary(reluInto, (g, { inputs: [x] }) => [mul(g, gt(x!, 0))]),
+  relu: unary(reluInto, ({ inputs: [x] }) => gt(x!, 0)),
   // softplus′ = σ
-  softplus: unary(softplusInto, (g, { inputs: [x] }) => [mul(g, sigmoid(x!))]),
+  softplus: unary(softplusInto, ({ inputs: [x] }) => sigmoid(x!)),
 });
 
 function sigmoidGrad(g: Tensor, s: Tensor): Tensor {
