@@ -25,7 +25,15 @@ export {
   type RandomOptions,
 } from './creation.js';
 export * from './ops/index.js';
-export { applyOp, type OpRules, type OpSpec, type Vjp, type VjpContext, type Jvp, type JvpContext } from './ops/define.js';
+export {
+  applyOp,
+  type OpRules,
+  type OpSpec,
+  type Vjp,
+  type VjpContext,
+  type Jvp,
+  type JvpContext,
+} from './ops/define.js';
 export {
   noGrad,
   enableGrad,
