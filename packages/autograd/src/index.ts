@@ -68,6 +68,7 @@ export {
 export { grad, valueAndGrad, vjp, type GradOptions } from './engine/transforms.js';
 export { hvp } from './engine/hvp.js';
 export { jvp, linearize } from './engine/jvp.js';
+export { vmap, type VmapOptions } from './engine/vmap.js';
 export { jacrev, jacfwd, hessian, type JacobianOptions } from './engine/jacobian.js';
 export {
   treeFlatten,

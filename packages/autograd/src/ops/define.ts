@@ -3,6 +3,7 @@ import { Node } from '../engine/node.js';
 import { isAnomalyEnabled, isGradEnabled, swapGradEnabled } from '../engine/mode.js';
 import { captureStack, checkForwardAnomaly } from '../engine/anomaly.js';
 import { openLevels, pushTangents, swapLevels } from '../engine/forward.js';
+import { vmapState } from '../engine/vmap-state.js';
 import type { OpName, ParamsOf } from './params.js';
 
 /** What an op's vjp receives besides the incoming gradient. */
@@ -44,10 +45,7 @@ export type Jvp<P> = (tangents: readonly (Tensor | null)[], ctx: JvpContext<P>) 
 /**
  * The rules of one op, side by side: its forward and its derivative rules. Every rule is a
  * required member, so an op cannot be declared without deciding each one (`null` where an op has
- * no derivative).
- *
- * A rule to come sits here beside `vjp` and `jvp`, required like them: `batch` (the batching rule
- * of vmap: the op applied along a batch axis).
+ * no derivative). vmap's batching rules sit in their own typed table (ops/batch-rules.ts).
  */
 export interface OpRules<P> {
   /**
@@ -111,8 +109,13 @@ export function defineOps<N extends OpName>(rules: { readonly [K in N]: OpRules<
 export function applyOp<P>(spec: OpSpec<P>, inputs: readonly Tensor[], params: P): Tensor {
   const recording = isGradEnabled();
   const levels = openLevels();
+  // Inside vmap, an op on batched tensors runs its batching rule on the whole batch instead.
+  const batched = vmapState.depth === 0 ? null : vmapState.apply!(spec, inputs, params);
   let output: Tensor;
-  if (levels.length === 0) {
+  if (batched !== null) {
+    output = batched;
+    if (levels.length !== 0) pushTangents(spec, inputs, output, params, levels);
+  } else if (levels.length === 0) {
     output = runForward(spec, inputs, params, recording);
   } else {
     // Forward mode: the forward's own inner ops must not push tangents (the op's jvp covers them).
@@ -125,7 +128,8 @@ export function applyOp<P>(spec: OpSpec<P>, inputs: readonly Tensor[], params: P
     pushTangents(spec, inputs, output, params, levels);
   }
   const anomaly = isAnomalyEnabled();
-  if (anomaly) checkForwardAnomaly(spec.name, inputs, output);
+  // A batched output's values are checked by the ops of its batching rule.
+  if (anomaly && batched === null) checkForwardAnomaly(spec.name, inputs, output);
   // `vjp` is null for ops without a derivative (and may be missing on a spec built in plain JS).
   if (recording && spec.vjp && anyRequiresGrad(inputs)) {
     const stack = anomaly ? captureStack() : undefined;
