@@ -68,3 +68,4 @@ export { accuracy, evaluate, type Evaluation, type EvaluateOptions } from './met
 export { fit, type FitOptions, type LabelledData, type History, type BatchInfo, type EpochInfo } from './train.js';
 export { stateDictToJSON, stateDictFromJSON, type StateDictJSON, type TensorJSON } from './serialize/json.js';
 export { stateDictToSafetensors, stateDictFromSafetensors, type SafetensorsContents } from './serialize/safetensors.js';
+export { functionalCall, perSampleGradients, type ParameterDict, type PerSampleOptions } from './functional.js';

@@ -90,6 +90,28 @@ export abstract class Module {
     return out;
   }
 
+  /**
+   * Points this module's own parameter `name` (its registry entry, and the field of the same name
+   * that layers read) at `value`, and returns a function that puts the original back. The door
+   * `functionalCall` goes through; prefer that.
+   */
+  swapParameter(name: string, value: Tensor): () => void {
+    const original = this.ownParameters.get(name);
+    if (original === undefined) {
+      throw new ArgumentError(`${this.describe()}.swapParameter: no parameter named '${name}'.`);
+    }
+    const fields = this as unknown as Record<string, unknown>;
+    const hasField = fields[name] === original;
+    // The registry holds Parameters; for the duration of a functional call it holds the caller's tensor.
+    this.ownParameters.set(name, value as Parameter);
+    if (hasField) Object.defineProperty(this, name, { value, configurable: true, writable: true, enumerable: true });
+    return () => {
+      this.ownParameters.set(name, original);
+      if (hasField)
+        Object.defineProperty(this, name, { value: original, configurable: true, writable: true, enumerable: true });
+    };
+  }
+
   /** Every parameter of this module and its descendants, depth first. */
   parameters(): Parameter[] {
     return this.namedParameters().map(([, p]) => p);

@@ -103,8 +103,18 @@ export const BATCH_RULES = {
   lt: elementwise,
   le: elementwise,
   where: elementwise,
-  // The batch dimensions of matmul broadcast like elementwise shapes.
-  matmul: elementwise,
+  matmul: (inputs, batched, params, ctx) => {
+    const [a, b] = inputs as [Tensor, Tensor];
+    // A batch of rows times one shared matrix is one product: fold the batch into the rows (a
+    // free view of contiguous storage), instead of one small product per example.
+    if (batched[0] && !batched[1] && b.ndim === 2 && !params.transA) {
+      const k = a.shape[a.ndim - 1]!;
+      const product = ctx.apply([reshape(a, [-1, k]), b], params);
+      return reshape(product, [...a.shape.slice(0, -1), product.shape[1]!]);
+    }
+    // Otherwise the batch dimensions of matmul broadcast like elementwise shapes.
+    return elementwise(inputs, batched, params, ctx);
+  },
   neg: asIs,
   exp: asIs,
   log: asIs,
