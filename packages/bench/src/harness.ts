@@ -1,18 +1,37 @@
 /**
- * Timing helpers. The machine is shared and noisy, so every figure is a median over several
- * samples, and quick mode (for tests) only checks that things run: its times mean nothing.
+ * Timing. The machine is shared and noisy, so every contender of a case is measured once per
+ * round, round after round, and its figure is the median over rounds. Within a round tinybench
+ * times calls until both a time budget and a minimum number of calls are met.
  */
-import Benchmark from 'benchmark';
+import { Bench } from 'tinybench';
+
+/** How long each contender runs in one round. */
+export interface Budget {
+  /** Seconds of timed calls (tinybench keeps going until this and `minCalls` are both met). */
+  readonly seconds: number;
+  /** Timed calls at least. */
+  readonly minCalls: number;
+  /** Untimed calls first (JIT tiers, caches, kernel compilation). */
+  readonly warmupCalls: number;
+}
 
 /** How hard to measure. */
 export interface RunMode {
-  /** Tiny sizes and one or two calls per case: for tests and smoke runs. */
+  /** Tiny sizes and a call or two per case: for tests and smoke runs; the times mean little. */
   readonly quick: boolean;
-  /** Seconds Benchmark.js may spend on one case in one round (full mode). */
-  readonly maxTime: number;
-  /** Interleaved rounds per case (full mode; quick mode runs one). */
+  /** Interleaved rounds per case. */
   readonly rounds: number;
+  /** What one contender gets in one round. */
+  readonly budget: Budget;
 }
+
+/** The full run: 5 rounds of at least 0.4 s and 3 calls per contender. */
+export const FULL_MODE: RunMode = { quick: false, rounds: 5, budget: { seconds: 0.4, minCalls: 3, warmupCalls: 2 } };
+
+/** Quick mode: one round of two timed calls, for smoke runs and tests. */
+export const QUICK_MODE: RunMode = { quick: true, rounds: 1, budget: { seconds: 0, minCalls: 2, warmupCalls: 1 } };
+
+const SLOW: Budget = { seconds: 0, minCalls: 1, warmupCalls: 1 };
 
 /** The median of a non-empty list. */
 export function median(values: readonly number[]): number {
@@ -21,81 +40,72 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/**
- * Median seconds per call of `fn`. Full mode hands `fn` to Benchmark.js, which calibrates how
- * many calls make one sample; we take the median of its samples rather than its mean, since a
- * neighbour's test run shows up as a few slow samples, not as a shift of all of them.
- */
-export function secondsPerCall(fn: () => void, mode: RunMode): number {
-  if (mode.quick) {
-    fn();
-    const t0 = performance.now();
-    fn();
-    return (performance.now() - t0) / 1000;
-  }
-  const bench = new Benchmark(fn, { minSamples: 3, maxTime: mode.maxTime, initCount: 1 });
-  bench.run();
-  if (bench.error !== undefined) throw bench.error;
-  const samples = bench.stats.sample as number[];
-  return samples.length > 0 ? median(samples) : bench.stats.mean;
-}
+/** A function to time: one call is one matmul, one training step, one chain gradient... */
+export type Run = () => void | Promise<void>;
 
 /**
- * Median rate (items per second) of a stepping function: `warmup` untimed steps, then `rounds`
- * rounds of `stepsPerRound` timed steps each. Used for training throughput, where the brief asks
- * for a fixed number of steps after warm-up rather than a time budget.
+ * Mean seconds per call of `run` within the budget. The mean, not the median of calls: garbage
+ * collection is part of what a call costs, and it lands on a few calls, not on all of them.
  */
-export function itemsPerSecond(
-  step: () => void,
-  itemsPerStep: number,
-  warmup: number,
-  rounds: number,
-  stepsPerRound: number,
-): number {
-  for (let i = 0; i < warmup; i++) step();
-  const rates: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < stepsPerRound; i++) step();
-    const seconds = (performance.now() - t0) / 1000;
-    rates.push((itemsPerStep * stepsPerRound) / Math.max(seconds, 1e-9));
-  }
-  return median(rates);
+export async function secondsPerCall(run: Run, budget: Budget): Promise<number> {
+  const bench = new Bench({
+    time: budget.seconds * 1000,
+    iterations: budget.minCalls,
+    warmup: budget.warmupCalls > 0,
+    warmupIterations: budget.warmupCalls,
+    warmupTime: 0,
+    throws: true,
+  });
+  bench.add('case', run);
+  await bench.run();
+  const result = bench.tasks[0]!.result;
+  if (result.state !== 'completed') throw new Error(`tinybench ended a case in state ${result.state}`);
+  return result.period / 1000;
 }
 
-/** One side of a comparison: opened (backend switched, inputs built) once per round. */
+/** One side of a comparison: opened (backend switched, inputs built) afresh in every round. */
 export interface Contender {
-  /** Returns the function to time and a cleanup, or null when this side cannot run (e.g. no wasm). */
-  open(): Promise<{ run: () => void; close?: () => void } | null>;
+  /** One warm-up and one timed call per round whatever the budget: for calls that take seconds. */
+  readonly slow?: boolean;
+  /** Returns the function to time and a cleanup, or the reason this side cannot run. */
+  open(): Promise<{ run: Run; close?: () => void } | string>;
 }
+
+/** A contender's figure (median over rounds), or why it has none. */
+export type Figure = { readonly value: number } | { readonly missing: string };
 
 /**
  * Measures every contender once per round, round after round, and returns each one's median
- * over rounds (null for a contender that could not run). Interleaving matters on a shared
- * machine: a burst of load from a neighbour then hits every side of the ratio alike, instead of
- * whichever side happened to be measured during it.
+ * over rounds. Interleaving matters on a shared machine: a burst of load from a neighbour then
+ * hits every side of a ratio alike, instead of whichever side happened to be measured during it.
+ * A contender that cannot open, or throws, is dropped with its reason; the others go on.
  */
 export async function interleaved(
   contenders: readonly Contender[],
   mode: RunMode,
-  measure: (run: () => void) => number,
-): Promise<(number | null)[]> {
-  const figures: (number[] | null)[] = contenders.map(() => []);
-  const rounds = mode.quick ? 1 : mode.rounds;
-  for (let r = 0; r < rounds; r++) {
+  toFigure: (secondsPerCall: number) => number,
+  onRound?: (round: number) => void,
+): Promise<Figure[]> {
+  const samples: number[][] = contenders.map(() => []);
+  const missing: (string | undefined)[] = contenders.map(() => undefined);
+  for (let r = 0; r < mode.rounds; r++) {
+    onRound?.(r);
     for (let i = 0; i < contenders.length; i++) {
-      if (figures[i] === null) continue;
-      const handle = await contenders[i]!.open();
-      if (handle === null) {
-        figures[i] = null;
-        continue;
-      }
+      if (missing[i] !== undefined) continue;
+      let handle: Awaited<ReturnType<Contender['open']>> | undefined;
       try {
-        figures[i]!.push(measure(handle.run));
+        handle = await contenders[i]!.open();
+        if (typeof handle === 'string') missing[i] = handle;
+        else samples[i]!.push(toFigure(await secondsPerCall(handle.run, contenders[i]!.slow ? SLOW : mode.budget)));
+      } catch (e) {
+        missing[i] = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
       } finally {
-        handle.close?.();
+        if (handle !== undefined && typeof handle !== 'string') handle.close?.();
       }
     }
   }
-  return figures.map((f) => (f === null || f.length === 0 ? null : median(f)));
+  return samples.map((s, i) => (missing[i] !== undefined ? { missing: missing[i]! } : { value: median(s) }));
 }
+
+/** Called when a case starts (its name); returns what is called at the start of each round. */
+export type CaseProgress = (name: string) => (round: number) => void;

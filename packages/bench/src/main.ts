@@ -1,38 +1,48 @@
 /**
- * Runs the benchmark suite: each workload for tapegrad and for TensorFlow.js (cpu and wasm
- * backends) in the same process, printing our figure, theirs and the ratio, then regenerates
- * BENCHMARKS.md at the repository root.
- *
- * Flags: --quick (or BENCH_QUICK=1) runs tiny sizes; --only W1,W3 restricts the workloads; both
- * write nothing unless --out <file> is given (which also overrides the path of a full run).
+ * Runs the benchmark suite: each workload for tapegrad, TensorFlow.js (cpu and wasm backends) and
+ * jax-js (wasm: jit and eager) in the same process. Progress per case goes to stderr, the
+ * Markdown report to stdout, and to a file only with --write (see `bench --help`).
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { consoleLine, machineInfo, markdown } from './report.js';
+import { benchCommand, parseFlags } from './cli.js';
+import { FULL_MODE, QUICK_MODE } from './harness.js';
 import { targetMet } from './results.js';
-import { NOTES, runSuite, targetsOf } from './suite.js';
-import { tf, wasmFeatures } from './tfjs.js';
 
-function argValue(flag: string): string | undefined {
-  const i = process.argv.indexOf(flag);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
-const only = argValue('--only')?.split(',');
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-// A quick or partial run never overwrites the committed report unless asked to with --out.
-const outPath = argValue('--out') ?? (quick || only !== undefined ? undefined : path.join(root, 'BENCHMARKS.md'));
+const defaultReport = path.join(root, 'BENCHMARKS.md');
+// pnpm runs the script in packages/bench; a file given to --write is relative to where the user ran it.
+const cwd = process.env.INIT_CWD ?? process.cwd();
+const flags = parseFlags(benchCommand(), process.argv.slice(2), defaultReport, cwd);
+
+// Loaded after parsing, so that --help and usage errors answer without loading three libraries.
+const { jaxVersion } = await import('./jaxjs.js');
+const { machineInfo, markdown, progressLine } = await import('./report.js');
+const { NOTES, runSuite, targetsOf } = await import('./suite.js');
+const { tf, wasmFeatures } = await import('./tfjs.js');
+const mode = flags.quick ? QUICK_MODE : FULL_MODE;
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 const loadAtStart = os.loadavg()[0] ?? 0;
-const rows = await runSuite({ quick, maxTime: 0.6, rounds: 5 }, only, (r) => console.log(consoleLine(r)));
-const targets = targetsOf(rows);
-const caveat = quick ? ' (quick mode: timings are meaningless)' : '';
-for (const t of targets) console.log(`target ${t.description}: ${targetMet(t) ? 'met' : 'MISSED'}${caveat}`);
-if (outPath !== undefined) {
-  const info = machineInfo(tf.version.tfjs, await wasmFeatures(), loadAtStart);
-  writeFileSync(outPath, markdown(info, rows, targets, NOTES));
-  console.log(`wrote ${outPath}`);
+const started = performance.now();
+const results = await runSuite(
+  mode,
+  flags.only,
+  (name) => (round) =>
+    log(`${name}: round ${round + 1}/${mode.rounds} (${((performance.now() - started) / 1000).toFixed(0)} s)`),
+  (r) => log(progressLine(r)),
+);
+const targets = targetsOf(results);
+const caveat = flags.quick ? ' (quick mode: the times mean little)' : '';
+for (const t of targets) log(`target ${t.description}: ${targetMet(t) ? 'met' : 'MISSED'}${caveat}`);
+
+const info = machineInfo(tf.version.tfjs, await wasmFeatures(), jaxVersion(), loadAtStart);
+const command = `npx -y pnpm@10 bench${flags.quick ? ' --quick' : ''}${flags.only ? ` --only ${flags.only.join(',')}` : ''}`;
+const report = markdown(info, results, targets, NOTES, command);
+process.stdout.write(report);
+if (flags.write !== undefined) {
+  writeFileSync(flags.write, report);
+  log(`wrote ${flags.write}`);
 }

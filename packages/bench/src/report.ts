@@ -1,7 +1,7 @@
-/** Rendering of results: a console table while running, and BENCHMARKS.md at the end. */
+/** Rendering of results: a progress line per case while running, and the Markdown report at the end. */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { type ResultRow, type Target, ratio, targetMet } from './results.js';
+import { type CaseResult, PEERS, type Target, ratio, targetMet, targetRatios, valueOf } from './results.js';
 
 /** Facts about the machine and software that the figures depend on. */
 export interface MachineInfo {
@@ -10,13 +10,15 @@ export interface MachineInfo {
   readonly node: string;
   readonly date: string;
   readonly tfjs: string;
+  /** The tfjs wasm build's features (SIMD, threads), or why it is unavailable. */
   readonly wasm: string;
+  readonly jaxjs: string;
   /** 1-minute load averages when the run started and ended (other work on a shared machine). */
   readonly load: readonly [number, number];
 }
 
 /** Reads the CPU model from /proc/cpuinfo (falling back to what Node reports). */
-export function machineInfo(tfjsVersion: string, wasm: string, loadAtStart: number): MachineInfo {
+export function machineInfo(tfjsVersion: string, wasm: string, jaxVersion: string, loadAtStart: number): MachineInfo {
   let cpu = os.cpus()[0]?.model ?? 'unknown';
   try {
     const line = readFileSync('/proc/cpuinfo', 'utf8')
@@ -33,6 +35,7 @@ export function machineInfo(tfjsVersion: string, wasm: string, loadAtStart: numb
     date: new Date().toISOString(),
     tfjs: tfjsVersion,
     wasm,
+    jaxjs: jaxVersion,
     load: [loadAtStart, os.loadavg()[0] ?? 0],
   };
 }
@@ -48,12 +51,17 @@ function fmtRatio(q: number | null): string {
   return q === null ? 'n/a' : `${q.toFixed(2)}×`;
 }
 
-/** One row as a console line. */
-export function consoleLine(r: ResultRow): string {
-  return (
-    `${r.workload} ${r.label.padEnd(58)} ours ${fmt(r.ours).padStart(8)}  tfjs-cpu ${fmt(r.cpu).padStart(8)} (${fmtRatio(ratio(r.ours, r.cpu))})  ` +
-    `tfjs-wasm ${fmt(r.wasm).padStart(8)} (${fmtRatio(ratio(r.ours, r.wasm))})  ${r.unit}`
-  );
+function fmtSeconds(s: number | null): string {
+  return s === null ? 'n/a' : `${s.toFixed(s < 1 ? 3 : 2)} s`;
+}
+
+/** One finished case as a progress line: each of our figures and its ratio to every peer. */
+export function progressLine(r: CaseResult): string {
+  const ours = r.ours.map((o) => {
+    const qs = PEERS.map((p) => `${p} ${fmtRatio(ratio(o.value, r.peers[p]))}`).join(', ');
+    return `  ${o.variant}: ${fmt(o.value)} ${r.unit}; ours ÷ ${qs}`;
+  });
+  return [`${r.workload} ${r.label}`, ...ours].join('\n');
 }
 
 const TITLES: Record<string, string> = {
@@ -62,54 +70,84 @@ const TITLES: Record<string, string> = {
   W3: 'W3 — tape overhead: chain of elementwise ops on [4], forward + gradient w.r.t. the input (µs per op, lower is better)',
 };
 
-function table(rows: readonly ResultRow[]): string[] {
-  const unit = rows[0]?.unit ?? '';
+/** The ratio table: a row per case and variant of ours, a column per peer. */
+function ratioTable(results: readonly CaseResult[]): string[] {
+  const unit = results[0]?.unit ?? '';
   const lines = [
-    `| case | ours (${unit}) | tfjs-cpu | ours ÷ tfjs-cpu | tfjs-wasm | ours ÷ tfjs-wasm |`,
-    '|---|---:|---:|---:|---:|---:|',
+    `| case | ours | ours (${unit}) | ${PEERS.map((p) => `ours ÷ ${p}`).join(' | ')} |`,
+    `|---|---|---:|${PEERS.map(() => '---:').join('|')}|`,
   ];
-  for (const r of rows) {
-    lines.push(
-      `| ${r.label} | ${fmt(r.ours)} | ${fmt(r.cpu)} | ${fmtRatio(ratio(r.ours, r.cpu))} | ${fmt(r.wasm)} | ${fmtRatio(ratio(r.ours, r.wasm))} |`,
-    );
+  for (const r of results) {
+    for (const o of r.ours) {
+      const qs = PEERS.map((p) => fmtRatio(ratio(o.value, r.peers[p])));
+      lines.push(`| ${r.label} | ${o.variant} | ${fmt(o.value)} | ${qs.join(' | ')} |`);
+    }
   }
   return lines;
 }
 
-/** The whole BENCHMARKS.md. */
+/** The peers' own figures per case, and how long jax-js's first jitted call took. */
+function peerTable(results: readonly CaseResult[]): string[] {
+  const unit = results[0]?.unit ?? '';
+  const lines = [
+    `| case | ${PEERS.map((p) => `${p} (${unit})`).join(' | ')} | jax-js jit, first call |`,
+    `|---|${PEERS.map(() => '---:').join('|')}|---:|`,
+  ];
+  for (const r of results) {
+    const figures = PEERS.map((p) => fmt(valueOf(r.peers[p])));
+    lines.push(`| ${r.label} | ${figures.join(' | ')} | ${fmtSeconds(r.jitFirstCallSeconds)} |`);
+  }
+  return lines;
+}
+
+/** Why a peer has no figure, case by case (nothing when every peer ran). */
+function missingLines(results: readonly CaseResult[]): string[] {
+  const lines: string[] = [];
+  for (const r of results) {
+    for (const p of PEERS) {
+      const f = r.peers[p];
+      if ('missing' in f) lines.push(`- ${p}, ${r.label}: ${f.missing}`);
+    }
+  }
+  return lines.length > 0 ? ['Not measured:', '', ...lines, ''] : [];
+}
+
+/** The whole report (BENCHMARKS.md). */
 export function markdown(
   info: MachineInfo,
-  rows: readonly ResultRow[],
+  results: readonly CaseResult[],
   targets: readonly Target[],
   notes: readonly string[],
+  command: string,
 ): string {
   const out = [
     '# Benchmarks',
     '',
-    '<!-- Generated by `npx pnpm@10 bench` (packages/bench/src/main.ts). Do not edit by hand: rerun it. -->',
+    `<!-- Generated by \`${command}\` (packages/bench/src/main.ts). Do not edit by hand: rerun it. -->`,
     '',
-    'tapegrad beside TensorFlow.js, measured in the same process and run. Every figure is a median over',
-    'several samples; the machine may be shared, so read the ratios rather than the absolute figures.',
+    'tapegrad beside TensorFlow.js and jax-js, measured in the same process and run. Every figure is a median',
+    'over interleaved rounds; the machine may be shared, so read the ratios rather than the absolute figures.',
     '',
     '## Machine',
     '',
     `- CPU: ${info.cpu}, ${info.cores} cores visible`,
     `- Node ${info.node}`,
     `- TensorFlow.js ${info.tfjs} (\`@tensorflow/tfjs\` union package): cpu backend, and wasm backend (${info.wasm})`,
+    `- jax-js ${info.jaxjs} (\`@jax-js/jax\`): wasm device`,
     `- Date: ${info.date}`,
     `- 1-minute load average: ${info.load[0].toFixed(2)} at the start, ${info.load[1].toFixed(2)} at the end`,
     '',
   ];
   for (const w of ['W1', 'W2', 'W3']) {
-    const rs = rows.filter((r) => r.workload === w);
+    const rs = results.filter((r) => r.workload === w);
     if (rs.length === 0) continue;
-    out.push(`## ${TITLES[w] ?? w}`, '', ...table(rs), '');
+    out.push(`## ${TITLES[w] ?? w}`, '', ...ratioTable(rs), '', "Peers' figures:", '', ...peerTable(rs), '');
+    out.push(...missingLines(rs));
   }
   if (targets.length > 0) {
-    out.push('## Targets (ratios to tfjs-cpu, in this run)', '', '| target | ratios | met |', '|---|---|---|');
+    out.push('## Targets (ratios in this run)', '', '| target | ratios | met |', '|---|---|---|');
     for (const t of targets) {
-      const qs = t.rows.map((r) => fmtRatio(ratio(r.ours, r.cpu))).join(', ');
-      out.push(`| ${t.description} | ${qs} | ${targetMet(t) ? 'yes' : 'no'} |`);
+      out.push(`| ${t.description} | ${targetRatios(t).map(fmtRatio).join(', ')} | ${targetMet(t) ? 'yes' : 'no'} |`);
     }
     out.push('');
   }

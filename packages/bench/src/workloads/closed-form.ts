@@ -4,7 +4,7 @@
  */
 import { Rng, noGrad, type DType, type Tensor } from '@tapegrad/autograd';
 import { SGD, closedFormBackprop, mlp, type DenseLayer, type MLP } from '@tapegrad/nn';
-import { LEARNING_RATE, type MlpInit } from './mlp.js';
+import { LEARNING_RATE, type MlpInit } from './mlp-setup.js';
 
 /** An nn MLP whose step is closedFormBackprop + SGD.step(grads). */
 export class ClosedFormMlp {

@@ -4,8 +4,11 @@
  * negligible, so µs per op (forward + backward) measures what each op costs in bookkeeping.
  */
 import { add, gradients, mul, ones, sigmoid, tensor, type Tensor } from '@tapegrad/autograd';
-import { type Contender, type RunMode, interleaved, secondsPerCall } from '../harness.js';
-import type { ResultRow } from '../results.js';
+import { grad, jit, nn, type OwnedFunction } from '@jax-js/jax';
+import { type CaseProgress, type Contender, type RunMode, interleaved } from '../harness.js';
+import { FirstCall, jaxArray, type np, useJaxWasm } from '../jaxjs.js';
+import { OUR_SETUPS, variantName, withSetup } from '../ours.js';
+import { type CaseResult, oursValue } from '../results.js';
 import { type TfBackend, tf, useBackend } from '../tfjs.js';
 
 /** Chain lengths of the full run and of quick mode. */
@@ -46,30 +49,104 @@ export function theirsChainGradient(length: number): Float32Array {
   });
 }
 
-function theirs(backend: TfBackend, length: number): Contender {
+function tfjs(backend: TfBackend, length: number): Contender {
   return {
-    open: async () => ((await useBackend(backend)) !== null ? null : { run: () => void theirsChainGradient(length) }),
+    open: async () => (await useBackend(backend)) ?? { run: () => void theirsChainGradient(length) },
   };
 }
 
-/** Runs W3. */
-export async function runTape(mode: RunMode): Promise<ResultRow[]> {
+/** jax-js's chain gradient in float64: `grad` of Σ chain(x), eager or jitted (consumes nothing of the caller's). */
+export function jaxChain(length: number): {
+  gradient: (x: np.Array) => np.Array;
+  jitted: OwnedFunction<(x: np.Array) => np.Array>;
+  dispose: () => void;
+} {
+  const scale = jaxArray(Float64Array.from(SCALE), [4], 'float64');
+  const shift = jaxArray(Float64Array.from(SHIFT), [4], 'float64');
+  const chain = (x: np.Array): np.Array => {
+    let y = x;
+    for (let i = 0; i < length; i++) {
+      const r = i % 3;
+      y = r === 0 ? y.mul(scale.ref) : r === 1 ? y.add(shift.ref) : nn.sigmoid(y);
+    }
+    return y.sum();
+  };
+  const gradient = grad(chain);
+  const jitted = jit(gradient);
+  return {
+    gradient,
+    jitted,
+    dispose: () => {
+      jitted.dispose();
+      scale.dispose();
+      shift.dispose();
+    },
+  };
+}
+
+/** The jax-js gradient of the chain at the shared input, as float64 (for tests). */
+export function jaxChainGradient(length: number, how: 'jit' | 'eager'): Float64Array {
+  const chain = jaxChain(length);
+  const f = how === 'jit' ? chain.jitted : chain.gradient;
+  const g = Float64Array.from(f(jaxArray(Float64Array.from(INPUT), [4], 'float64')).dataSync());
+  chain.dispose();
+  return g;
+}
+
+/**
+ * jax-js, eager or jitted. The chain (and with it the jitted function, which takes seconds to
+ * compile) is built once, on the first open, and shared by both contenders and every round.
+ */
+function jaxjsContenders(length: number, first: FirstCall): { contenders: Contender[]; dispose: () => void } {
+  let chain: ReturnType<typeof jaxChain> | undefined;
+  const contender = (how: 'jit' | 'eager'): Contender => ({
+    // Eager, one call runs the chain op by op and takes seconds: one warm-up and one timed call a round.
+    slow: how === 'eager',
+    open: async () => {
+      const failure = await useJaxWasm();
+      if (failure !== null) return failure;
+      chain ??= jaxChain(length);
+      const f = how === 'jit' ? chain.jitted : chain.gradient;
+      const x = jaxArray(Float64Array.from(INPUT), [4], 'float64');
+      const run = (): void => void f(x.ref).dataSync();
+      if (how === 'jit') await first.time(run);
+      return { run, close: () => x.dispose() };
+    },
+  });
+  return { contenders: [contender('jit'), contender('eager')], dispose: () => chain?.dispose() };
+}
+
+/** Runs W3, reporting progress. */
+export async function runTape(mode: RunMode, onCase: CaseProgress = () => () => undefined): Promise<CaseResult[]> {
   const length = mode.quick ? CHAIN_LENGTH.quick : CHAIN_LENGTH.full;
-  const ours: Contender = { open: async () => ({ run: () => void oursChainGradient(length) }) };
-  const [mine, cpu, wasm] = await interleaved(
-    [ours, theirs('cpu', length), theirs('wasm', length)],
+  const ours = OUR_SETUPS.map((setup): Contender => ({
+    open: async () => withSetup(setup, () => ({ run: () => void oursChainGradient(length) })),
+  }));
+  const first = new FirstCall();
+  const jax = jaxjsContenders(length, first);
+  const label = `${length} ops on [4], forward + backward (ours and jax-js float64, tfjs float32)`;
+  const figures = await interleaved(
+    [...ours, tfjs('cpu', length), tfjs('wasm', length), ...jax.contenders],
     mode,
-    (run) => (secondsPerCall(run, mode) / length) * 1e6,
+    (s) => (s / length) * 1e6,
+    onCase(`W3 ${length} ops`),
   );
+  jax.dispose();
+  const k = OUR_SETUPS.length;
   return [
     {
       workload: 'W3',
-      label: `${length} ops on [4], forward + backward (ours float64, tfjs float32)`,
+      label,
       unit: 'µs/op',
       higherIsBetter: false,
-      ours: mine!,
-      cpu: cpu ?? null,
-      wasm: wasm ?? null,
+      ours: OUR_SETUPS.map((s, i) => ({ variant: variantName('tape', s), value: oursValue(figures[i]!, label) })),
+      peers: {
+        'tfjs-cpu': figures[k]!,
+        'tfjs-wasm': figures[k + 1]!,
+        'jax-js jit': figures[k + 2]!,
+        'jax-js eager': figures[k + 3]!,
+      },
+      jitFirstCallSeconds: first.seconds,
     },
   ];
 }
