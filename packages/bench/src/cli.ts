@@ -22,7 +22,7 @@ export function workloadList(value: string): string[] {
   const known: readonly string[] = WORKLOAD_IDS;
   const ids = value.split(',').map((s) => s.trim().toUpperCase());
   const unknown = ids.filter((id) => !known.includes(id));
-  if (ids.length === 0 || unknown.length > 0) {
+  if (unknown.length > 0) {
     throw new InvalidArgumentError(
       `unknown workload '${unknown.join(',') || value}'; choose from ${known.join(', ')}.`,
     );

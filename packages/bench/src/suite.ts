@@ -1,5 +1,5 @@
 /** The workloads in order, the targets of the issues, and the static notes of the report. */
-import type { CaseProgress, RunMode } from './harness.js';
+import { type CaseProgress, FULL_MODE, type RunMode } from './harness.js';
 import type { CaseResult, Peer, Target, WorkloadId } from './results.js';
 import { runMatmul } from './workloads/matmul.js';
 import { runMlp } from './workloads/mlp.js';
@@ -97,20 +97,25 @@ export function targetsOf(results: readonly CaseResult[]): Target[] {
   return targets.filter((t) => t.rows.length > 0);
 }
 
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /** Method notes printed under the tables (static: the figures speak for themselves). */
 export const NOTES: readonly string[] = [
   "Ratios are ours ÷ theirs in the case's unit: above 1 is better for GFLOP/s and samples/s, below 1 is better for µs/op.",
   'TensorFlow.js has no float64: cases marked "(tfjs: float32)" compare our float64 with their float32. jax-js runs in the case\'s dtype, float64 included.',
-  'Every case is measured in 5 interleaved rounds (each of ours, tfjs-cpu, tfjs-wasm, jax-js jit, jax-js eager, then again) and each figure is the median over rounds, so a burst of load from a neighbour hits both sides of a ratio alike. ' +
-    "Within a round tinybench times calls for at least 0.4 s and 3 calls, after 2 untimed ones; the round's figure is the mean time per call (garbage collection included).",
+  `Every case is measured in ${FULL_MODE.rounds} interleaved rounds (each of ours, tfjs-cpu, tfjs-wasm, jax-js jit, jax-js eager, then again) and each figure is the median over rounds, so a burst of load from a neighbour hits both sides of a ratio alike. ` +
+    `Within a round tinybench times calls for at least ${FULL_MODE.budget.seconds} s (and at least ${plural(FULL_MODE.budget.minCalls, 'call')}), after ${plural(FULL_MODE.budget.warmupCalls, 'untimed call')}; the round's figure is the mean time per call (garbage collection included).`,
   "All peers run single-threaded, as ours does: the tfjs wasm build has threads off, and jax-js's wasm worker pool needs a global `Worker`, which Node 20 does not have (it has `SharedArrayBuffer` but no Web Workers), so jax-js runs its kernels on the main thread.",
   'jax-js is lazy: each timed call waits for its results (`blockUntilReady` on the new parameters in W2, `dataSync` of the result in W1 and W3, as for tfjs). "jax-js jit" is `jit` of the whole computation (in W2 the whole SGD step: forward, `grad`, update); its first call traces and compiles, and its time is reported apart, in the last column, not in the figures. "jax-js eager" runs the same function op by op (`grad` retraces every step).',
   'jax-js under Node 20: float64 arrays cannot be built from a `Float64Array` (jax-js 0.1.25 tests the data against `Float16Array`, a global Node 20 lacks, and throws a ReferenceError); the bench builds them from three float32 parts summed in float64, which reproduces every value exactly. The bench runs Node with `--stack-size=7000`: jitting the 1000-op W3 chain overflows the default stack (RangeError: Maximum call stack size exceeded).',
+  'jax-js float64 is float64 storage and arithmetic, but its `exp` (and so `sigmoid`) on the wasm device is accurate to about 1e-6 relative (measured against `Math.exp` in the bench test), so its float64 W2 step agrees with ours to about 1e-9, not to float64 rounding.',
   'W1 times `matmul(a, b)` (ours), `tf.matMul(a, b).dataSync()` and `np.matmul(a, b).dataSync()` (jax-js, eager or inside `jit`). Our float32 kernel packs operands into float64 panels and sums in float64, rounding to float32 when adding into the output.',
   'W2 computes z = a·Wᵀ + b with W of shape [out, in] in every library (`matmul(a, W, {transposeB: true})`, `tf.matMul(a, W, false, true)`, `np.matmul(a, W.transpose())`), ' +
     'cost 1/(2B)·Σ‖a − y‖²; ours runs forward and backward through the tape and updates under `noGrad` with `mutate_`, tfjs uses `tf.train.sgd(...).minimize`, jax-js `grad` of the cost and a `tree.map` update. ' +
     'Each round builds every network afresh from the same initial parameters.',
   "W2 closed-form rows train `@tapegrad/nn`'s `mlp` with `closedFormBackprop` (Nielsen's BP1–BP4, no tape) and `SGD.step(grads)`.",
-  'W3 alternates mul by a constant [4] tensor, add of a constant [4] tensor and sigmoid; ours takes `gradients(y, [x], {gradOutputs: [ones]})`, tfjs `tf.grad(f)(x)` inside `tf.tidy`, jax-js `grad` of the sum (eager: one untimed and one timed call per round, as a call takes seconds). ' +
+  'W3 alternates mul by a constant [4] tensor, add of a constant [4] tensor and sigmoid; ours takes `gradients(y, [x], {gradOutputs: [ones]})`, tfjs `tf.grad(f)(x)` inside `tf.tidy`, jax-js `grad` of the sum. ' +
     'jax-js jit compiles the whole chain and its gradient into one program, so its figure is not bookkeeping per op but a fused kernel: it shows what tracing buys, not a like-for-like tape.',
 ];

@@ -2,6 +2,7 @@
  * W3: tape overhead. A chain of elementwise ops on a [4] tensor (mul by a constant tensor, add a
  * constant tensor, sigmoid, repeating), then the gradient w.r.t. the input: the arithmetic is
  * negligible, so µs per op (forward + backward) measures what each op costs in bookkeeping.
+ * jax-js takes `grad` of the chain's sum, op by op or jitted into one program.
  */
 import { add, gradients, mul, ones, sigmoid, tensor, type Tensor } from '@tapegrad/autograd';
 import { grad, jit, nn, type OwnedFunction } from '@jax-js/jax';
@@ -33,7 +34,7 @@ export function oursChainGradient(length: number): Float64Array {
 }
 
 /** TensorFlow.js's chain on the current backend (float32), with tf.grad. */
-export function theirsChainGradient(length: number): Float32Array {
+export function tfjsChainGradient(length: number): Float32Array {
   return tf.tidy(() => {
     const scale = tf.tensor1d(SCALE);
     const shift = tf.tensor1d(SHIFT);
@@ -51,7 +52,7 @@ export function theirsChainGradient(length: number): Float32Array {
 
 function tfjs(backend: TfBackend, length: number): Contender {
   return {
-    open: async () => (await useBackend(backend)) ?? { run: () => void theirsChainGradient(length) },
+    open: async () => (await useBackend(backend)) ?? { run: () => void tfjsChainGradient(length) },
   };
 }
 
@@ -100,8 +101,6 @@ export function jaxChainGradient(length: number, how: 'jit' | 'eager'): Float64A
 function jaxjsContenders(length: number, first: FirstCall): { contenders: Contender[]; dispose: () => void } {
   let chain: ReturnType<typeof jaxChain> | undefined;
   const contender = (how: 'jit' | 'eager'): Contender => ({
-    // Eager, one call runs the chain op by op and takes seconds: one warm-up and one timed call a round.
-    slow: how === 'eager',
     open: async () => {
       const failure = await useJaxWasm();
       if (failure !== null) return failure;
