@@ -48,7 +48,9 @@ function fmt(v: number | null): string {
 }
 
 function fmtRatio(q: number | null): string {
-  return q === null ? 'n/a' : `${q.toFixed(2)}×`;
+  if (q === null) return 'n/a';
+  // Two significant digits below 0.1, so a peer thousands of times slower does not read 0.00×.
+  return `${q >= 0.1 ? q.toFixed(2) : q.toPrecision(2)}×`;
 }
 
 function fmtSeconds(s: number | null): string {
@@ -136,6 +138,11 @@ export function markdown(
     `- jax-js ${info.jaxjs} (\`@jax-js/jax\`): wasm device`,
     `- Date: ${info.date}`,
     `- 1-minute load average: ${info.load[0].toFixed(2)} at the start, ${info.load[1].toFixed(2)} at the end`,
+    ...(Math.max(...info.load) > info.cores
+      ? [
+          `- The load exceeded the ${info.cores} cores: other work shared them, so the absolute figures are low; the interleaved ratios suffer less.`,
+        ]
+      : []),
     '',
   ];
   for (const w of ['W1', 'W2', 'W3']) {
