@@ -1,12 +1,18 @@
 /**
  * `@tapegrad/nn`: modules, sigmoid MLPs, costs, optimisers and training loops on top of
- * `@tapegrad/autograd`, plus the seeds' closed-form backpropagation (BP1–BP4) and a layer-by-layer
- * comparison of it against the tape.
+ * `@tapegrad/autograd`, plus hand-derived backpropagation for any layer (Nielsen's BP1–BP4 for the
+ * dense layer) and a layer-by-layer comparison of it against the tape.
  * @packageDocumentation
  */
 export { SerializationError, StateDictError } from './errors.js';
 export { Parameter } from './parameter.js';
-export { Module, type StateDict, type LoadStateDictOptions } from './module.js';
+export {
+  Module,
+  type StateDict,
+  type LoadStateDictOptions,
+  type BackpropContext,
+  type LayerBackprop,
+} from './module.js';
 export { initLinear, INIT_SCHEMES, type InitScheme, type InitFunction } from './init.js';
 export { Linear, type LinearOptions } from './layers/linear.js';
 export {
@@ -25,34 +31,26 @@ export {
   type ElementwiseActivation,
   type ActivationName,
 } from './layers/activations.js';
-export { Sequential } from './layers/sequential.js';
-export {
-  MLP,
-  mlp,
-  denseLayers,
-  forwardCache,
-  type MlpOptions,
-  type DenseLayer,
-  type ForwardCache,
-} from './layers/mlp.js';
+export { Sequential, type StageRecord } from './layers/sequential.js';
+export { MLP, mlp, denseLayers, type MlpOptions, type DenseLayer } from './layers/mlp.js';
 export * from './losses/index.js';
-export { l2Divisor, l2Penalty, l2Gradient, regularizedWeights } from './regularization.js';
+export { l2Divisor, l2Penalty, regularizedWeights } from './regularization.js';
+export { objectiveValue, resolveObjective, type Objective, type ObjectiveOptions } from './objective.js';
 export { Optimizer } from './optim/optimizer.js';
 export { SGD, type SGDOptions } from './optim/sgd.js';
 export { Adam, type AdamOptions } from './optim/adam.js';
-export { closedFormBackprop, type BackpropOptions, type ClosedFormResult } from './backprop/closed-form.js';
+export { type BackpropResult } from './backprop/result.js';
+export { closedFormBackprop, perSampleBackprop, type BackpropOptions } from './backprop/closed-form.js';
+export { tapeBackprop, type TapeBackpropOptions } from './backprop/tape.js';
 export {
   compareBackprop,
-  tapeBackprop,
-  discrepancy,
   type CompareOptions,
   type BackpropComparison,
   type LayerComparison,
   type QuantityComparison,
-  type Discrepancy,
-  type TapeResult,
 } from './backprop/compare.js';
-export { finiteDifferenceBackprop, type FiniteDifferenceResult } from './backprop/finite-differences.js';
+export { checkLayer, type CheckLayerOptions, type LayerCheck, type QuantityCheck } from './backprop/check-layer.js';
+export { discrepancy, type Discrepancy, type WorstElement } from './backprop/tolerance.js';
 export { formatComparison } from './backprop/format.js';
 export {
   takeRows,
@@ -65,7 +63,18 @@ export {
   type SplitOptions,
 } from './data.js';
 export { accuracy, evaluate, type Evaluation, type EvaluateOptions } from './metrics.js';
-export { fit, type FitOptions, type LabelledData, type History, type BatchInfo, type EpochInfo } from './train.js';
+export {
+  fit,
+  trainStep,
+  type TrainStepOptions,
+  type FitOptions,
+  type LabelledData,
+  type History,
+  type BatchInfo,
+  type EpochInfo,
+  type DeltaInfo,
+  type LayerDeltaStats,
+} from './train.js';
 export { stateDictToJSON, stateDictFromJSON, type StateDictJSON, type TensorJSON } from './serialize/json.js';
 export { stateDictToSafetensors, stateDictFromSafetensors, type SafetensorsContents } from './serialize/safetensors.js';
 export { functionalCall, perSampleGradients, type ParameterDict, type PerSampleOptions } from './functional.js';

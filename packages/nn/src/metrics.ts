@@ -1,9 +1,8 @@
-import { Tensor, ShapeError, formatShape, noGrad, add } from '@tapegrad/autograd';
+import { Tensor, ShapeError, formatShape, noGrad } from '@tapegrad/autograd';
 import type { Module } from './module.js';
-import { resolveCost, type CostLike } from './losses/index.js';
+import type { CostLike } from './losses/index.js';
 import { classIndices } from './losses/targets.js';
-import { l2Divisor, l2Penalty, regularizedWeights } from './regularization.js';
-import { expectNonNegative } from './util.js';
+import { objectiveValue, resolveObjective } from './objective.js';
 
 /**
  * The fraction of rows classified correctly. With one output column, a row is class 1 when its
@@ -55,20 +54,13 @@ export interface Evaluation {
 
 /** Loss and accuracy of `model` on (x, y), computed under noGrad in evaluation mode (the mode is restored after). */
 export function evaluate(model: Module, x: Tensor, y: Tensor, options: EvaluateOptions = {}): Evaluation {
-  const cost = resolveCost(options.cost ?? 'quadratic');
-  const lambda = expectNonNegative('evaluate', 'lambda', options.lambda ?? 0);
+  const objective = resolveObjective('evaluate', options);
   const wasTraining = model.training;
   model.eval();
   try {
     return noGrad(() => {
       const out = model.forward(x);
-      let loss = cost.forward(out, y);
-      if (lambda > 0)
-        loss = add(
-          loss,
-          l2Penalty(regularizedWeights(model), lambda, l2Divisor(cost.reduction, x.shape[0]!, options.datasetSize)),
-        );
-      return { loss: loss.item(), accuracy: accuracy(out, y, options.threshold ?? 0.5) };
+      return { loss: objectiveValue(model, out, y, objective).item(), accuracy: accuracy(out, y, options.threshold ?? 0.5) };
     });
   } finally {
     model.train(wasTraining);

@@ -4,12 +4,44 @@ import { Parameter } from './parameter.js';
 import { StateDictError } from './errors.js';
 
 /** Named tensors in registration order, as saved and loaded by {@link Module.stateDict}. */
+
 export type StateDict = Map<string, Tensor>;
 
 /** Options of {@link Module.loadStateDict}. */
 export interface LoadStateDictOptions {
   /** Reject missing and unexpected names (default true). */
   strict?: boolean;
+}
+
+/**
+ * What a layer's hand-derived {@link Module.backprop} receives besides δ at its output: the
+ * tensors of the forward pass it differentiates.
+ * @typeParam S what the layer saved with `saveForBackprop` during that forward (a dropout mask,
+ * pooling indices); `undefined` when it saved nothing.
+ */
+export interface BackpropContext<S = unknown> {
+  /** The layer's input, one sample per row (a^{l−1} for a dense layer). */
+  readonly input: Tensor;
+  /** The layer's output for that input (z^l for a Linear layer, a^l for an activation). */
+  readonly output: Tensor;
+  /** The value the forward pass handed to `saveForBackprop`, if any. */
+  readonly saved: S | undefined;
+  /**
+   * False for the first layer of a network, whose ∂C/∂input nobody reads: the layer may then
+   * return `deltaIn: null` and skip the work (BP2's matmul for a Linear layer).
+   */
+  readonly needsDeltaIn: boolean;
+}
+
+/** What a layer's hand-derived {@link Module.backprop} returns. */
+export interface LayerBackprop {
+  /** ∂C/∂input, the shape of the input; null only when the context said `needsDeltaIn: false`. */
+  readonly deltaIn: Tensor | null;
+  /**
+   * ∂C/∂p for every parameter of the layer, keyed by the name it was registered under (`weight`,
+   * `bias`, or a dotted name for a parameter of a child module). Every parameter must appear.
+   */
+  readonly grads: Readonly<Record<string, Tensor>>;
 }
 
 /**
@@ -21,14 +53,43 @@ export abstract class Module {
   private readonly ownParameters = new Map<string, Parameter>();
   private readonly ownChildren = new Map<string, Module>();
   private parentLink: { parent: Module; key: string } | null = null;
+  private savedForBackprop: unknown = undefined;
   /** True in training mode (the default); layers such as dropout read it. */
   training = true;
+
+  /**
+   * The layer's hand-derived backprop, as Nielsen derives BP1–BP4 for the dense layer: given
+   * δ = ∂C/∂output for a batch (one row per sample), return ∂C/∂input and ∂C/∂p for the layer's
+   * parameters, without the tape. Optional: `closedFormBackprop` needs it on every stage,
+   * `compareBackprop` reports a stage without it as "tape only", and `checkLayer` checks it
+   * against the tape's vjp of `forward`.
+   */
+  backprop?(deltaOut: Tensor, context: BackpropContext): LayerBackprop;
 
   /** Computes the module's output for a batch of inputs. */
   abstract forward(x: Tensor): Tensor;
 
   /** A short description such as `Linear(2 → 3)`, used in error messages and summaries. */
   abstract describe(): string;
+
+  /**
+   * Keeps `value` for the hand-derived backprop of the forward pass now running; it arrives as
+   * `context.saved`. Call it from `forward` when the backprop needs more than the input and the
+   * output (a dropout mask, the indices a max-pool picked). Each forward replaces the last value.
+   */
+  protected saveForBackprop(value: unknown): void {
+    this.savedForBackprop = value;
+  }
+
+  /**
+   * Returns and forgets what the latest `forward` saved with `saveForBackprop`. The forward loop
+   * calls it right after each stage, so a saved value belongs to exactly one forward pass.
+   */
+  takeSaved(): unknown {
+    const value = this.savedForBackprop;
+    this.savedForBackprop = undefined;
+    return value;
+  }
 
   /** Registers (or replaces) a parameter under `name` and returns it. */
   protected registerParameter(name: string, p: Parameter): Parameter {

@@ -1,7 +1,7 @@
 import { Tensor, ArgumentError, mul, sum, add, zeros } from '@tapegrad/autograd';
 import { Module } from './module.js';
 import { Linear } from './layers/linear.js';
-import { expectNonNegative, expectPositiveInt, allocLike } from './util.js';
+import { expectNonNegative, expectPositiveInt } from './util.js';
 import type { Reduction } from './losses/cost.js';
 
 /**
@@ -41,12 +41,4 @@ export function l2Penalty(weights: readonly Tensor[], lambda: number, m: number)
   }
   if (total === null) return zeros([]);
   return mul(total, lambda / (2 * m));
-}
-
-/** ∂/∂W of (λ / 2m) Σ W², i.e. (λ / m) W, computed without the tape. */
-export function l2Gradient(weight: Tensor, lambda: number, m: number): Tensor {
-  const out = allocLike(weight);
-  const s = lambda / m;
-  for (let i = 0; i < out.length; i++) out[i] = weight.data[i]! * s;
-  return new Tensor(out, weight.shape);
 }

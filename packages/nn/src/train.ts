@@ -1,12 +1,15 @@
-import { Tensor, Rng, ArgumentError, ShapeError, add, formatShape } from '@tapegrad/autograd';
+import { Tensor, Rng, ArgumentError, ShapeError, checkOptions, formatShape } from '@tapegrad/autograd';
 import type { Module } from './module.js';
 import { Sequential } from './layers/sequential.js';
-import type { Optimizer } from './optim/optimizer.js';
-import { resolveCost, type CostLike } from './losses/index.js';
-import { l2Divisor, l2Penalty, regularizedWeights } from './regularization.js';
+import { Optimizer } from './optim/optimizer.js';
+import { batchDivisor, resolveCost, type CostLike } from './losses/index.js';
+import { OBJECTIVE_KEYS, type ObjectiveOptions } from './objective.js';
 import { batchIndices, takeRows } from './data.js';
 import { evaluate, type Evaluation } from './metrics.js';
-import { closedFormBackprop, layersOf } from './backprop/closed-form.js';
+import { closedFormBackprop } from './backprop/closed-form.js';
+import { tapeBackprop } from './backprop/tape.js';
+import { layerGroups } from './backprop/layers.js';
+import type { BackpropResult } from './backprop/result.js';
 import { describeValue, expectNonNegative, expectPositiveInt, expectTensor } from './util.js';
 
 /** What the per-batch callback sees. */
@@ -60,7 +63,7 @@ export interface FitOptions {
    * seed 003 and Nielsen's book, so the same λ means the same thing at any batch size (default 0).
    */
   lambda?: number;
-  /** Where gradients come from: the tape (default) or the closed-form BP1–BP4 (dense Sequentials only). */
+  /** Where gradients come from: the tape (default) or the hand-derived closed form (a Sequential whose stages all implement backprop). */
   backprop?: 'tape' | 'closed-form';
   /** Held-out data evaluated after every epoch. */
   validation?: LabelledData;
@@ -68,6 +71,11 @@ export interface FitOptions {
   threshold?: number;
   /** Called after every step (progress bars). */
   onBatch?: (info: BatchInfo) => void;
+  /**
+   * Called after every step with per-sample |δ| statistics of each layer, from that step's own
+   * backward pass (a Sequential only). Asking for them makes the tape keep every stage's δ.
+   */
+  onDeltas?: (info: DeltaInfo) => void;
   /** Called after every epoch (plots, early logging). */
   onEpoch?: (info: EpochInfo) => void;
 }
@@ -84,36 +92,87 @@ export interface History {
   readonly valAccuracy: number[];
 }
 
-/** One step on one batch; returns the batch cost before the step. */
-function step(model: Module, xb: Tensor, yb: Tensor, options: FitOptions, lambda: number, datasetSize: number): number {
-  const cost = resolveCost(options.cost ?? 'quadratic');
-  const opt = options.optimizer;
-  if (options.backprop === 'closed-form') {
-    if (!(model instanceof Sequential))
-      throw new ArgumentError(
-        'fit: backprop "closed-form" needs a Sequential of Linear layers and elementwise activations (e.g. from mlp()).',
-      );
-    const layers = layersOf(model);
-    const cf = closedFormBackprop(layers, xb, yb, { cost, lambda, datasetSize });
-    const byParam = new Map<Tensor, Tensor>();
-    layers.forEach(({ linear }, l) => {
-      byParam.set(linear.weight, cf.gradWeights[l]!);
-      byParam.set(linear.bias, cf.gradBiases[l]!);
-    });
-    opt.step(opt.params.map((p) => byParam.get(p) ?? null));
-    return cf.cost;
+/** Options of {@link trainStep}. */
+export interface TrainStepOptions extends ObjectiveOptions {
+  /** Where gradients come from: the tape (default) or the hand-derived closed form (a Sequential whose stages all implement backprop). */
+  backprop?: 'tape' | 'closed-form';
+  /** Also return δ at every stage's output (a Sequential only; free with the closed form; default false). */
+  deltas?: boolean;
+}
+
+const STEP_KEYS = [...OBJECTIVE_KEYS, 'backprop', 'deltas'] as const;
+
+/**
+ * One optimisation step on one batch: the gradients of C = C_0 + L2 (from the tape or the closed
+ * form), then `optimizer.step` with them. Returns those gradients and the batch cost before the
+ * step. `fit`, the web page and the benchmarks all train through this function.
+ */
+export function trainStep(
+  model: Module,
+  optimizer: Optimizer,
+  x: Tensor,
+  y: Tensor,
+  options: TrainStepOptions = {},
+): BackpropResult {
+  checkOptions('trainStep', options, STEP_KEYS);
+  const { backprop, deltas, ...objective } = options;
+  if (backprop !== undefined && backprop !== 'tape' && backprop !== 'closed-form') {
+    throw new ArgumentError(`trainStep: backprop must be 'tape' or 'closed-form', got ${describeValue(backprop)}.`);
   }
-  opt.zeroGrad();
-  const out = model.forward(xb);
-  let loss = cost.forward(out, yb);
-  if (lambda > 0)
-    loss = add(
-      loss,
-      l2Penalty(regularizedWeights(model), lambda, l2Divisor(cost.reduction, xb.shape[0]!, datasetSize)),
-    );
-  loss.backward();
-  opt.step();
-  return loss.item();
+  const result =
+    backprop === 'closed-form'
+      ? closedFormBackprop(model, x, y, objective)
+      : tapeBackprop(model, x, y, { ...objective, deltas: deltas ?? false });
+  const names = new Map(model.namedParameters().map(([name, p]) => [p as Tensor, name]));
+  optimizer.step(optimizer.params.map((p) => result.grads.get(names.get(p) ?? '') ?? null));
+  return result;
+}
+
+/** Per-sample |δ| statistics of one layer on one batch. */
+export interface LayerDeltaStats {
+  /** l, 1-based, as in {@link compareBackprop}'s report. */
+  readonly layer: number;
+  /** The layer's module path, e.g. `'0'`. */
+  readonly path: string;
+  /** mean |δ| over the batch's entries, per sample (× m under a 'mean' cost, whose δ carries 1/m). */
+  readonly meanAbs: number;
+  /** max |δ|, per sample. */
+  readonly maxAbs: number;
+}
+
+/** What the per-batch δ callback of {@link fit} sees. */
+export interface DeltaInfo {
+  /** 0-based epoch. */
+  readonly epoch: number;
+  /** 0-based batch within the epoch. */
+  readonly batch: number;
+  /** Batches per epoch. */
+  readonly batches: number;
+  /** δ at each layer's output (δ^l at z^l for a dense network), measured in this batch's step. */
+  readonly layers: readonly LayerDeltaStats[];
+}
+
+/** |δ| statistics per layer of one step's result; `perSample` undoes a 'mean' cost's 1/m. */
+export function deltaStats(model: Sequential, result: BackpropResult, perSample: number): LayerDeltaStats[] {
+  return layerGroups(model.stages()).map((g) => {
+    const d = result.deltas.get(String(g.stage));
+    let sum = 0;
+    let max = 0;
+    if (d !== undefined) {
+      for (let i = 0; i < d.size; i++) {
+        const v = Math.abs(d.data[i]!);
+        sum += v;
+        if (v > max) max = v;
+      }
+    }
+    const size = d?.size ?? 0;
+    return {
+      layer: g.layer,
+      path: g.path,
+      meanAbs: size === 0 ? NaN : (sum / size) * perSample,
+      maxAbs: size === 0 ? NaN : max * perSample,
+    };
+  });
 }
 
 /** Checks that x is [n, features] and y has one row (or label) per row of x; returns n. */
@@ -144,12 +203,26 @@ export function fit(model: Module, x: Tensor, y: Tensor, options: FitOptions): H
   if (options.backprop !== undefined && options.backprop !== 'tape' && options.backprop !== 'closed-form') {
     throw new ArgumentError(`fit: backprop must be 'tape' or 'closed-form', got ${describeValue(options.backprop)}.`);
   }
+  const onDeltas = options.onDeltas;
+  if (onDeltas !== undefined && !(model instanceof Sequential)) {
+    throw new ArgumentError(
+      `fit: onDeltas reports δ at each layer's output, which needs a Sequential; ${model.describe()} is not one.`,
+    );
+  }
   // Checked before the first step, so bad data can never leave a half-trained model behind.
   const n = checkRows('fit', 'training', x, y);
   if (n === 0) throw new ShapeError('fit: the training data has no rows.');
   if (options.validation) checkRows('fit', 'validation', options.validation.x, options.validation.y);
   // Every reported loss uses the training objective's L2 term (λ / 2n, n = training rows).
-  const perSampleSum = resolveCost(options.cost ?? 'quadratic').reduction === 'sum';
+  const cost = resolveCost(options.cost ?? 'quadratic');
+  const perSampleSum = cost.reduction === 'sum';
+  const stepOptions: TrainStepOptions = {
+    cost,
+    lambda,
+    datasetSize: n,
+    backprop: options.backprop ?? 'tape',
+    deltas: onDeltas !== undefined,
+  };
   const evalOptions = {
     cost: options.cost ?? 'quadratic',
     lambda,
@@ -163,11 +236,16 @@ export function fit(model: Module, x: Tensor, y: Tensor, options: FitOptions): H
     let total = 0;
     let rows = 0;
     plan.forEach((indices, b) => {
-      const loss = step(model, takeRows(x, indices), takeRows(y, indices), options, lambda, x.shape[0]!);
+      const result = trainStep(model, options.optimizer, takeRows(x, indices), takeRows(y, indices), stepOptions);
+      const loss = result.cost;
       // A 'mean' batch cost is already per sample; a 'sum' one is m samples' worth.
       total += perSampleSum ? loss : loss * indices.length;
       rows += indices.length;
       options.onBatch?.({ epoch, batch: b, batches: plan.length, loss, size: indices.length });
+      if (onDeltas !== undefined) {
+        const layers = deltaStats(model as Sequential, result, batchDivisor(cost.reduction, indices.length));
+        onDeltas({ epoch, batch: b, batches: plan.length, layers });
+      }
     });
     const train = evaluate(model, x, y, evalOptions);
     const validation = options.validation

@@ -30,9 +30,9 @@ describe('tape vs closed-form backprop', () => {
           worst = Math.max(worst, cmp.worstRel);
           expect(cmp.layers).toHaveLength(sizes.length - 1);
           for (const l of cmp.layers) {
-            for (const q of [l.delta, l.weight, l.bias]) {
-              expect(q.tape.maxRel).toBeLessThanOrEqual(1e-10);
-              expect(q.tape.passed).toBe(true);
+            for (const q of l.quantities) {
+              expect(q.tape!.maxRel).toBeLessThanOrEqual(1e-10);
+              expect(q.tape!.passed).toBe(true);
             }
           }
           expect(cmp.passed).toBe(true);
@@ -59,8 +59,8 @@ describe('tape vs closed-form backprop', () => {
     const net = mlp([3, 4, 2], { rng });
     const { x, y } = batch(rng, 5, 3, 2);
     const cf = closedFormBackprop(net, x, y, { cost: 'bce' });
-    const aL = cf.as[2]!;
-    for (let i = 0; i < aL.size; i++) expect(cf.deltas[1]!.data[i]).toBe((aL.data[i]! - y.data[i]!) / 5); // bit-exact: no σ′ was formed
+    const aL = cf.outputs.get('3')!;
+    for (let i = 0; i < aL.size; i++) expect(cf.deltas.get('2')!.data[i]).toBe((aL.data[i]! - y.data[i]!) / 5); // bit-exact: no σ′ was formed
     expect(compareBackprop(net, x, y, { cost: 'bce' }).passed).toBe(true);
   });
 
@@ -79,7 +79,7 @@ describe('tape vs closed-form backprop', () => {
       // closed form must sit inside that band, not merely inside gradcheck's atol/rtol.
       const roundingBand = (10 * Number.EPSILON * Math.max(1, Math.abs(cmp.tape.cost))) / 1e-6;
       for (const l of cmp.layers) {
-        for (const q of [l.delta, l.weight, l.bias]) {
+        for (const q of l.quantities) {
           expect(q.finiteDifferences!.passed).toBe(true);
           expect(q.finiteDifferences!.maxAbs).toBeLessThan(roundingBand);
         }

@@ -57,18 +57,18 @@ describe('a 2-2-1 sigmoid network worked by hand', () => {
     // The first pre-activation is exact enough to write down: 0.15·0.05 + 0.20·0.10 + 0.35.
     close(h.z1[0], 0.3775);
     const cf = closedFormBackprop(net(), tensor([[0.05, 0.1]]), tensor([[0.01]]), { cost: 'quadratic' });
-    close(cf.zs[0]!.data[0], h.z1[0]);
-    close(cf.zs[0]!.data[1], h.z1[1]);
-    close(cf.zs[1]!.data[0], h.z2);
-    close(cf.deltas[1]!.data[0], h.d2);
-    close(cf.deltas[0]!.data[0], h.d1[0]);
-    close(cf.deltas[0]!.data[1], h.d1[1]);
-    close(cf.gradBiases[1]!.data[0], h.d2);
-    close(cf.gradBiases[0]!.data[0], h.d1[0]);
-    close(cf.gradBiases[0]!.data[1], h.d1[1]);
-    close(cf.gradWeights[1]!.data[0], h.gW2[0]!);
-    close(cf.gradWeights[1]!.data[1], h.gW2[1]!);
-    for (let j = 0; j < 2; j++) for (let k = 0; k < 2; k++) close(cf.gradWeights[0]!.data[2 * j + k], h.gW1[j]![k]!);
+    close(cf.outputs.get('0')!.data[0], h.z1[0]);
+    close(cf.outputs.get('0')!.data[1], h.z1[1]);
+    close(cf.outputs.get('2')!.data[0], h.z2);
+    close(cf.deltas.get('2')!.data[0], h.d2);
+    close(cf.deltas.get('0')!.data[0], h.d1[0]);
+    close(cf.deltas.get('0')!.data[1], h.d1[1]);
+    close(cf.grads.get('2.bias')!.data[0], h.d2);
+    close(cf.grads.get('0.bias')!.data[0], h.d1[0]);
+    close(cf.grads.get('0.bias')!.data[1], h.d1[1]);
+    close(cf.grads.get('2.weight')!.data[0], h.gW2[0]!);
+    close(cf.grads.get('2.weight')!.data[1], h.gW2[1]!);
+    for (let j = 0; j < 2; j++) for (let k = 0; k < 2; k++) close(cf.grads.get('0.weight')!.data[2 * j + k], h.gW1[j]![k]!);
     close(cf.cost, h.cost);
     // a^2 ≈ 0.75 overshoots y = 0.01 and σ′ > 0, so the output error δ^2 must be positive.
     expect(h.d2).toBeGreaterThan(0);
@@ -90,17 +90,17 @@ describe('a 2-2-1 sigmoid network worked by hand', () => {
     const l2 = (lambda / (2 * m)) * (0.15 ** 2 + 0.2 ** 2 + 0.25 ** 2 + 0.3 ** 2 + 0.4 ** 2 + 0.45 ** 2);
     close(cf.cost, (s[0].cost + s[1].cost) / m + l2);
     // Δ rows are the per-sample δ divided by m (the batch cost's own ∂C/∂z).
-    close(cf.deltas[1]!.data[1], s[1].d2 / m);
-    close(cf.gradBiases[1]!.data[0], (s[0].d2 + s[1].d2) / m);
-    close(cf.gradBiases[0]!.data[1], (s[0].d1[1] + s[1].d1[1]) / m);
-    close(cf.gradWeights[1]!.data[1], (s[0].gW2[1]! + s[1].gW2[1]!) / m + (lambda / m) * W2[1]);
-    close(cf.gradWeights[0]!.data[1], (s[0].gW1[0]![1]! + s[1].gW1[0]![1]!) / m + (lambda / m) * W1[0][1]);
+    close(cf.deltas.get('2')!.data[1], s[1].d2 / m);
+    close(cf.grads.get('2.bias')!.data[0], (s[0].d2 + s[1].d2) / m);
+    close(cf.grads.get('0.bias')!.data[1], (s[0].d1[1] + s[1].d1[1]) / m);
+    close(cf.grads.get('2.weight')!.data[1], (s[0].gW2[1]! + s[1].gW2[1]!) / m + (lambda / m) * W2[1]);
+    close(cf.grads.get('0.weight')!.data[1], (s[0].gW1[0]![1]! + s[1].gW1[0]![1]!) / m + (lambda / m) * W1[0][1]);
     // And the tape agrees with both.
     const cmp = compareBackprop(net(), tensor(xs.map((r) => [...r])), tensor(ys.map((v) => [v])), {
       cost: 'quadratic',
       lambda,
     });
     expect(cmp.passed).toBe(true);
-    close(cmp.tape.gradWeights[0]!.data[1], (s[0].gW1[0]![1]! + s[1].gW1[0]![1]!) / m + (lambda / m) * W1[0][1]);
+    close(cmp.tape.grads.get('0.weight')!.data[1], (s[0].gW1[0]![1]! + s[1].gW1[0]![1]!) / m + (lambda / m) * W1[0][1]);
   });
 });

@@ -1,61 +1,57 @@
-import { Tensor, gradients, enableGrad, ArgumentError } from '@tapegrad/autograd';
-import { Sequential } from '../layers/sequential.js';
-import { forwardCache, type DenseLayer } from '../layers/mlp.js';
-import { resolveCost } from '../losses/index.js';
-import { l2Divisor, l2Penalty } from '../regularization.js';
-import { expectNonNegative } from '../util.js';
-import {
-  closedFormBackprop,
-  checkBatch,
-  layersOf,
-  type BackpropOptions,
-  type ClosedFormResult,
-} from './closed-form.js';
+import { Tensor, ArgumentError, checkOptions, noGrad, zeros } from '@tapegrad/autograd';
+import type { Module } from '../module.js';
+import { OBJECTIVE_KEYS, resolveObjective, type ObjectiveOptions } from '../objective.js';
+import { checkNetworkBatch } from './closed-form.js';
 import { finiteDifferenceBackprop } from './finite-differences.js';
 import { formatComparison } from './format.js';
+import { handBackprop, hasBackprop } from './hand.js';
+import { layerGroups } from './layers.js';
+import type { BackpropResult } from './result.js';
+import { tapeGradients, traceOnTape } from './tape.js';
+import { discrepancy, type Discrepancy } from './tolerance.js';
 
-/** How far two estimates of one quantity are apart. */
-export interface Discrepancy {
-  /** max_i |a_i − b_i|. */
-  readonly maxAbs: number;
-  /**
-   * maxAbs / max_i |b_i|: the largest difference relative to the reference tensor's scale
-   * (0 when both are exactly zero). Element-wise ratios would blow up on entries that cancel
-   * to nearly 0, which says nothing about the algorithm.
-   */
-  readonly maxRel: number;
-  /** Whether the difference is within the stated tolerance. */
-  readonly passed: boolean;
-}
-
-/** The comparison of one quantity (δ^l, ∂C/∂W^l or ∂C/∂b^l) of one layer. */
+/** The comparison of one quantity (δ at a layer's output, or one parameter's gradient). */
 export interface QuantityComparison {
+  /** `δ` or `∂C/∂<parameter name>`, e.g. `∂C/∂weight`. */
+  readonly name: string;
   /** The tensor's shape. */
   readonly shape: readonly number[];
-  /** Closed form against the tape; passes when maxRel ≤ `tolerance`. */
-  readonly tape: Discrepancy;
-  /** Closed form against central differences (when requested); passes when every element is within atol + rtol·|numeric|. */
+  /** Hand-derived against the tape (passes when maxRel ≤ `tolerance`); null when the quantity is tape only. */
+  readonly tape: Discrepancy | null;
+  /**
+   * Hand-derived (or, for a tape-only quantity, the tape's) against central differences, when
+   * requested; passes when every element is within atol + rtol·|numeric|.
+   */
   readonly finiteDifferences?: Discrepancy;
 }
 
-/** The comparison of one layer l (1-based, as in the seeds). */
+/** The comparison of one layer: a stage with the elementwise activations that follow it. */
 export interface LayerComparison {
-  /** l, from 1 to L. */
+  /** l, 1-based (Nielsen's l for a dense network). */
   readonly layer: number;
-  /** δ^l = ∂C/∂z^l. */
+  /** The module path of the layer's stage, e.g. `'2'`. */
+  readonly path: string;
+  /** E.g. `Linear(2 → 3) + Sigmoid`. */
+  readonly description: string;
+  /** False when the stage has no hand-derived backprop: its parameters are reported tape only. */
+  readonly handDerived: boolean;
+  /** δ = ∂C/∂(stage output): δ^l at z^l for a Linear layer. */
   readonly delta: QuantityComparison;
-  /** ∂C/∂W^l. */
-  readonly weight: QuantityComparison;
-  /** ∂C/∂b^l. */
-  readonly bias: QuantityComparison;
+  /** ∂C/∂p for the layer's parameters, keyed by their names within the layer (`weight`, `bias`). */
+  readonly params: Readonly<Record<string, QuantityComparison>>;
+  /** δ, then the parameters in registration order. */
+  readonly quantities: readonly QuantityComparison[];
 }
 
 /** Options of {@link compareBackprop}. */
-export interface CompareOptions extends BackpropOptions {
+export interface CompareOptions extends ObjectiveOptions {
   /** Pass/fail threshold on the max relative difference (default 1e-10 for float64 networks, 1e-5 for float32). */
   tolerance?: number;
-  /** Also check against central finite differences (default false; costs 2 forward passes per element). */
-  finiteDifferences?: boolean;
+  /**
+   * Also check against central finite differences (default false): `true` for δ and every
+   * parameter (2 forward passes per parameter entry), `'deltas'` for δ only (cheap for wide inputs).
+   */
+  finiteDifferences?: boolean | 'deltas';
   /** Finite-difference step (default 1e-6). */
   eps?: number;
   /** Finite-difference absolute tolerance (default 1e-5, PyTorch's gradcheck). */
@@ -64,146 +60,125 @@ export interface CompareOptions extends BackpropOptions {
   rtol?: number;
 }
 
-/** The gradients the tape found for one batch. */
-export interface TapeResult {
-  /** ∂C/∂Z^l for every layer. */
-  readonly deltas: Tensor[];
-  /** ∂C/∂W^l. */
-  readonly gradWeights: Tensor[];
-  /** ∂C/∂b^l. */
-  readonly gradBiases: Tensor[];
-  /** C on this batch. */
-  readonly cost: number;
-}
-
 /** What {@link compareBackprop} found. */
 export interface BackpropComparison {
   /** One entry per layer, l = 1..L. */
   readonly layers: LayerComparison[];
-  /** True when every check passed. */
+  /** True when every check made passed (tape-only quantities are checked only against finite differences). */
   readonly passed: boolean;
-  /** The largest tape-vs-closed-form maxRel over all layers and quantities. */
+  /** The largest hand-derived-vs-tape maxRel over all layers and quantities. */
   readonly worstRel: number;
   /** The tolerance the tape comparison used. */
   readonly tolerance: number;
   /** The tape's results. */
-  readonly tape: TapeResult;
-  /** The closed form's results. */
-  readonly closedForm: ClosedFormResult;
+  readonly tape: BackpropResult;
+  /** The hand-derived results (the closed form; a tape-only stage passes the tape's δ on). */
+  readonly handDerived: BackpropResult;
+  /** The finite-difference estimates, when requested. */
+  readonly finiteDifferences: BackpropResult | null;
   /** An aligned text table of the comparison. */
   format(): string;
 }
 
-/** Max abs and scale-relative difference between `a` and reference `b`. */
-export function discrepancy(a: Tensor, b: Tensor, tolerance: number): Discrepancy {
-  let maxAbs = 0;
-  let scale = 0;
-  for (let i = 0; i < a.size; i++) {
-    const d = Math.abs(a.data[i]! - b.data[i]!);
-    // NaN must not hide behind a comparison that is always false.
-    maxAbs = Number.isNaN(d) ? NaN : Math.max(maxAbs, d);
-    scale = Math.max(scale, Math.abs(b.data[i]!));
-  }
-  const maxRel = maxAbs === 0 ? 0 : maxAbs / scale;
-  return { maxAbs, maxRel, passed: maxRel <= tolerance };
-}
+const COMPARE_KEYS = [...OBJECTIVE_KEYS, 'tolerance', 'finiteDifferences', 'eps', 'atol', 'rtol'] as const;
 
-function fdDiscrepancy(analytic: Tensor, numeric: Tensor, atol: number, rtol: number): Discrepancy {
-  const base = discrepancy(analytic, numeric, Infinity);
-  let passed = !Number.isNaN(base.maxAbs);
-  for (let i = 0; i < analytic.size; i++) {
-    const n = numeric.data[i]!;
-    if (!(Math.abs(analytic.data[i]! - n) <= atol + rtol * Math.abs(n))) passed = false;
-  }
-  return { maxAbs: base.maxAbs, maxRel: base.maxRel, passed };
-}
-
-/** The tape's side: forward with the z^l recorded, then one `gradients` call for all of them. */
-export function tapeBackprop(
-  layers: readonly DenseLayer[],
-  x: Tensor,
-  y: Tensor,
-  options: BackpropOptions = {},
-): TapeResult {
-  const cost = resolveCost(options.cost ?? 'quadratic');
-  const lambda = expectNonNegative('tapeBackprop', 'lambda', options.lambda ?? 0);
-  return enableGrad(() => {
-    const { zs, as } = forwardCache(layers, x);
-    const weights = layers.map(({ linear }) => linear.weight);
-    const biases = layers.map(({ linear }) => linear.bias);
-    const data = cost.forward(as[as.length - 1]!, y);
-    const total =
-      lambda === 0
-        ? data
-        : data.add(l2Penalty(weights, lambda, l2Divisor(cost.reduction, x.shape[0]!, options.datasetSize)));
-    const grads = gradients(total, [...zs, ...weights, ...biases]);
-    const L = layers.length;
-    const pick = (from: number): Tensor[] => grads.slice(from, from + L).map((g) => g!);
-    return { deltas: pick(0), gradWeights: pick(L), gradBiases: pick(2 * L), cost: total.item() };
-  });
+function nonNegative(name: string, v: number | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (!(v >= 0)) throw new ArgumentError(`compareBackprop: ${name} must be ≥ 0, got ${v}.`);
+  return v;
 }
 
 /**
- * Runs the tape and the closed-form backprop (BP1–BP4) on the same batch and compares, layer by
- * layer, δ^l, ∂C/∂W^l and ∂C/∂b^l; optionally also against central finite differences.
- * In float64 the two backprops differ only by rounding order: expect maxRel around 1e-15.
+ * Runs the tape and the hand-derived backprop on one forward pass of the same batch and compares
+ * them layer by layer, each layer named by its module path: δ at the layer's output and ∂C/∂p of
+ * its parameters; optionally also against central finite differences. A stage without `backprop`
+ * is reported as "tape only", and the stages before it start from the tape's δ. For a dense
+ * network this is Nielsen's δ^l, ∂C/∂W^l and ∂C/∂b^l. In float64 the two backprops differ only by
+ * rounding order: expect maxRel around 1e-15.
  */
-export function compareBackprop(
-  net: Sequential | readonly DenseLayer[],
-  x: Tensor,
-  y: Tensor,
-  options: CompareOptions = {},
-): BackpropComparison {
-  const layers = layersOf(net);
-  checkBatch('compareBackprop', layers, x, y);
+export function compareBackprop(model: Module, x: Tensor, y: Tensor, options: CompareOptions = {}): BackpropComparison {
+  checkOptions('compareBackprop', options, COMPARE_KEYS);
+  const objective = resolveObjective('compareBackprop', options);
+  const net = checkNetworkBatch('compareBackprop', model, x, y);
+  const stages = net.stages();
+  const float32 = net.parameters().some((p) => p.dtype === 'float32');
   // Same mathematics in a different rounding order: ~1e-14 apart in float64, ~1e-7 in float32.
-  const tolerance = options.tolerance ?? (layers[0]!.linear.weight.dtype === 'float32' ? 1e-5 : 1e-10);
-  if (!(tolerance >= 0)) throw new ArgumentError(`compareBackprop: tolerance must be ≥ 0, got ${tolerance}.`);
-  if (options.eps !== undefined && !(options.eps > 0 && Number.isFinite(options.eps))) {
-    throw new ArgumentError(`compareBackprop: eps must be a finite number > 0, got ${options.eps}.`);
+  const tolerance = nonNegative('tolerance', options.tolerance, float32 ? 1e-5 : 1e-10);
+  const atol = nonNegative('atol', options.atol, 1e-5);
+  const rtol = nonNegative('rtol', options.rtol, 1e-3);
+  const eps = options.eps ?? 1e-6;
+  if (!(eps > 0 && Number.isFinite(eps))) {
+    throw new ArgumentError(`compareBackprop: eps must be a finite number > 0, got ${eps}.`);
   }
-  for (const [name, v] of [
-    ['atol', options.atol],
-    ['rtol', options.rtol],
-  ] as const) {
-    if (v !== undefined && !(v >= 0)) throw new ArgumentError(`compareBackprop: ${name} must be ≥ 0, got ${v}.`);
+  const fdMode = options.finiteDifferences ?? false;
+  if (fdMode !== false && fdMode !== true && fdMode !== 'deltas') {
+    throw new ArgumentError(`compareBackprop: finiteDifferences must be true, false or 'deltas', got ${String(fdMode)}.`);
   }
-  const tape = tapeBackprop(layers, x, y, options);
-  const closedForm = closedFormBackprop(layers, x, y, options);
-  const fd = options.finiteDifferences
-    ? finiteDifferenceBackprop(
-        layers,
-        x,
-        y,
-        resolveCost(options.cost ?? 'quadratic'),
-        options.lambda ?? 0,
-        options.eps ?? 1e-6,
-        options.datasetSize,
-      )
-    : null;
-  const atol = options.atol ?? 1e-5;
-  const rtol = options.rtol ?? 1e-3;
-  const quantity = (cf: Tensor, tp: Tensor, num: Tensor | undefined): QuantityComparison => ({
-    shape: cf.shape,
-    tape: discrepancy(cf, tp, tolerance),
-    ...(num === undefined ? {} : { finiteDifferences: fdDiscrepancy(cf, num, atol, rtol) }),
+
+  // One forward pass serves both backprops, so a stochastic layer's saved draw is the same for both.
+  const records = traceOnTape(net, x);
+  const tape = tapeGradients(net, x, records, y, objective);
+  const tapeDelta = (i: number): Tensor => {
+    const d = tape.deltas.get(records[i]!.name);
+    if (d === undefined) {
+      throw new ArgumentError(`compareBackprop: the output of ${stages[i]!.label()} is not on the tape, so a tape-only layer after it cannot be bridged.`);
+    }
+    return d;
+  };
+  const hand = noGrad(() => handBackprop(net, records, y, objective, tapeDelta));
+  const groups = layerGroups(stages);
+  const fd =
+    fdMode === false
+      ? null
+      : finiteDifferenceBackprop(net, x, y, objective, {
+          eps,
+          stages: groups.map((g) => g.stage),
+          params: fdMode === true,
+        });
+
+  const quantity = (name: string, handValue: Tensor | null, tapeValue: Tensor, numeric: Tensor | undefined): QuantityComparison => ({
+    name,
+    shape: tapeValue.shape,
+    tape: handValue === null ? null : discrepancy(handValue, tapeValue, tolerance),
+    ...(numeric === undefined ? {} : { finiteDifferences: discrepancy(handValue ?? tapeValue, numeric, rtol, atol) }),
   });
-  const comparisons: LayerComparison[] = layers.map((_, l) => ({
-    layer: l + 1,
-    delta: quantity(closedForm.deltas[l]!, tape.deltas[l]!, fd?.deltas[l]),
-    weight: quantity(closedForm.gradWeights[l]!, tape.gradWeights[l]!, fd?.gradWeights[l]),
-    bias: quantity(closedForm.gradBiases[l]!, tape.gradBiases[l]!, fd?.gradBiases[l]),
-  }));
-  const all = comparisons.flatMap((c) => [c.delta, c.weight, c.bias]);
-  const worstRel = all.reduce((w, q) => (Number.isNaN(q.tape.maxRel) ? NaN : Math.max(w, q.tape.maxRel)), 0);
-  const passed = all.every((q) => q.tape.passed && (q.finiteDifferences?.passed ?? true));
+  const comparisons: LayerComparison[] = groups.map((g) => {
+    const key = String(g.stage);
+    const handDerived = hasBackprop(stages[g.stage]!);
+    // δ at a stage's output is hand-derived when the next stage (or the cost) produced it by hand.
+    const next = stages[g.stage + 1];
+    const deltaByHand = next === undefined || hasBackprop(next);
+    const delta = quantity('δ', deltaByHand ? hand.deltas.get(key)! : null, tapeDelta(g.stage), fd?.deltas.get(key));
+    const params: Record<string, QuantityComparison> = {};
+    for (const s of g.stages) {
+      const byHand = hasBackprop(stages[s]!);
+      for (const [name, p] of stages[s]!.namedParameters()) {
+        const full = `${s}.${name}`;
+        const tapeValue = tape.grads.get(full) ?? zeros(p.shape, { dtype: p.dtype });
+        params[name] = quantity(`∂C/∂${name}`, byHand ? hand.grads.get(full)! : null, tapeValue, fd?.grads.get(full));
+      }
+    }
+    return {
+      layer: g.layer,
+      path: g.path,
+      description: g.description,
+      handDerived,
+      delta,
+      params,
+      quantities: [delta, ...Object.values(params)],
+    };
+  });
+  const all = comparisons.flatMap((c) => c.quantities);
+  const worstRel = all.reduce((w, q) => (q.tape === null ? w : Number.isNaN(q.tape.maxRel) ? NaN : Math.max(w, q.tape.maxRel)), 0);
+  const passed = all.every((q) => (q.tape?.passed ?? true) && (q.finiteDifferences?.passed ?? true));
   const result: BackpropComparison = {
     layers: comparisons,
     passed,
     worstRel,
     tolerance,
     tape,
-    closedForm,
+    handDerived: hand,
+    finiteDifferences: fd,
     format: () => formatComparison(result),
   };
   return result;

@@ -1,122 +1,88 @@
-import { Tensor, add, matmul, noGrad, type FloatArray } from '@tapegrad/autograd';
-import type { DenseLayer } from '../layers/mlp.js';
-import type { Cost } from '../losses/index.js';
-import { l2Divisor } from '../regularization.js';
+/**
+ * Central-difference estimates of δ at stage outputs and of ∂C/∂p, through the Sequential's own
+ * forward loop and the one objective. Issue 12's shared central-difference helper in autograd's
+ * check module is to replace {@link centralDifference}.
+ * @packageDocumentation
+ */
+import { Tensor, noGrad, type FloatArray } from '@tapegrad/autograd';
+import type { Sequential } from '../layers/sequential.js';
+import { objectiveValue, type Objective } from '../objective.js';
+import type { BackpropResult } from './result.js';
 
-/** Central-difference estimates of the same quantities the closed form returns. */
-export interface FiniteDifferenceResult {
-  /** ∂C/∂Z^l estimated by perturbing each element of Z^l and running the rest of the network. */
-  readonly deltas: Tensor[];
-  /** ∂C/∂W^l estimated by perturbing each weight. */
-  readonly gradWeights: Tensor[];
-  /** ∂C/∂b^l estimated by perturbing each bias. */
-  readonly gradBiases: Tensor[];
-}
-
-interface Problem {
-  readonly layers: readonly DenseLayer[];
-  readonly ws: FloatArray[];
-  readonly bs: FloatArray[];
-  readonly x: Tensor;
-  readonly y: Tensor;
-  readonly cost: Cost;
-  readonly lambda: number;
-  readonly l2m: number;
-}
-
-/** C for the problem's current weight copies, starting from Z^start = z when given. */
-function costFrom(p: Problem, start: number, z: Tensor | null): number {
-  let a = p.x;
-  let l2 = 0;
-  for (let l = 0; l < p.layers.length; l++) {
-    const { linear, activation } = p.layers[l]!;
-    const w = new Tensor(p.ws[l]!, linear.weight.shape);
-    for (const v of w.data) l2 += v * v;
-    if (l < start) continue;
-    const zl =
-      l === start && z !== null ? z : add(matmul(a, w, { transposeB: true }), new Tensor(p.bs[l]!, linear.bias.shape));
-    a = activation.apply(zl);
+/**
+ * (f(v + h₊) − f(v − h₋)) / (h₊ + h₋) for entry `i` of `data`, with h₊, h₋ the steps actually
+ * stored (eps rounded to the storage's precision), so a float32 entry is differenced at its true
+ * step. The entry is restored exactly, even when f throws.
+ */
+export function centralDifference(data: FloatArray, i: number, eps: number, f: () => number): number {
+  const v = data[i]!;
+  try {
+    data[i] = v + eps;
+    const up = data[i]! - v;
+    const plus = f();
+    data[i] = v - eps;
+    const down = v - data[i]!;
+    const minus = f();
+    return (plus - minus) / (up + down);
+  } finally {
+    data[i] = v;
   }
-  return p.cost.forward(a, p.y).item() + (p.lambda / (2 * p.l2m)) * l2;
 }
 
-/** The activations A^l of the unperturbed network, to restart the forward pass at any layer. */
-function activationsOf(p: Problem): Tensor[] {
-  const as = [p.x];
-  let a = p.x;
-  for (let l = 0; l < p.layers.length; l++) {
-    const { linear, activation } = p.layers[l]!;
-    a = activation.apply(
-      add(
-        matmul(a, new Tensor(p.ws[l]!, linear.weight.shape), { transposeB: true }),
-        new Tensor(p.bs[l]!, linear.bias.shape),
-      ),
-    );
-    as.push(a);
-  }
-  return as;
+/** float64 data as is; float32 data widened, so the forward it feeds runs in float64 (ops promote). */
+export function widened(t: Tensor): Tensor {
+  return t.dtype === 'float64' ? t : t.to('float64');
 }
 
-function central(data: FloatArray, i: number, eps: number, f: () => number): number {
-  const x0 = data[i]!;
-  data[i] = x0 + eps;
-  const plus = f();
-  data[i] = x0 - eps;
-  const minus = f();
-  data[i] = x0;
-  return (plus - minus) / (2 * eps);
+/** What {@link finiteDifferenceBackprop} estimates. */
+export interface FiniteDifferenceOptions {
+  /** The step (e.g. 1e-6). */
+  readonly eps: number;
+  /** The stages whose output δ is estimated. */
+  readonly stages: readonly number[];
+  /** Also estimate ∂C/∂p for every parameter (two whole forward passes per element). */
+  readonly params: boolean;
 }
 
 /**
- * Estimates ∂C/∂Z^l, ∂C/∂W^l and ∂C/∂b^l by central differences (step `eps`), on private copies
- * of the weights so the network itself is never edited. `datasetSize` is the n of the L2 term
- * (see {@link l2Divisor}). Costs 2 forward passes per element: use
- * on small networks only.
+ * Estimates δ at the outputs of `options.stages` (perturbing one entry of a stage output and
+ * running the stages after it) and, optionally, ∂C/∂p (perturbing one parameter entry in place and
+ * running the whole network; each entry is restored exactly). The forward runs in float64 whatever
+ * the network's dtype, since float32 differences are too coarse to trust. Stochastic layers must be
+ * in eval() mode, or each forward draws afresh.
  */
 export function finiteDifferenceBackprop(
-  layers: readonly DenseLayer[],
+  model: Sequential,
   x: Tensor,
   y: Tensor,
-  cost: Cost,
-  lambda: number,
-  eps = 1e-6,
-  datasetSize?: number,
-): FiniteDifferenceResult {
+  objective: Objective,
+  options: FiniteDifferenceOptions,
+): BackpropResult {
   return noGrad(() => {
-    const p: Problem = {
-      layers,
-      // float64 copies whatever the network's dtype: float32 differences are too coarse to trust.
-      ws: layers.map(({ linear }) => Float64Array.from(linear.weight.data)),
-      bs: layers.map(({ linear }) => Float64Array.from(linear.bias.data)),
-      x,
-      y,
-      cost,
-      lambda,
-      l2m: l2Divisor(cost.reduction, x.shape[0]!, datasetSize),
-    };
-    const whole = (): number => costFrom(p, 0, null);
-    const gradWeights = layers.map(({ linear }, l) => {
-      const out = new Float64Array(linear.weight.size);
-      for (let i = 0; i < out.length; i++) out[i] = central(p.ws[l]!, i, eps, whole);
-      return new Tensor(out, linear.weight.shape);
-    });
-    const gradBiases = layers.map(({ linear }, l) => {
-      const out = new Float64Array(linear.bias.size);
-      for (let i = 0; i < out.length; i++) out[i] = central(p.bs[l]!, i, eps, whole);
-      return new Tensor(out, linear.bias.shape);
-    });
-    const as = activationsOf(p);
-    const deltas = layers.map(({ linear }, l) => {
-      const w = new Tensor(p.ws[l]!, linear.weight.shape);
-      const z = add(matmul(as[l]!, w, { transposeB: true }), new Tensor(p.bs[l]!, linear.bias.shape));
-      // A private tensor over zData: `central` edits zData directly, which is safe because no
-      // tape ever saw it (everything here runs under noGrad).
-      const zData = z.data.slice();
-      const zt = new Tensor(zData, z.shape);
+    const x64 = widened(x);
+    const y64 = widened(y);
+    const records = model.trace(x64);
+    const costOf = (output: Tensor): number => objectiveValue(model, output, y64, objective).item();
+    const cost = costOf(records[records.length - 1]!.output);
+    const deltas = new Map<string, Tensor>();
+    for (const s of options.stages) {
+      const r = records[s]!;
+      // A private copy of the stage output, edited in place: nothing on a tape reads it.
+      const z = widened(r.output).clone();
       const out = new Float64Array(z.size);
-      for (let i = 0; i < out.length; i++) out[i] = central(zData, i, eps, () => costFrom(p, l, zt));
-      return new Tensor(out, z.shape);
-    });
-    return { deltas, gradWeights, gradBiases };
+      for (let i = 0; i < out.length; i++)
+        out[i] = centralDifference(z.data, i, options.eps, () => costOf(model.forwardFrom(s + 1, z)));
+      deltas.set(r.name, new Tensor(out, z.shape));
+    }
+    const grads = new Map<string, Tensor>();
+    if (options.params) {
+      const whole = (): number => costOf(model.forward(x64));
+      for (const [name, p] of model.namedParameters()) {
+        const out = new Float64Array(p.size);
+        for (let i = 0; i < out.length; i++) out[i] = centralDifference(p.data, i, options.eps, whole);
+        grads.set(name, new Tensor(out, p.shape));
+      }
+    }
+    return { cost, grads, deltas, outputs: new Map() };
   });
 }

@@ -1,45 +1,46 @@
-import type { BackpropComparison, Discrepancy } from './compare.js';
+import type { BackpropComparison } from './compare.js';
+import type { Discrepancy } from './tolerance.js';
 
 function sci(v: number): string {
   return Number.isNaN(v) ? 'NaN' : v.toExponential(2);
 }
 
-function cells(d: Discrepancy | undefined): string[] {
-  return d === undefined ? [] : [sci(d.maxAbs), sci(d.maxRel), d.passed ? 'ok' : 'FAIL'];
+function cells(d: Discrepancy | null | undefined, missing: string): string[] {
+  return d == null ? ['', '', missing] : [sci(d.maxAbs), sci(d.maxRel), d.passed ? 'ok' : 'FAIL'];
+}
+
+/** Pads the cells of `rows` into columns: the first `left` columns left-aligned, the rest right-aligned. */
+export function alignColumns(rows: readonly string[][], left: number): string[] {
+  const widths = rows[0]!.map((_, j) => Math.max(...rows.map((r) => (r[j] ?? '').length)));
+  const line = (r: readonly string[]): string =>
+    r
+      .map((cell, j) => (j < left ? cell.padEnd(widths[j]!) : cell.padStart(widths[j]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)];
 }
 
 /**
- * Renders a tape-vs-closed-form comparison as an aligned text table: one row per layer and
- * quantity, the tape columns first and the finite-difference columns when they were computed.
+ * Renders a tape-vs-hand-derived comparison as an aligned text table: one row per layer and
+ * quantity (the layer named on its first row by number, module path and modules), the tape
+ * columns first and the finite-difference columns when they were computed.
  */
 export function formatComparison(c: BackpropComparison): string {
-  const withFd = c.layers.some((l) => l.delta.finiteDifferences !== undefined);
+  const withFd = c.layers.some((l) => l.quantities.some((q) => q.finiteDifferences !== undefined));
   const header = ['layer', 'quantity', 'shape', 'tape max abs', 'tape max rel', 'tape'];
   if (withFd) header.push('fd max abs', 'fd max rel', 'fd');
   const rows: string[][] = [header];
   for (const l of c.layers) {
-    const items = [
-      ['δ', l.delta],
-      ['∂C/∂W', l.weight],
-      ['∂C/∂b', l.bias],
-    ] as const;
-    for (const [name, q] of items) {
+    l.quantities.forEach((q, k) => {
       rows.push([
-        String(l.layer),
-        name,
+        k === 0 ? `${l.layer} '${l.path}' ${l.description}` : '',
+        q.name,
         `[${q.shape.join(', ')}]`,
-        ...cells(q.tape),
-        ...(withFd ? cells(q.finiteDifferences) : []),
+        ...cells(q.tape, 'tape only'),
+        ...(withFd ? cells(q.finiteDifferences, '') : []),
       ]);
-    }
+    });
   }
-  const widths = header.map((_, j) => Math.max(...rows.map((r) => (r[j] ?? '').length)));
-  const line = (r: string[]): string =>
-    r
-      .map((cell, j) => (j < 3 ? cell.padEnd(widths[j]!) : cell.padStart(widths[j]!)))
-      .join('  ')
-      .trimEnd();
-  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  const verdict = `${c.passed ? 'PASS' : 'FAIL'}: worst tape-vs-closed-form relative difference ${sci(c.worstRel)} (tolerance ${sci(c.tolerance)}); cost ${c.tape.cost}`;
-  return [line(header), rule, ...rows.slice(1).map(line), verdict].join('\n');
+  const verdict = `${c.passed ? 'PASS' : 'FAIL'}: worst tape-vs-hand-derived relative difference ${sci(c.worstRel)} (tolerance ${sci(c.tolerance)}); cost ${c.tape.cost}`;
+  return [...alignColumns(rows, 3), verdict].join('\n');
 }

@@ -1,6 +1,6 @@
-import { Tensor, ArgumentError, sigmoid, tanh, relu, softmax, type FloatArray } from '@tapegrad/autograd';
-import { describeValue } from '../util.js';
-import { Module } from '../module.js';
+import { Tensor, ArgumentError, sigmoid, tanh, relu, softmax, mul, sub, sum, type FloatArray } from '@tapegrad/autograd';
+import { allocLike, describeValue } from '../util.js';
+import { Module, type BackpropContext, type LayerBackprop } from '../module.js';
 
 /**
  * An elementwise activation a = σ(z) together with its derivative, so that the same function
@@ -108,6 +108,13 @@ export class Activation extends Module {
     return this.activation.apply(x);
   }
 
+  /** ∂C/∂z = ∂C/∂a ⊙ σ′(z): the "⊙ σ′(z^l)" of BP1 and BP2, with σ′ from the activation's `derivative`. */
+  override backprop(deltaOut: Tensor, { input, output }: BackpropContext): LayerBackprop {
+    const derivative = allocLike(input);
+    this.activation.derivative(input.data, output.data, derivative);
+    return { deltaIn: mul(deltaOut, new Tensor(derivative, input.shape)), grads: {} };
+  }
+
   /** The activation's name in PascalCase, e.g. `Sigmoid`. */
   describe(): string {
     const n = this.activation.name;
@@ -148,7 +155,10 @@ export class Identity extends Activation {
   }
 }
 
-/** Softmax over the last axis (rows of a [m, k] batch sum to 1). Not elementwise, so closed-form backprop does not accept it. */
+/**
+ * Softmax over the last axis (rows of a [m, k] batch sum to 1), Nielsen's chapter-3 output layer.
+ * With the log-likelihood cost the closed form skips its backprop and starts from δ = a − y.
+ */
 export class Softmax extends Module {
   /** @param axis the axis that sums to 1 (default −1, the class axis of a row batch). */
   constructor(readonly axis = -1) {
@@ -158,6 +168,15 @@ export class Softmax extends Module {
   /** softmax(x) along `axis`. */
   forward(x: Tensor): Tensor {
     return softmax(x, { axis: this.axis });
+  }
+
+  /**
+   * ∂C/∂z_j = a_j (∂C/∂a_j − Σ_k ∂C/∂a_k a_k) along the axis: the softmax Jacobian
+   * diag(a) − a aᵀ applied to δ without forming it.
+   */
+  override backprop(deltaOut: Tensor, { output }: BackpropContext): LayerBackprop {
+    const projected = sum(mul(deltaOut, output), { axis: this.axis, keepdims: true });
+    return { deltaIn: mul(output, sub(deltaOut, projected)), grads: {} };
   }
 
   /** `Softmax(axis)`. */

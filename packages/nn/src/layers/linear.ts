@@ -7,9 +7,10 @@ import {
   zeros,
   matmul,
   add,
+  sum,
   type DType,
 } from '@tapegrad/autograd';
-import { Module } from '../module.js';
+import { Module, type BackpropContext, type LayerBackprop } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { initLinear, type InitScheme } from '../init.js';
 import { expectPositiveInt } from '../util.js';
@@ -70,6 +71,18 @@ export class Linear extends Module {
       );
     }
     return add(matmul(x, this.weight, { transposeB: true }), this.bias);
+  }
+
+  /**
+   * Nielsen's equations in row-batch form, for δ = ∂C/∂Z of shape [m, out]:
+   * BP2's (W)ᵀ δ is δ W ([m, in]); BP3 gives ∂C/∂b = Σ over samples of δ; BP4 gives
+   * ∂C/∂W = δᵀ A^{l−1} ([out, in]), the sum over samples of δ (a^{l−1})ᵀ.
+   */
+  override backprop(deltaOut: Tensor, { input, needsDeltaIn }: BackpropContext): LayerBackprop {
+    return {
+      deltaIn: needsDeltaIn ? matmul(deltaOut, this.weight) : null,
+      grads: { weight: matmul(deltaOut, input, { transposeA: true }), bias: sum(deltaOut, { axis: 0 }) },
+    };
   }
 
   /** `Linear(in → out)`. */

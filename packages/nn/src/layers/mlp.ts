@@ -12,7 +12,7 @@ import { Sequential } from './sequential.js';
 import type { InitScheme } from '../init.js';
 import { expectPositiveInt, describeValue } from '../util.js';
 
-/** One layer l of a feed-forward net in the seeds' sense: z^l = W^l a^{l−1} + b^l, a^l = σ(z^l). */
+/** One layer l of a feed-forward net in Nielsen's sense: z^l = W^l a^{l−1} + b^l, a^l = σ(z^l). */
 export interface DenseLayer {
   /** The affine part (W^l, b^l). */
   readonly linear: Linear;
@@ -20,18 +20,10 @@ export interface DenseLayer {
   readonly activation: ElementwiseActivation;
 }
 
-/** The forward cache of the seeds: z^1..z^L and a^0..a^L (a^0 = x). */
-export interface ForwardCache {
-  /** zs[l − 1] = z^l, shape [m, n_l]. */
-  readonly zs: Tensor[];
-  /** as[l] = a^l, shape [m, n_l]; as[0] is the input. */
-  readonly as: Tensor[];
-}
-
 /**
  * Reads a Sequential of `Linear` layers, each optionally followed by one elementwise
- * {@link Activation}, as a list of dense layers. Throws an ArgumentError naming the first stage
- * that does not fit, since the closed-form backprop only knows this shape of network.
+ * {@link Activation}, as a list of dense layers (a view for code that wants W^l and σ of layer l).
+ * Throws an ArgumentError naming the first stage that does not fit.
  */
 export function denseLayers(net: Sequential): DenseLayer[] {
   const out: DenseLayer[] = [];
@@ -51,24 +43,6 @@ export function denseLayers(net: Sequential): DenseLayer[] {
   }
   if (out.length === 0) throw new ArgumentError(`denseLayers: ${net.describe()} has no Linear layer.`);
   return out;
-}
-
-/**
- * Runs a dense network and keeps every z^l and a^l. Under grad mode the z^l are recorded on the
- * tape, so `gradients(cost, zs)` returns the δ^l of the seeds.
- */
-export function forwardCache(net: Sequential | readonly DenseLayer[], x: Tensor): ForwardCache {
-  const layers = net instanceof Sequential ? denseLayers(net) : net;
-  const zs: Tensor[] = [];
-  const as: Tensor[] = [x];
-  let a = x;
-  for (const { linear, activation } of layers) {
-    const z = linear.forward(a);
-    a = activation.apply(z);
-    zs.push(z);
-    as.push(a);
-  }
-  return { zs, as };
 }
 
 /** Options of {@link mlp}. */
@@ -99,11 +73,6 @@ export class MLP extends Sequential {
   /** The dense layers l = 1..L. */
   layers(): DenseLayer[] {
     return denseLayers(this);
-  }
-
-  /** The forward pass keeping z^l and a^l for every layer. */
-  forwardCache(x: Tensor): ForwardCache {
-    return forwardCache(this, x);
   }
 
   /** `MLP(2-3-1, sigmoid)`. */

@@ -1,6 +1,6 @@
 import { ArgumentError, Tensor } from '@tapegrad/autograd';
 import { allocLike, describeValue } from '../util.js';
-import type { ElementwiseActivation } from '../layers/activations.js';
+import type { Module } from '../module.js';
 
 /**
  * How per-sample costs combine over a batch of m samples: `'mean'` divides the sum by m (the
@@ -29,10 +29,12 @@ export interface Cost {
   /** ∇_a C, the same shape as `output`, computed without the tape. */
   gradOutput(output: Tensor, target: Tensor): Tensor;
   /**
-   * δ^L = ∂C/∂z^L in closed form when this cost and the output activation simplify together
-   * (sigmoid + cross-entropy gives a − y, seed 003); null to use ∇_a C ⊙ σ′(z^L) instead.
+   * ∂C/∂(input of `layer`) in closed form when this cost and the network's last layer simplify
+   * together (BP1 with the σ′ cancelled: sigmoid + cross-entropy, and softmax + log-likelihood,
+   * give δ^L = a − y, Nielsen chapter 3); null to run the layer's own backprop on ∇_a C instead.
+   * `output` is the layer's output a^L.
    */
-  outputDelta?(activation: ElementwiseActivation, z: Tensor, a: Tensor, target: Tensor): Tensor | null;
+  outputDelta?(layer: Module, output: Tensor, target: Tensor): Tensor | null;
 }
 
 /** Validates a reduction option. */

@@ -15,7 +15,8 @@ import {
   stableSigmoid,
 } from '@tapegrad/autograd';
 import { ReducedCost, batchDivisor, scaledResidual } from './cost.js';
-import { sigmoidActivation, type ElementwiseActivation } from '../layers/activations.js';
+import { Activation, Softmax, sigmoidActivation } from '../layers/activations.js';
+import type { Module } from '../module.js';
 import { allocLike, expectMatrix, expectSameShape } from '../util.js';
 import { oneHotTargets } from './targets.js';
 
@@ -61,10 +62,11 @@ export class BCECost extends ReducedCost {
     return new Tensor(out, output.shape);
   }
 
-  /** With a sigmoid output, σ′ cancels the denominator of ∇_a C: δ^L = (a − y) / m (seed 003). */
-  outputDelta(activation: ElementwiseActivation, _z: Tensor, a: Tensor, target: Tensor): Tensor | null {
+  /** With a sigmoid output, σ′ cancels the denominator of ∇_a C: δ^L = (a − y) / m (Nielsen, chapter 3). */
+  outputDelta(layer: Module, a: Tensor, target: Tensor): Tensor | null {
     // By identity, not by name: a user's activation called 'sigmoid' need not be σ.
-    if (activation !== sigmoidActivation) return null;
+    if (!(layer instanceof Activation) || layer.activation !== sigmoidActivation) return null;
+    expectSameShape('BCECost.outputDelta', 'output', a, 'target', target);
     const divisor = batchDivisor(this.reduction, a.shape[0]!);
     return scaledResidual(a, target, 1, divisor);
   }
@@ -149,5 +151,52 @@ export class SoftmaxCrossEntropyCost extends ReducedCost {
       for (let j = 0; j < k; j++) out[row + j] = ((out[row + j]! / total) * mass - y.data[row + j]!) / divisor;
     }
     return new Tensor(out, output.shape);
+  }
+}
+
+/**
+ * Nielsen's log-likelihood cost for a softmax output layer (chapter 3): C = −Σ_j y_j ln a_j per
+ * sample, from probabilities a, with integer labels [m] or one-hot rows [m, k]; averaged (or
+ * summed) over the batch. a is clamped to ≥ e^−100 before the log, as in {@link BCECost}. Behind
+ * a {@link Softmax} layer the closed form starts from δ^L = a − y; from logits,
+ * {@link SoftmaxCrossEntropyCost} computes the same cost more stably.
+ */
+export class LogLikelihoodCost extends ReducedCost {
+  /** 'logLikelihood'. */
+  readonly name = 'logLikelihood';
+  /** −Σ y ⊙ ln a / m. */
+  forward(output: Tensor, target: Tensor): Tensor {
+    const y = oneHotTargets('LogLikelihoodCost', output, target);
+    return mul(neg(sum(mul(y, log(clamp(output, LOG_FLOOR))))), 1 / batchDivisor(this.reduction, output.shape[0]!));
+  }
+
+  /** −y / a / m, zero where the forward clamps a (as the tape's clamp gives). */
+  gradOutput(output: Tensor, target: Tensor): Tensor {
+    const y = oneHotTargets('LogLikelihoodCost.gradOutput', output, target);
+    const divisor = batchDivisor(this.reduction, output.shape[0]!);
+    const out = allocLike(output);
+    for (let i = 0; i < out.length; i++) {
+      const a = output.data[i]!;
+      out[i] = a >= LOG_FLOOR ? -y.data[i]! / a / divisor : 0;
+    }
+    return new Tensor(out, output.shape);
+  }
+
+  /**
+   * Behind a softmax over the class axis, the softmax Jacobian cancels 1/a: δ^L = (a Σ_j y_j − y) / m,
+   * which is (a − y) / m for one-hot or probability rows (Nielsen, chapter 3).
+   */
+  outputDelta(layer: Module, a: Tensor, target: Tensor): Tensor | null {
+    if (!(layer instanceof Softmax) || (layer.axis !== -1 && layer.axis !== a.ndim - 1)) return null;
+    const y = oneHotTargets('LogLikelihoodCost.outputDelta', a, target);
+    const [m, k] = a.shape as [number, number];
+    const divisor = batchDivisor(this.reduction, m);
+    const out = allocLike(a);
+    for (let i = 0; i < m; i++) {
+      let mass = 0;
+      for (let j = 0; j < k; j++) mass += y.data[i * k + j]!;
+      for (let j = 0; j < k; j++) out[i * k + j] = (a.data[i * k + j]! * mass - y.data[i * k + j]!) / divisor;
+    }
+    return new Tensor(out, a.shape);
   }
 }

@@ -3,15 +3,15 @@ import { ArgumentError } from '@tapegrad/autograd';
 import { describeValue } from '../util.js';
 import type { Cost, CostOptions } from './cost.js';
 import { MSECost, QuadraticCost } from './quadratic.js';
-import { BCECost, BCEWithLogitsCost, SoftmaxCrossEntropyCost } from './cross-entropy.js';
+import { BCECost, BCEWithLogitsCost, LogLikelihoodCost, SoftmaxCrossEntropyCost } from './cross-entropy.js';
 
 export { type Cost, type CostOptions, type Reduction, ReducedCost, batchDivisor, scaledResidual } from './cost.js';
 export { QuadraticCost, MSECost } from './quadratic.js';
-export { BCECost, BCEWithLogitsCost, SoftmaxCrossEntropyCost } from './cross-entropy.js';
+export { BCECost, BCEWithLogitsCost, LogLikelihoodCost, SoftmaxCrossEntropyCost } from './cross-entropy.js';
 export { oneHotTargets, classIndices } from './targets.js';
 
 /** The built-in costs by name. */
-export type CostName = 'quadratic' | 'mse' | 'bce' | 'bceWithLogits' | 'softmaxCrossEntropy';
+export type CostName = 'quadratic' | 'mse' | 'bce' | 'bceWithLogits' | 'softmaxCrossEntropy' | 'logLikelihood';
 
 /** A cost object, or the name of a built-in one (with default options). */
 export type CostLike = Cost | CostName;
@@ -37,9 +37,11 @@ export function resolveCost(c: CostLike, options: CostOptions = {}): Cost {
       return new BCEWithLogitsCost(options);
     case 'softmaxCrossEntropy':
       return new SoftmaxCrossEntropyCost(options);
+    case 'logLikelihood':
+      return new LogLikelihoodCost(options);
     default:
       throw new ArgumentError(
-        `cost: unknown cost ${describeValue(c)}; use quadratic, mse, bce, bceWithLogits or softmaxCrossEntropy.`,
+        `cost: unknown cost ${describeValue(c)}; use quadratic, mse, bce, bceWithLogits, softmaxCrossEntropy or logLikelihood.`,
       );
   }
 }
