@@ -26,7 +26,7 @@ export {
   type LayerDeltas,
   type VanishingSeries,
 } from './compare/run.js';
-export { finiteDifferenceDeltas, estimateDeltas, type DeltaEstimates } from './compare/deltas.js';
+export { estimateDeltas, type DeltaEstimates } from './compare/deltas.js';
 export {
   runCustomLayer,
   customNet,

@@ -56,7 +56,7 @@ describe('compare', () => {
 });
 
 describe('custom-layer', () => {
-  it('passes gradcheck for the defineOp and customVjp layers and trains them', () => {
+  it('passes gradcheck for the defineOp and customVjp layers, checkLayer for a hand-derived backprop (catching a wrong one), and trains them', () => {
     const r = runCustomLayer({ epochs: 1, limit: 3000 });
     expect(r.gradcheckPassed).toBe(true);
     expect(r.checks).toHaveLength(3);
@@ -64,6 +64,15 @@ describe('custom-layer', () => {
     expect(r.tape).toContain('affineSoftsign(');
     expect(r.tape).toContain('swish(');
     expect(r.testAccuracy[0]!).toBeGreaterThan(0.7);
+    // The layer's own hand-derived backprop: the right derivation passes, the sloppy one is
+    // caught with the quantity and the element named.
+    expect(r.layerCheck.passed).toBe(true);
+    expect(r.networkCheck.passed).toBe(true);
+    expect(r.wrongLayerCheck.passed).toBe(false);
+    expect(r.wrongLayerCheck.report).toMatch(
+      /∂C\/∂input is wrong: worst at \[\d+, \d+\], hand-derived -?[\d.e-]+ vs tape/,
+    );
+    expect(r.wrongLayerCheck.report).toContain('SloppySoftsignDense(5 → 3)');
   });
 });
 

@@ -60,7 +60,10 @@ export function evaluate(model: Module, x: Tensor, y: Tensor, options: EvaluateO
   try {
     return noGrad(() => {
       const out = model.forward(x);
-      return { loss: objectiveValue(model, out, y, objective).item(), accuracy: accuracy(out, y, options.threshold ?? 0.5) };
+      return {
+        loss: objectiveValue(model, out, y, objective).item(),
+        accuracy: accuracy(out, y, options.threshold ?? 0.5),
+      };
     });
   } finally {
     model.train(wasTraining);

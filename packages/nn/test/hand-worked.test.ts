@@ -68,7 +68,8 @@ describe('a 2-2-1 sigmoid network worked by hand', () => {
     close(cf.grads.get('0.bias')!.data[1], h.d1[1]);
     close(cf.grads.get('2.weight')!.data[0], h.gW2[0]!);
     close(cf.grads.get('2.weight')!.data[1], h.gW2[1]!);
-    for (let j = 0; j < 2; j++) for (let k = 0; k < 2; k++) close(cf.grads.get('0.weight')!.data[2 * j + k], h.gW1[j]![k]!);
+    for (let j = 0; j < 2; j++)
+      for (let k = 0; k < 2; k++) close(cf.grads.get('0.weight')!.data[2 * j + k], h.gW1[j]![k]!);
     close(cf.cost, h.cost);
     // a^2 ≈ 0.75 overshoots y = 0.01 and σ′ > 0, so the output error δ^2 must be positive.
     expect(h.d2).toBeGreaterThan(0);

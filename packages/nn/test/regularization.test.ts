@@ -53,10 +53,14 @@ describe('L2 regularisation divides λ by the training-set size n (seed 003, Nie
     const reg = closedFormBackprop(net, x, y, { cost: 'quadratic', lambda: 2, datasetSize: 40 });
     net.layers().forEach(({ linear }, l) => {
       const w = linear.weight.data;
-      reg.grads.get(`${2 * l}.weight`)!.data.forEach((g, i) =>
-        expect(g).toBeCloseTo(plain.grads.get(`${2 * l}.weight`)!.data[i]! + (2 / 40) * w[i]!, 14),
+      reg.grads
+        .get(`${2 * l}.weight`)!
+        .data.forEach((g, i) =>
+          expect(g).toBeCloseTo(plain.grads.get(`${2 * l}.weight`)!.data[i]! + (2 / 40) * w[i]!, 14),
+        );
+      expect(Array.from(reg.grads.get(`${2 * l}.bias`)!.data)).toEqual(
+        Array.from(plain.grads.get(`${2 * l}.bias`)!.data),
       );
-      expect(Array.from(reg.grads.get(`${2 * l}.bias`)!.data)).toEqual(Array.from(plain.grads.get(`${2 * l}.bias`)!.data));
     });
   });
 
@@ -91,7 +95,9 @@ describe('L2 regularisation divides λ by the training-set size n (seed 003, Nie
         const g = closedFormBackprop(copy, takeRows(x, rows), takeRows(y, rows), { lambda, datasetSize: n });
         noGrad(() =>
           copy.layers().forEach(({ linear }, l) => {
-            linear.weight.mutate_((w) => w.forEach((v, i) => (w[i] = v - lr * g.grads.get(`${2 * l}.weight`)!.data[i]!)));
+            linear.weight.mutate_((w) =>
+              w.forEach((v, i) => (w[i] = v - lr * g.grads.get(`${2 * l}.weight`)!.data[i]!)),
+            );
             linear.bias.mutate_((b) => b.forEach((v, i) => (b[i] = v - lr * g.grads.get(`${2 * l}.bias`)!.data[i]!)));
           }),
         );

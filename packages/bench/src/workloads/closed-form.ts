@@ -3,15 +3,14 @@
  * backprop (BP1–BP4, no tape) and its SGD, from the same initial parameters as the tape path.
  */
 import { Rng, noGrad, type DType, type Tensor } from '@tapegrad/autograd';
-import { SGD, closedFormBackprop, mlp, type DenseLayer, type MLP } from '@tapegrad/nn';
+import { SGD, mlp, trainStep, type DenseLayer, type MLP } from '@tapegrad/nn';
 import { LEARNING_RATE, type MlpInit } from './mlp-setup.js';
 
-/** An nn MLP whose step is closedFormBackprop + SGD.step(grads). */
+/** An nn MLP whose step is nn's trainStep with the closed-form backprop and SGD. */
 export class ClosedFormMlp {
   private readonly net: MLP;
   private readonly layers: readonly DenseLayer[];
   private readonly optimizer: SGD;
-  private readonly params: readonly Tensor[];
 
   constructor(init: MlpInit, sizes: readonly number[], dtype: DType) {
     this.net = mlp(sizes, { rng: new Rng(0), dtype });
@@ -24,18 +23,11 @@ export class ClosedFormMlp {
       });
     });
     this.optimizer = new SGD(this.net, { lr: LEARNING_RATE });
-    this.params = this.net.parameters();
   }
 
   /** One SGD step with the closed-form gradients of the quadratic cost (mean over the batch). */
   step(x: Tensor, y: Tensor): void {
-    const r = closedFormBackprop(this.layers, x, y, { cost: 'quadratic' });
-    const grads = new Map<Tensor, Tensor>();
-    this.layers.forEach(({ linear }, l) => {
-      grads.set(linear.weight, r.gradWeights[l]!);
-      grads.set(linear.bias, r.gradBiases[l]!);
-    });
-    this.optimizer.step(this.params.map((p) => grads.get(p) ?? null));
+    trainStep(this.net, this.optimizer, x, y, { cost: 'quadratic', backprop: 'closed-form' });
   }
 
   /** Weights then biases, layer by layer, as float64 copies (the order TapeMlp uses). */

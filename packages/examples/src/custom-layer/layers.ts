@@ -6,6 +6,9 @@
  *   differentiable (gradgradcheck passes) and appears on the tape as one node.
  * - `swish(x) = x · σ(x)` made with `customVjp`: the forward keeps σ(x) as a residual and the
  *   backward uses it, instead of letting the tape differentiate mul and sigmoid separately.
+ * - `SoftsignDense` also carries its backprop derived by hand, the way Nielsen derives BP1–BP4
+ *   for the dense layer, so nn's `checkLayer` and `compareBackprop` can check the derivation
+ *   against the tape; `SloppySoftsignDense` gets it wrong on purpose.
  */
 import {
   Rng,
@@ -16,6 +19,7 @@ import {
   div,
   matmul,
   mul,
+  noGrad,
   sigmoid,
   sub,
   sum,
@@ -23,7 +27,15 @@ import {
   zeros,
   type Tensor,
 } from '@tapegrad/autograd';
-import { Activation, Module, Parameter, initLinear, type ElementwiseActivation } from '@tapegrad/nn';
+import {
+  Activation,
+  Module,
+  Parameter,
+  initLinear,
+  type BackpropContext,
+  type ElementwiseActivation,
+  type LayerBackprop,
+} from '@tapegrad/nn';
 
 /** softsign(x Wᵀ + b) for x [m, in], W [out, in], b [out]; one tape node. */
 export const affineSoftsign = defineOp({
@@ -79,11 +91,46 @@ export class SoftsignDense extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return affineSoftsign(x, this.weight, this.bias);
+    const a = affineSoftsign(x, this.weight, this.bias);
+    // The backprop needs 1 + |z|, which the fused op keeps to itself; a = z / (1 + |z|) gives it
+    // back as 1 / (1 − |a|), but saving it costs one pass and loses nothing to rounding.
+    // Off the tape: the saved tensor feeds the hand-derived backprop only.
+    this.saveForBackprop(noGrad(() => add(abs(add(matmul(x, transpose(this.weight)), this.bias)), 1)));
+    return a;
+  }
+
+  /**
+   * By hand, for a = softsign(z), z = x Wᵀ + b: softsign′(z) = 1 / (1 + |z|)², so
+   * δ_z = δ_a / (1 + |z|)² (the BP1/BP2 step), then as for any dense layer ∂C/∂x = δ_z W (BP2),
+   * ∂C/∂b = Σ_rows δ_z (BP3), ∂C/∂W = δ_zᵀ x (BP4).
+   */
+  override backprop(deltaOut: Tensor, { input, saved, needsDeltaIn }: BackpropContext<Tensor>): LayerBackprop {
+    const denom = saved!;
+    const dz = this.dz(deltaOut, denom);
+    return {
+      deltaIn: needsDeltaIn ? matmul(dz, this.weight) : null,
+      grads: { weight: matmul(transpose(dz), input), bias: sum(dz, { axis: 0 }) },
+    };
+  }
+
+  /** δ_z from δ_a and 1 + |z|. */
+  protected dz(deltaOut: Tensor, denom: Tensor): Tensor {
+    return div(deltaOut, mul(denom, denom));
   }
 
   describe(): string {
     return `SoftsignDense(${this.inFeatures} → ${this.outFeatures})`;
+  }
+}
+
+/** The same layer with a classic slip in its derivation: softsign′(z) taken as 1 / (1 + |z|), unsquared. */
+export class SloppySoftsignDense extends SoftsignDense {
+  protected override dz(deltaOut: Tensor, denom: Tensor): Tensor {
+    return div(deltaOut, denom);
+  }
+
+  override describe(): string {
+    return `SloppySoftsignDense(${this.inFeatures} → ${this.outFeatures})`;
   }
 }
 

@@ -9,7 +9,7 @@ import { runCustomLayer } from './run.js';
 const program = new Command()
   .name('custom-layer')
   .description(
-    'Check custom ops (defineOp: fused softsign layer; customVjp: swish) with gradcheck, then train them inside an MLP on MNIST.',
+    "Check custom ops (defineOp: fused softsign layer; customVjp: swish) with gradcheck, a layer's hand-derived backprop with checkLayer, then train them inside an MLP on MNIST.",
   )
   .option('--epochs <n>', 'training epochs', positiveInt, 5)
   .option('--lr <eta>', 'learning rate η', positiveNumber, 1)
@@ -38,6 +38,17 @@ for (const c of r.checks) {
   print(c.report.replace(/^/gm, '      '));
 }
 print();
+print("a layer's own hand-derived backprop, checked against the tape:");
+for (const c of [r.layerCheck, r.wrongLayerCheck, r.networkCheck]) {
+  print(`${c.passed ? 'PASS' : 'FAIL'}  ${c.name}`);
+  print(c.report.replace(/^/gm, '      '));
+}
+print(
+  r.wrongLayerCheck.passed
+    ? 'the deliberately wrong derivation was NOT caught'
+    : 'the deliberately wrong derivation was caught, as it should be.',
+);
+print();
 print('second derivatives through the customVjp op are refused, not silently wrong:');
 print(`  ${r.swishSecondOrder}`);
 print();
@@ -46,4 +57,5 @@ print(r.tape);
 print();
 print(`training ${r.architecture} on ${r.trainSize} digits, testing on ${r.testSize}:`);
 r.testAccuracy.forEach((a, i) => print(`  epoch ${i + 1}: test accuracy ${(100 * a).toFixed(2)}%`));
-if (!r.gradcheckPassed) process.exitCode = 1;
+if (!r.gradcheckPassed || !r.layerCheck.passed || !r.networkCheck.passed || r.wrongLayerCheck.passed)
+  process.exitCode = 1;

@@ -1,13 +1,15 @@
 /**
  * Custom layers end to end: check the hand-written gradients of `affineSoftsign` (defineOp) and
- * `swish` (customVjp) against finite differences, list the tape of a network that uses them,
- * then train that network on MNIST digits with nn's `fit`.
+ * `swish` (customVjp) against finite differences; check the hand-derived backprop of the
+ * `SoftsignDense` layer against the tape with nn's `checkLayer` (a correct derivation passes, a
+ * deliberately wrong one is caught) and of the whole network with `compareBackprop`; list the
+ * tape of the network, then train it on MNIST digits with nn's `fit`.
  */
 import { Rng, formatTape, gradcheck, gradgradcheck, randn, tensor, type Tensor } from '@tapegrad/autograd';
-import { Linear, SGD, Sequential, Sigmoid, fit } from '@tapegrad/nn';
+import { Linear, SGD, Sequential, Sigmoid, checkLayer, compareBackprop, fit, takeRows } from '@tapegrad/nn';
 import { loadMnistSplit } from '../data/mnist.js';
 import { requireInt, requirePositive } from '../cli/options.js';
-import { SoftsignDense, affineSoftsign, swish, swishLayer } from './layers.js';
+import { SloppySoftsignDense, SoftsignDense, affineSoftsign, swish, swishLayer } from './layers.js';
 
 /** Options of {@link runCustomLayer}. */
 export interface CustomLayerOptions {
@@ -37,6 +39,12 @@ export interface CustomLayerResult {
   checks: CheckReport[];
   /** True when every check passed. */
   gradcheckPassed: boolean;
+  /** checkLayer of SoftsignDense's hand-derived backprop against the tape (passes). */
+  layerCheck: CheckReport;
+  /** checkLayer of SloppySoftsignDense's deliberately wrong backprop (fails, naming quantity and element). */
+  wrongLayerCheck: CheckReport;
+  /** compareBackprop of the whole network on a few digits, layer by layer. */
+  networkCheck: CheckReport;
   /** The error raised by second derivatives through the customVjp op (they are refused, not wrong). */
   swishSecondOrder: string;
   /** The tape of the custom network's forward pass on two digits. */
@@ -102,8 +110,33 @@ export function runCustomLayer(options: CustomLayerOptions = {}): CustomLayerRes
     swishSecondOrder = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   }
 
+  // The layers' own derivations: the same weights in both, so only the backprop differs.
+  const layerRng = checkRng.fork();
+  const good = new SoftsignDense(5, 3, layerRng.fork());
+  const sloppy = new SloppySoftsignDense(5, 3, layerRng.fork());
+  sloppy.loadStateDict(good.stateDict());
+  const layerInput = randn([4, 5], { rng: checkRng });
+  const report = (name: string, result: { passed: boolean; format(): string }): CheckReport => ({
+    name,
+    passed: result.passed,
+    report: result.format(),
+  });
+  const layerCheck = report(
+    'checkLayer SoftsignDense: hand-derived backprop against the tape',
+    checkLayer(good, layerInput, { finiteDifferences: true }),
+  );
+  const wrongLayerCheck = report(
+    'checkLayer SloppySoftsignDense: softsign′ left unsquared',
+    checkLayer(sloppy, layerInput),
+  );
+
   const { train, test } = loadMnistSplit({ limit });
   const net = customNet(root.fork());
+  const few = Int32Array.from({ length: 8 }, (_, i) => i);
+  const networkCheck = report(
+    'compareBackprop of the network: every layer hand-derived, against the tape',
+    compareBackprop(net, takeRows(train.x, few), takeRows(train.y, few), { cost: 'quadratic' }),
+  );
   // The forward of two digits is enough to show every op; parameters are listed by state-dict name.
   const two = tensor(train.x.data.slice(0, 2 * 784), { shape: [2, 784] });
   const tape = formatTape(net.forward(two), { names: { x: two, ...Object.fromEntries(net.namedParameters()) } });
@@ -119,6 +152,9 @@ export function runCustomLayer(options: CustomLayerOptions = {}): CustomLayerRes
   return {
     checks,
     gradcheckPassed: checks.every((c) => c.passed),
+    layerCheck,
+    wrongLayerCheck,
+    networkCheck,
     swishSecondOrder,
     tape,
     architecture: net

@@ -5,14 +5,24 @@
  * Training goes through nn's `fit` (the tape path); the closed form is used only to check it.
  */
 import { Rng } from '@tapegrad/autograd';
-import { compareBackprop, fit, mlp, SGD, takeRows, tapeBackprop, type InitFunction, type MLP } from '@tapegrad/nn';
+import {
+  Linear,
+  compareBackprop,
+  fit,
+  mlp,
+  SGD,
+  takeRows,
+  tapeBackprop,
+  type InitFunction,
+  type MLP,
+} from '@tapegrad/nn';
 import { COSTS, makeCost, nnCostName, type CostName } from '../common/costs.js';
 import { loadMnistSplit, spreadRows, type Dataset } from '../data/mnist.js';
 import { meanAbs } from '../common/tensors.js';
 import type { Progress } from '../cli/progress.js';
 import { requireInt, requirePositive } from '../cli/options.js';
 import { OptionError } from '../errors.js';
-import { writeTrainingPlots, type EpochRecord } from './plots.js';
+import { DeltaSampler, writeTrainingPlots, type DeltaPoint, type EpochRecord } from './plots.js';
 import { saveWeights } from './weights.js';
 
 export { COSTS, type CostName };
@@ -53,7 +63,7 @@ export const MNIST_DEFAULTS = {
  */
 export const MNIST_QUICK = { epochs: 1, limit: 5000, init: 'scaled' as InitName } as const;
 
-/** Training digits on which mean |δ^l| is measured after each epoch. */
+/** Training digits on which mean |δ^l| is measured before training (the δ plot's first point). */
 const PROBE_SIZE = 1000;
 
 /** Options of {@link runMnist}; every field has the chapter-1 default. */
@@ -87,6 +97,8 @@ export interface MnistResult {
   history: EpochRecord[];
   /** Mean |δ^l| per layer before training (the epoch-0 point of the δ plot). */
   initialMeanAbsDelta: number[];
+  /** The δ plot's points: mean |δ^l| per run of mini-batches, each measured in its own step. */
+  deltaPoints: DeltaPoint[];
   /** Test accuracy after the last epoch. */
   finalAccuracy: number;
   trainSize: number;
@@ -116,7 +128,8 @@ export interface MnistResult {
  * each row of ∂C/∂Z^l is one sample's δ^l, the quantity the seeds' BP1–BP2 describe.
  */
 function probeDeltas(net: MLP, probe: Dataset, cost: CostName): number[] {
-  return tapeBackprop(net.layers(), probe.x, probe.y, { cost: makeCost(cost, 'sum') }).deltas.map(meanAbs);
+  const { deltas } = tapeBackprop(net, probe.x, probe.y, { cost: makeCost(cost, 'sum'), deltas: true });
+  return net.stages().flatMap((m, i) => (m instanceof Linear ? [meanAbs(deltas.get(String(i))!)] : []));
 }
 
 function checkOptions(o: Required<Omit<MnistOptions, 'limit' | 'progress' | 'log' | 'out'>>): void {
@@ -172,9 +185,10 @@ export async function runMnist(options: MnistOptions = {}): Promise<MnistResult>
   const history: EpochRecord[] = [];
   let trainMs = 0;
   // An epoch's clock runs from the end of the previous epoch's bookkeeping to its last step, so it
-  // covers the shuffle and the SGD steps but not fit's evaluation or our δ probe.
+  // covers the shuffle, the SGD steps and their δ statistics, but not fit's evaluation.
   let epochStart = performance.now();
   let epochTrainMs = 0;
+  const deltas = new DeltaSampler();
   fit(net, train.x, train.y, {
     optimizer,
     rng: shuffleRng,
@@ -183,6 +197,7 @@ export async function runMnist(options: MnistOptions = {}): Promise<MnistResult>
     cost: nnCostName(o.cost),
     lambda: o.lambda,
     validation: { x: test.x, y: test.y },
+    onDeltas: deltas.add,
     onBatch: ({ epoch, batch, batches }) => {
       if (batch === 0) progress?.start(batches, `epoch ${epoch + 1}/${o.epochs}`, o.batchSize);
       progress?.update(batch + 1);
@@ -199,7 +214,7 @@ export async function runMnist(options: MnistOptions = {}): Promise<MnistResult>
         testAccuracy: validation!.accuracy,
         trainCost: trainEval.loss,
         batchCost: loss,
-        meanAbsDelta: probeDeltas(net, probe, o.cost),
+        meanAbsDelta: deltas.takeEpochMean(),
         seconds: epochTrainMs / 1000,
       };
       history.push(record);
@@ -222,13 +237,14 @@ export async function runMnist(options: MnistOptions = {}): Promise<MnistResult>
 
   const files: string[] = [];
   if (out !== null) {
-    files.push(...(await writeTrainingPlots(out, history, initialMeanAbsDelta, o.cost)));
+    files.push(...(await writeTrainingPlots(out, history, initialMeanAbsDelta, deltas.points, o.cost)));
     files.push(saveWeights(out, net, { seed: o.seed, epochs: o.epochs, cost: o.cost }));
   }
   const samplesSeen = o.epochs * train.size;
   return {
     history,
     initialMeanAbsDelta,
+    deltaPoints: deltas.points,
     finalAccuracy: history[history.length - 1]!.testAccuracy,
     trainSize: train.size,
     testSize: test.size,

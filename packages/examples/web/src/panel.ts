@@ -1,8 +1,13 @@
-import type { BackpropComparison } from '@tapegrad/nn';
+import type { BackpropComparison, QuantityComparison } from '@tapegrad/nn';
 
 /** "3.1e-16", or "0" for an exact match. */
 function rel(v: number): string {
   return v === 0 ? '0' : v.toExponential(1);
+}
+
+/** A quantity's max rel, or "tape only" when the layer has no hand-derived backprop. */
+function relOf(q: QuantityComparison | undefined): string {
+  return q?.tape == null ? 'tape only' : rel(q.tape.maxRel);
 }
 
 /**
@@ -19,7 +24,7 @@ export function renderComparison(root: HTMLElement, cmp: BackpropComparison, ste
   const rows = cmp.layers
     .map(
       (c) =>
-        `<tr><td>${c.layer}</td><td>${c.delta.shape.join('×')}</td><td>${rel(c.delta.tape.maxRel)}</td><td>${rel(c.weight.tape.maxRel)}</td><td>${rel(c.bias.tape.maxRel)}</td></tr>`,
+        `<tr><td>${c.layer}</td><td>${c.delta.shape.join('×')}</td><td>${relOf(c.delta)}</td><td>${relOf(c.params['weight'])}</td><td>${relOf(c.params['bias'])}</td></tr>`,
     )
     .join('');
   root.innerHTML =

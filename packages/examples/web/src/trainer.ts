@@ -2,15 +2,15 @@ import { Rng, Tensor, noGrad } from '@tapegrad/autograd';
 import {
   mlp,
   SGD,
-  tapeBackprop,
+  trainStep,
   compareBackprop,
   batchIndices,
   takeRows,
   evaluate,
+  Linear,
   type MLP,
   type BackpropComparison,
   type CostName,
-  type DenseLayer,
 } from '@tapegrad/nn';
 import { makeDataset, type Dataset, type DatasetName } from './data.js';
 
@@ -40,7 +40,7 @@ export interface StepReport {
 
 /**
  * mean_{i,j} |δ^l_{ij}| for one sample's δ^l. The tape's Δ^l is ∂C/∂Z^l of the *batch* cost and
- * so carries the 1/m of the mean; multiplying by m gives the seeds' per-sample δ^l, whose size
+ * so carries the 1/m of the mean; multiplying by m gives the per-sample δ^l of BP1–BP2, whose size
  * should not change when the user changes the batch size.
  */
 export function meanAbsDelta(delta: Tensor, m: number): number {
@@ -54,7 +54,8 @@ export class Trainer {
   readonly settings: Readonly<TrainerSettings>;
   readonly data: Dataset;
   readonly net: MLP;
-  readonly layers: readonly DenseLayer[];
+  /** The stage index of each layer's Linear, whose output z^l has the δ^l the plot shows. */
+  readonly layers: readonly number[];
   private readonly opt: SGD;
   private readonly rng: Rng;
   private queue: Int32Array[] = [];
@@ -68,7 +69,7 @@ export class Trainer {
     this.rng = new Rng(settings.seed);
     this.data = makeDataset(settings.dataset, 200, this.rng);
     this.net = mlp([2, ...settings.hidden, 1], { rng: this.rng });
-    this.layers = this.net.layers();
+    this.layers = this.net.stages().flatMap((m, i) => (m instanceof Linear ? [i] : []));
     this.opt = new SGD(this.net, { lr: settings.lr });
   }
 
@@ -86,22 +87,17 @@ export class Trainer {
   }
 
   /**
-   * One SGD step with gradients from the tape. `tapeBackprop` also returns the adjoints of every
-   * z^l, i.e. the seeds' δ^l, so the per-layer plot costs no extra backward pass.
+   * One SGD step with gradients from the tape, through nn's `trainStep`. With `deltas: true` the
+   * tape also returns the adjoints of every z^l, i.e. Nielsen's δ^l, so the per-layer plot costs
+   * no extra backward pass.
    */
   step(): StepReport {
     const batch = this.nextBatch();
     this.lastBatch = batch;
-    const tape = tapeBackprop(this.layers, batch.x, batch.y, { cost: this.settings.cost });
-    const byParam = new Map<Tensor, Tensor>();
-    this.layers.forEach(({ linear }, l) => {
-      byParam.set(linear.weight, tape.gradWeights[l]!);
-      byParam.set(linear.bias, tape.gradBiases[l]!);
-    });
-    this.opt.step(this.opt.params.map((p) => byParam.get(p) ?? null));
+    const r = trainStep(this.net, this.opt, batch.x, batch.y, { cost: this.settings.cost, deltas: true });
     this.steps++;
     const m = batch.x.shape[0]!;
-    return { cost: tape.cost, meanAbsDelta: tape.deltas.map((d) => meanAbsDelta(d, m)) };
+    return { cost: r.cost, meanAbsDelta: this.layers.map((i) => meanAbsDelta(r.deltas.get(String(i))!, m)) };
   }
 
   /** Cost and accuracy on all 200 points, with the current weights. */
@@ -113,7 +109,7 @@ export class Trainer {
   compare(): BackpropComparison {
     const batch = this.lastBatch ?? this.nextBatch();
     this.lastBatch = batch;
-    return compareBackprop(this.layers, batch.x, batch.y, { cost: this.settings.cost });
+    return compareBackprop(this.net, batch.x, batch.y, { cost: this.settings.cost });
   }
 
   /** The network output on a res × res grid over [−1, 1]², row-major from the top-left. */

@@ -72,7 +72,9 @@ function defaultDelta(like: Tensor): Tensor {
 function option(name: string, v: number | undefined, fallback: number, positive = false): number {
   if (v === undefined) return fallback;
   if (!(positive ? v > 0 && Number.isFinite(v) : v >= 0)) {
-    throw new ArgumentError(`checkLayer: ${name} must be ${positive ? 'a finite number > 0' : '≥ 0'}, got ${describeValue(v)}.`);
+    throw new ArgumentError(
+      `checkLayer: ${name} must be ${positive ? 'a finite number > 0' : '≥ 0'}, got ${describeValue(v)}.`,
+    );
   }
   return v;
 }
@@ -85,7 +87,8 @@ function option(name: string, v: number | undefined, fallback: number, positive 
  */
 export function checkLayer(layer: Module, x: Tensor, options: CheckLayerOptions = {}): LayerCheck {
   checkOptions('checkLayer', options, KEYS);
-  if (!(layer instanceof Module)) throw new ArgumentError(`checkLayer: expected a Module, got ${describeValue(layer)}.`);
+  if (!(layer instanceof Module))
+    throw new ArgumentError(`checkLayer: expected a Module, got ${describeValue(layer)}.`);
   expectTensor('checkLayer', 'x', x);
   if (!hasBackprop(layer)) {
     throw new ArgumentError(
@@ -103,7 +106,8 @@ export function checkLayer(layer: Module, x: Tensor, options: CheckLayerOptions 
   input.requiresGrad = true;
   const output = enableGrad(() => layer.forward(input));
   const saved = layer.takeSaved();
-  const deltaOut = options.deltaOut === undefined ? defaultDelta(output) : expectTensor('checkLayer', 'deltaOut', options.deltaOut);
+  const deltaOut =
+    options.deltaOut === undefined ? defaultDelta(output) : expectTensor('checkLayer', 'deltaOut', options.deltaOut);
   if (!shapesEqual(deltaOut.shape, output.shape)) {
     throw new ShapeError(
       `checkLayer: deltaOut has shape ${formatShape(deltaOut.shape)} but ${layer.label()} outputs ${formatShape(output.shape)}; δ has the output's shape.`,
@@ -152,7 +156,8 @@ export function checkLayer(layer: Module, x: Tensor, options: CheckLayerOptions 
   }));
   let worst: LayerCheck['worst'] = null;
   for (const q of quantities) {
-    if (worst === null || q.tape.maxRel > worst.check.maxRel || Number.isNaN(q.tape.maxRel)) worst = { quantity: q.name, check: q.tape };
+    if (worst === null || q.tape.maxRel > worst.check.maxRel || Number.isNaN(q.tape.maxRel))
+      worst = { quantity: q.name, check: q.tape };
   }
   const passed = quantities.every((q) => q.tape.passed && (q.finiteDifferences?.passed ?? true));
   const result: LayerCheck = {
@@ -192,7 +197,10 @@ function formatLayerCheck(c: LayerCheck): string {
       );
     }
   }
-  const rel = c.worst === null ? 'nothing to compare' : `worst relative difference ${sci(c.worst.check.maxRel)} in ${c.worst.quantity}`;
+  const rel =
+    c.worst === null
+      ? 'nothing to compare'
+      : `worst relative difference ${sci(c.worst.check.maxRel)} in ${c.worst.quantity}`;
   lines.push(`${c.passed ? 'PASS' : 'FAIL'}: ${rel} (tolerance ${sci(c.tolerance)})`);
   return lines.join('\n');
 }

@@ -31,6 +31,8 @@ export interface LayerComparison {
   readonly layer: number;
   /** The module path of the layer's stage, e.g. `'2'`. */
   readonly path: string;
+  /** The index of that stage in the Sequential; `String(stage)` keys its δ in a {@link BackpropResult}. */
+  readonly stage: number;
   /** E.g. `Linear(2 → 3) + Sigmoid`. */
   readonly description: string;
   /** False when the stage has no hand-derived backprop: its parameters are reported tape only. */
@@ -112,7 +114,9 @@ export function compareBackprop(model: Module, x: Tensor, y: Tensor, options: Co
   }
   const fdMode = options.finiteDifferences ?? false;
   if (fdMode !== false && fdMode !== true && fdMode !== 'deltas') {
-    throw new ArgumentError(`compareBackprop: finiteDifferences must be true, false or 'deltas', got ${String(fdMode)}.`);
+    throw new ArgumentError(
+      `compareBackprop: finiteDifferences must be true, false or 'deltas', got ${String(fdMode)}.`,
+    );
   }
 
   // One forward pass serves both backprops, so a stochastic layer's saved draw is the same for both.
@@ -121,7 +125,9 @@ export function compareBackprop(model: Module, x: Tensor, y: Tensor, options: Co
   const tapeDelta = (i: number): Tensor => {
     const d = tape.deltas.get(records[i]!.name);
     if (d === undefined) {
-      throw new ArgumentError(`compareBackprop: the output of ${stages[i]!.label()} is not on the tape, so a tape-only layer after it cannot be bridged.`);
+      throw new ArgumentError(
+        `compareBackprop: the output of ${stages[i]!.label()} is not on the tape, so a tape-only layer after it cannot be bridged.`,
+      );
     }
     return d;
   };
@@ -136,7 +142,12 @@ export function compareBackprop(model: Module, x: Tensor, y: Tensor, options: Co
           params: fdMode === true,
         });
 
-  const quantity = (name: string, handValue: Tensor | null, tapeValue: Tensor, numeric: Tensor | undefined): QuantityComparison => ({
+  const quantity = (
+    name: string,
+    handValue: Tensor | null,
+    tapeValue: Tensor,
+    numeric: Tensor | undefined,
+  ): QuantityComparison => ({
     name,
     shape: tapeValue.shape,
     tape: handValue === null ? null : discrepancy(handValue, tapeValue, tolerance),
@@ -161,6 +172,7 @@ export function compareBackprop(model: Module, x: Tensor, y: Tensor, options: Co
     return {
       layer: g.layer,
       path: g.path,
+      stage: g.stage,
       description: g.description,
       handDerived,
       delta,
@@ -169,7 +181,10 @@ export function compareBackprop(model: Module, x: Tensor, y: Tensor, options: Co
     };
   });
   const all = comparisons.flatMap((c) => c.quantities);
-  const worstRel = all.reduce((w, q) => (q.tape === null ? w : Number.isNaN(q.tape.maxRel) ? NaN : Math.max(w, q.tape.maxRel)), 0);
+  const worstRel = all.reduce(
+    (w, q) => (q.tape === null ? w : Number.isNaN(q.tape.maxRel) ? NaN : Math.max(w, q.tape.maxRel)),
+    0,
+  );
   const passed = all.every((q) => (q.tape?.passed ?? true) && (q.finiteDifferences?.passed ?? true));
   const result: BackpropComparison = {
     layers: comparisons,

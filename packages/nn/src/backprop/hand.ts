@@ -29,10 +29,14 @@ export function checkLayerBackprop(module: Module, step: unknown, input: Tensor,
   }
   const { deltaIn, grads } = step as LayerBackprop;
   if (deltaIn !== null && !(deltaIn instanceof Tensor)) {
-    throw new ArgumentError(`${where}: deltaIn is ${describeValue(deltaIn)}; return ∂C/∂input as a Tensor (or null for the first layer).`);
+    throw new ArgumentError(
+      `${where}: deltaIn is ${describeValue(deltaIn)}; return ∂C/∂input as a Tensor (or null for the first layer).`,
+    );
   }
   if (deltaIn === null && needsDeltaIn) {
-    throw new ArgumentError(`${where}: returned deltaIn null, but a layer before it needs ∂C/∂input; null is only for the first layer.`);
+    throw new ArgumentError(
+      `${where}: returned deltaIn null, but a layer before it needs ∂C/∂input; null is only for the first layer.`,
+    );
   }
   if (deltaIn !== null && !shapesEqual(deltaIn.shape, input.shape)) {
     throw new ShapeError(
@@ -40,7 +44,9 @@ export function checkLayerBackprop(module: Module, step: unknown, input: Tensor,
     );
   }
   if (grads === null || typeof grads !== 'object') {
-    throw new ArgumentError(`${where}: grads must be an object of parameter name → Tensor, got ${describeValue(grads)}.`);
+    throw new ArgumentError(
+      `${where}: grads must be an object of parameter name → Tensor, got ${describeValue(grads)}.`,
+    );
   }
   const params = new Map(module.namedParameters());
   for (const name of Object.keys(grads)) {
@@ -53,7 +59,9 @@ export function checkLayerBackprop(module: Module, step: unknown, input: Tensor,
   for (const [name, p] of params) {
     const g = grads[name];
     if (!(g instanceof Tensor)) {
-      throw new ArgumentError(`${where}: returned no gradient for its parameter '${name}'; every parameter needs ∂C/∂${name}.`);
+      throw new ArgumentError(
+        `${where}: returned no gradient for its parameter '${name}'; every parameter needs ∂C/∂${name}.`,
+      );
     }
     if (!shapesEqual(g.shape, p.shape)) {
       throw new ShapeError(

@@ -1,7 +1,13 @@
 import { Tensor, ArgumentError, enableGrad, gradients, checkOptions } from '@tapegrad/autograd';
 import type { Module } from '../module.js';
 import { Sequential, type StageRecord } from '../layers/sequential.js';
-import { OBJECTIVE_KEYS, objectiveValue, resolveObjective, type Objective, type ObjectiveOptions } from '../objective.js';
+import {
+  OBJECTIVE_KEYS,
+  objectiveValue,
+  resolveObjective,
+  type Objective,
+  type ObjectiveOptions,
+} from '../objective.js';
 import type { BackpropResult } from './result.js';
 
 /** Options of {@link tapeBackprop}. */

@@ -1,4 +1,15 @@
-import { Tensor, ArgumentError, sigmoid, tanh, relu, softmax, mul, sub, sum, type FloatArray } from '@tapegrad/autograd';
+import {
+  Tensor,
+  ArgumentError,
+  sigmoid,
+  tanh,
+  relu,
+  softmax,
+  mul,
+  sub,
+  sum,
+  type FloatArray,
+} from '@tapegrad/autograd';
 import { allocLike, describeValue } from '../util.js';
 import { Module, type BackpropContext, type LayerBackprop } from '../module.js';
 

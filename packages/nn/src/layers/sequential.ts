@@ -69,7 +69,9 @@ export class Sequential extends Module {
   /** Runs stages `start`, `start + 1`, ... on `x`, the output of stage `start − 1` (finite differences restart here). */
   forwardFrom(start: number, x: Tensor): Tensor {
     if (!Number.isInteger(start) || start < 0 || start > this.items.length) {
-      throw new ArgumentError(`Sequential.forwardFrom: start ${start} is not a stage index in [0, ${this.items.length}].`);
+      throw new ArgumentError(
+        `Sequential.forwardFrom: start ${start} is not a stage index in [0, ${this.items.length}].`,
+      );
     }
     return this.run(x, start, null);
   }
