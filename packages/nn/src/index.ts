@@ -49,7 +49,13 @@ export {
   type LayerComparison,
   type QuantityComparison,
 } from './backprop/compare.js';
-export { checkLayer, type CheckLayerOptions, type LayerCheck, type QuantityCheck } from './backprop/check-layer.js';
+export {
+  checkLayer,
+  type CheckLayerOptions,
+  type LayerCheck,
+  type QuantityCheck,
+  type WorstQuantity,
+} from './backprop/check-layer.js';
 export { discrepancy, type Discrepancy, type WorstElement } from './backprop/tolerance.js';
 export { formatComparison } from './backprop/format.js';
 export {

@@ -44,6 +44,14 @@ export interface QuantityCheck {
   readonly finiteDifferences?: Discrepancy;
 }
 
+/** The quantity of a {@link LayerCheck} furthest from the tape. */
+export interface WorstQuantity {
+  /** Its name, e.g. `∂C/∂weight`. */
+  readonly quantity: string;
+  /** Its comparison with the tape, worst element included. */
+  readonly check: Discrepancy;
+}
+
 /** What {@link checkLayer} found. */
 export interface LayerCheck {
   /** The layer, as it labels itself. */
@@ -54,8 +62,8 @@ export interface LayerCheck {
   readonly tolerance: number;
   /** ∂C/∂input first, then each parameter. */
   readonly quantities: readonly QuantityCheck[];
-  /** The quantity and element furthest from the tape (null when the layer has nothing to compare). */
-  readonly worst: { readonly quantity: string; readonly check: Discrepancy } | null;
+  /** The quantity furthest from the tape, with its worst element (null when the layer has nothing to compare). */
+  readonly worst: WorstQuantity | null;
   /** A table of the quantities and, on failure, the worst element with both values. */
   format(): string;
 }
@@ -154,7 +162,7 @@ export function checkLayer(layer: Module, x: Tensor, options: CheckLayerOptions 
     tape: discrepancy(handValues[i]!, tapeValues[i]!, tolerance),
     ...(numeric === null ? {} : { finiteDifferences: discrepancy(handValues[i]!, numeric[i]!, rtol, atol) }),
   }));
-  let worst: LayerCheck['worst'] = null;
+  let worst: WorstQuantity | null = null;
   for (const q of quantities) {
     if (worst === null || q.tape.maxRel > worst.check.maxRel || Number.isNaN(q.tape.maxRel))
       worst = { quantity: q.name, check: q.tape };
