@@ -11,7 +11,7 @@ import {
 } from '@tapegrad/autograd';
 import { Module } from '../module.js';
 import { allocLike, describeValue, expectTensor, shapesEqual } from '../util.js';
-import { centralDifference, widened } from './finite-differences.js';
+import { differenceAt, widened } from './finite-differences.js';
 import { alignColumns } from './format.js';
 import { checkLayerBackprop, hasBackprop } from './hand.js';
 import { discrepancy, type Discrepancy } from './tolerance.js';
@@ -150,7 +150,7 @@ export function checkLayer(layer: Module, x: Tensor, options: CheckLayerOptions 
       };
       return [x64, ...params.map(([, p]) => p)].map((t) => {
         const out = new Float64Array(t.size);
-        for (let i = 0; i < out.length; i++) out[i] = centralDifference(t.data, i, eps, probe);
+        for (let i = 0; i < out.length; i++) out[i] = differenceAt(t.data, i, eps, probe);
         return new Tensor(out, t.shape);
       });
     });

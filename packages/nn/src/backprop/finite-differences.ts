@@ -1,29 +1,27 @@
 /**
  * Central-difference estimates of δ at stage outputs and of ∂C/∂p, through the Sequential's own
- * forward loop and the one objective. Issue 12's shared central-difference helper in autograd's
- * check module is to replace {@link centralDifference}.
+ * forward loop and the one objective, with autograd's one `centralDifference`.
  * @packageDocumentation
  */
-import { Tensor, noGrad, type FloatArray } from '@tapegrad/autograd';
+import { Tensor, centralDifference, noGrad, type FloatArray } from '@tapegrad/autograd';
 import type { Sequential } from '../layers/sequential.js';
 import { objectiveValue, type Objective } from '../objective.js';
 import type { BackpropResult } from './result.js';
 
 /**
- * (f(v + h₊) − f(v − h₋)) / (h₊ + h₋) for entry `i` of `data`, with h₊, h₋ the steps actually
- * stored (eps rounded to the storage's precision), so a float32 entry is differenced at its true
- * step. The entry is restored exactly, even when f throws.
+ * ∂f/∂(entry i of `data`) by central differences, editing the entry in place and restoring it
+ * exactly (even when f throws). The step is eps as the storage holds it (v + eps rounded, minus
+ * v), so a float32 parameter is differenced at a step it can represent.
  */
-export function centralDifference(data: FloatArray, i: number, eps: number, f: () => number): number {
+export function differenceAt(data: FloatArray, i: number, eps: number, f: () => number): number {
   const v = data[i]!;
   try {
     data[i] = v + eps;
-    const up = data[i]! - v;
-    const plus = f();
-    data[i] = v - eps;
-    const down = v - data[i]!;
-    const minus = f();
-    return (plus - minus) / (up + down);
+    const h = data[i]! - v;
+    return centralDifference((t) => {
+      data[i] = v + t;
+      return f();
+    }, h);
   } finally {
     data[i] = v;
   }
@@ -71,7 +69,7 @@ export function finiteDifferenceBackprop(
       const z = widened(r.output).clone();
       const out = new Float64Array(z.size);
       for (let i = 0; i < out.length; i++)
-        out[i] = centralDifference(z.data, i, options.eps, () => costOf(model.forwardFrom(s + 1, z)));
+        out[i] = differenceAt(z.data, i, options.eps, () => costOf(model.forwardFrom(s + 1, z)));
       deltas.set(r.name, new Tensor(out, z.shape));
     }
     const grads = new Map<string, Tensor>();
@@ -79,7 +77,7 @@ export function finiteDifferenceBackprop(
       const whole = (): number => costOf(model.forward(x64));
       for (const [name, p] of model.namedParameters()) {
         const out = new Float64Array(p.size);
-        for (let i = 0; i < out.length; i++) out[i] = centralDifference(p.data, i, options.eps, whole);
+        for (let i = 0; i < out.length; i++) out[i] = differenceAt(p.data, i, options.eps, whole);
         grads.set(name, new Tensor(out, p.shape));
       }
     }

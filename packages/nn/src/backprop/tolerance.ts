@@ -1,9 +1,9 @@
 /**
- * How far two estimates of one tensor are apart, with the element that is furthest. Issue 12's
- * shared `allclose` in autograd's check module is to replace this file's element loop.
+ * How far two estimates of one tensor are apart, for the reports: max abs, max rel and the worst
+ * element. The pass/fail test itself is autograd's one `allclose`.
  * @packageDocumentation
  */
-import type { Tensor } from '@tapegrad/autograd';
+import { allclose, type Tensor } from '@tapegrad/autograd';
 
 /** The element where two estimates differ most. */
 export interface WorstElement {
@@ -43,32 +43,33 @@ export function unravel(flat: number, shape: readonly number[]): number[] {
 }
 
 /**
- * Compares `actual` with the reference `expected` (same shape). Passes when maxRel ≤ `rtol` if
- * `atol` is undefined (tape against hand-derived: same mathematics, different rounding order), or
- * when every element is within atol + rtol·|expected| (against finite differences, PyTorch's
- * gradcheck rule).
+ * Compares `actual` with the reference `expected` (same shape). Without `atol` the test is
+ * scale-relative, maxRel ≤ `rtol` (hand-derived against the tape: the same mathematics in a
+ * different rounding order), i.e. `allclose` with atol = rtol · max|expected| and no relative
+ * part; with `atol` it is `allclose`'s elementwise atol + rtol·|expected| (against finite
+ * differences, PyTorch's gradcheck rule).
  */
 export function discrepancy(actual: Tensor, expected: Tensor, rtol: number, atol?: number): Discrepancy {
   let maxAbs = 0;
   let scale = 0;
-  let worstAt = -1;
-  let elementwise = true;
   for (let i = 0; i < actual.size; i++) {
-    const b = expected.data[i]!;
-    const d = Math.abs(actual.data[i]! - b);
-    // NaN must not hide behind a comparison that is always false: it becomes the worst element.
-    if (worstAt < 0 || d > maxAbs || (Number.isNaN(d) && !Number.isNaN(maxAbs))) {
-      worstAt = i;
-      maxAbs = d;
-    }
-    scale = Math.max(scale, Math.abs(b));
-    if (atol !== undefined && !(d <= atol + rtol * Math.abs(b))) elementwise = false;
+    const e = expected.data[i]!;
+    const d = Math.abs(actual.data[i]! - e);
+    // NaN must not hide behind a comparison that is always false.
+    if (!Number.isNaN(maxAbs) && (d > maxAbs || Number.isNaN(d))) maxAbs = d;
+    if (Math.abs(e) > scale) scale = Math.abs(e);
   }
   const maxRel = maxAbs === 0 ? 0 : maxAbs / scale;
-  const passed = atol === undefined ? maxRel <= rtol : elementwise && !Number.isNaN(maxAbs);
-  const worst =
-    worstAt < 0
-      ? null
-      : { index: unravel(worstAt, actual.shape), actual: actual.data[worstAt]!, expected: expected.data[worstAt]! };
+  const bound = atol === undefined ? rtol * scale : atol;
+  // An infinite reference leaves no finite bound; max rel (then 0 or NaN) decides.
+  const finite = Number.isFinite(bound);
+  const check = allclose(
+    actual,
+    expected,
+    !finite ? { atol: 0, rtol: 0 } : atol === undefined ? { atol: bound, rtol: 0 } : { atol, rtol },
+  );
+  const passed = finite ? check.passed : maxRel <= rtol;
+  const w = check.worst;
+  const worst = w === null ? null : { index: unravel(w.index, actual.shape), actual: w.actual, expected: w.expected };
   return { maxAbs, maxRel, passed, worst };
 }
