@@ -3,7 +3,7 @@
  * the finite differences, `evaluate` and `fit` all take their cost from here.
  * @packageDocumentation
  */
-import { Tensor, add, mul } from '@tapegrad/autograd';
+import { Tensor, add } from '@tapegrad/autograd';
 import type { Module } from './module.js';
 import { resolveCost, type Cost, type CostLike } from './losses/index.js';
 import { l2Divisor, l2Penalty, regularizedWeights } from './regularization.js';
@@ -59,9 +59,4 @@ export function objectiveValue(model: Module, output: Tensor, y: Tensor, objecti
   const m = output.shape[0]!;
   const weights = regularizedWeights(model);
   return add(data, l2Penalty(weights, objective.lambda, l2Divisor(objective.cost.reduction, m, objective.datasetSize)));
-}
-
-/** The L2 gradient (λ / d) W for one weight, in tensor ops. */
-export function l2GradientOf(weight: Tensor, objective: Objective, batchSize: number): Tensor {
-  return mul(weight, l2Scale(objective, batchSize));
 }

@@ -32,7 +32,7 @@ export interface Discrepancy {
 }
 
 /** The multi-axis index of flat position `flat` in `shape`. */
-export function unravel(flat: number, shape: readonly number[]): number[] {
+function unravel(flat: number, shape: readonly number[]): number[] {
   const index = new Array<number>(shape.length);
   for (let axis = shape.length - 1; axis >= 0; axis--) {
     const n = shape[axis]!;
