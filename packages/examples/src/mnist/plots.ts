@@ -121,6 +121,8 @@ export async function writeTrainingPlots(
       title: 'mean |δˡ| = mean |∂C/∂zˡ| per layer over training, measured in every mini-batch step',
       xTitle: 'epoch (0 = initial weights)',
       yTitle: 'mean |δˡ| (log scale)',
+      // Points fall every fraction of an epoch.
+      integerX: false,
       yScale: 'log',
       series: Array.from({ length: layers }, (_, l) => ({
         name: `layer ${l + 1}${l === layers - 1 ? ' (output)' : ' (hidden)'}`,
