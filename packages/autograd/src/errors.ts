@@ -3,6 +3,7 @@
  * with a message that names the op, the shapes involved and the fix.
  * @packageDocumentation
  */
+import { brandClass } from './engine/process.js';
 
 /** Base class of every error tapegrad throws on purpose. Catch this to catch them all. */
 export class TapegradError extends Error {
@@ -26,3 +27,11 @@ export class ArgumentError extends TapegradError {}
 
 /** Thrown in anomaly mode at the first op that produced NaN or Infinity. */
 export class AnomalyError extends TapegradError {}
+
+// One identity per process for each class, whichever build (ESM or CJS) threw the error.
+brandClass(TapegradError, 'TapegradError');
+brandClass(ShapeError, 'ShapeError');
+brandClass(DTypeError, 'DTypeError');
+brandClass(GradError, 'GradError');
+brandClass(ArgumentError, 'ArgumentError');
+brandClass(AnomalyError, 'AnomalyError');

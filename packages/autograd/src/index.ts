@@ -7,6 +7,7 @@ export { Tensor, type TensorLike, type NestedArray, type GradHook } from './tens
 export { type DType, type FloatArray, DEFAULT_DTYPE, promoteTypes } from './dtype.js';
 export { type Shape, broadcastShapes, describeValue, formatShape, shapesEqual, sizeOf } from './shape.js';
 export { Rng } from './random.js';
+export { brandClass } from './engine/process.js';
 export * from './errors.js';
 export { checkOptions, didYouMean } from './options.js';
 export {

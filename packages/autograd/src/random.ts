@@ -1,3 +1,4 @@
+import { brandClass } from './engine/process.js';
 import { ArgumentError } from './errors.js';
 
 /**
@@ -109,3 +110,6 @@ export class Rng {
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
+
+// `instanceof Rng` holds for generators of either build (ESM or CJS) loaded in this process.
+brandClass(Rng, 'Rng');

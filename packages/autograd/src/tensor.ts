@@ -3,6 +3,7 @@ import { ArgumentError, DTypeError, GradError } from './errors.js';
 import { type Shape, checkShape, describeValue, formatShape, shapesEqual, sizeOf, stridesOf } from './shape.js';
 import type { Node } from './engine/node.js';
 import { isGradEnabled } from './engine/mode.js';
+import { brandClass } from './engine/process.js';
 import { backward as runBackward, type BackwardOptions } from './engine/backward.js';
 import * as ops from './ops/index.js';
 import type { ReduceOptions } from './ops/reduce.js';
@@ -220,8 +221,17 @@ export class Tensor {
         `mutate_: this ${formatShape(this.shape)} leaf requires grad; edit it inside noGrad(() => ...) so the edit is not mistaken for a differentiable op.`,
       );
     }
-    edit(this.data);
-    this.sharedVersionCounter().value++;
+    if (typeof edit !== 'function') {
+      throw new ArgumentError(
+        `mutate_: pass a function (data) => void that edits the data, got ${describeValue(edit)}.`,
+      );
+    }
+    // Bumped even when the edit throws part way: the data may already differ from what the tape saved.
+    try {
+      edit(this.data);
+    } finally {
+      this.sharedVersionCounter().value++;
+    }
     return this;
   }
 
@@ -476,3 +486,6 @@ export class Tensor {
     return ops.clamp(this, min, max);
   }
 }
+
+// `instanceof Tensor` holds for tensors of either build (ESM or CJS) loaded in this process.
+brandClass(Tensor, 'Tensor');

@@ -1,6 +1,6 @@
 import { Tensor, type TensorLike } from '../tensor.js';
 import { ArgumentError, DTypeError, GradError, ShapeError } from '../errors.js';
-import { broadcastsTo, describeValue, formatShape, shapesEqual } from '../shape.js';
+import { type Shape, describeValue, formatShape, shapesEqual } from '../shape.js';
 import { cast } from '../ops/cast.js';
 import { add } from '../ops/elementwise.js';
 import { sumToShape } from '../ops/reduce.js';
@@ -11,6 +11,8 @@ import { isAnomalyEnabled, setAnomalyEnabled, setGradEnabled } from './mode.js';
 import { checkBackwardAnomaly } from './anomaly.js';
 import { runVjp } from './vjp.js';
 import { detachKeepingTangents } from './forward.js';
+// engine.walks numbers the graph walks, so that a node's `walkMark`/`neededMark` say "seen in this walk".
+import { engine } from './process.js';
 
 /** Options of `tensor.backward()`. */
 export interface BackwardOptions {
@@ -28,12 +30,9 @@ export interface GradientsOptions extends BackwardOptions {
   allowUnused?: boolean;
 }
 
-/** Numbers the graph walks, so that a node's `walkMark`/`neededMark` say "seen in this walk". */
-let walks = 0;
-
 /** Every node reachable from the roots, in descending id order (a reverse topological order). */
 export function reachableNodes(roots: readonly Tensor[]): Node[] {
-  const mark = ++walks;
+  const mark = ++engine.walks;
   const found: Node[] = [];
   const stack: Node[] = [];
   const visit = (node: Node | null): void => {
@@ -86,6 +85,18 @@ function seedFor(caller: Caller, root: Tensor, seed: TensorLike | undefined, ind
   return g;
 }
 
+/**
+ * Under createGraph, the seed as a variable of the recorded pass. Every gradient a vjp computes in
+ * tensor ops then depends on it, so a gradient that does not is known to be computed off the tape
+ * (see runVjp), where it would silently act as a constant and give zero higher-order gradients.
+ */
+function recordedSeed(seed: Tensor, createGraph: boolean): Tensor {
+  if (!createGraph || seed.requiresGrad) return seed;
+  const leaf = seed.detach();
+  leaf.requiresGrad = true;
+  return leaf;
+}
+
 function checkVersions(caller: Caller, node: Node): void {
   const { inputs, output } = node;
   for (let i = 0; i <= inputs.length; i++) {
@@ -99,6 +110,22 @@ function checkVersions(caller: Caller, node: Node): void {
       );
     }
   }
+}
+
+/**
+ * Whether a gradient of shape `grad` for an input of shape `input` is that input broadcast along
+ * the output: the output's rank, and each size either the input's own or, where the input has 1
+ * (or no dimension), the output's. Any other size (a [2] gradient for a [1] input of a [1]
+ * output) is a vjp bug that summing would hide.
+ */
+function isBroadcastGradient(input: Shape, grad: Shape, output: Shape): boolean {
+  if (grad.length !== output.length || input.length > grad.length) return false;
+  const lead = grad.length - input.length;
+  for (let i = 0; i < grad.length; i++) {
+    const own = i < lead ? 1 : input[i - lead]!;
+    if (grad[i] !== own && !(own === 1 && grad[i] === output[i])) return false;
+  }
+  return true;
 }
 
 /**
@@ -124,7 +151,7 @@ function fitGradient(node: Node, i: number, g: unknown): Tensor {
   }
   if (!shapesEqual(grad.shape, input.shape)) {
     // A broadcast input may get a gradient of the broadcast shape (same rank as the output).
-    if (grad.ndim !== node.output.ndim || !broadcastsTo(input.shape, grad.shape)) {
+    if (!isBroadcastGradient(input.shape, grad.shape, node.output.shape)) {
       throw new ShapeError(
         `'${op}': the vjp returned a gradient of shape ${formatShape(grad.shape)} for input ${i}, which has shape ${formatShape(input.shape)}; ` +
           `a gradient must have its input's shape (or, for an input that was broadcast, a shape it broadcasts to with the output's rank ${node.output.ndim}).`,
@@ -167,7 +194,7 @@ function runHooks(t: Tensor, g: Tensor): Tensor {
  * hooks may run nested backward passes over the same nodes before the sweep reads it.
  */
 function nodesLeadingTo(nodes: readonly Node[], targets: ReadonlySet<Tensor>): (boolean[] | null)[] {
-  const mark = ++walks;
+  const mark = ++engine.walks;
   let oldestTarget = Infinity; // the smallest producer id of a target; 0 when a target is a leaf
   for (const t of targets) oldestTarget = Math.min(oldestTarget, t.gradFn === null ? 0 : t.gradFn.id);
   const plan = new Array<boolean[] | null>(nodes.length).fill(null);
@@ -259,7 +286,7 @@ function sweepNodes(
       const prev = adjoints.get(t);
       adjoints.set(t, prev === undefined ? g : add(prev, g));
     };
-    roots.forEach((r, i) => accumulate(r, seedFor(caller, r, seeds[i], i)));
+    roots.forEach((r, i) => accumulate(r, recordedSeed(seedFor(caller, r, seeds[i], i), createGraph)));
     const nodes = reachableNodes(roots);
     const plan = targets === null ? null : nodesLeadingTo(nodes, targets);
     // backward() runs every reachable node, so any released one is an error before anything runs.

@@ -9,6 +9,7 @@ import { Tensor } from '../tensor.js';
 import { ArgumentError } from '../errors.js';
 import { type Shape, formatShape, sizeOf } from '../shape.js';
 import type { VmapLevel } from './vmap-state.js';
+import { brandClass } from './process.js';
 
 const NO_STORAGE = new Float64Array(0);
 const NO_SHAPE: Shape = Object.freeze([0]);
@@ -46,3 +47,6 @@ export class BatchTracer extends Tensor {
     return new BatchTracer(this.inner.detach(), this.level);
   }
 }
+
+// `instanceof BatchTracer` holds for tracers of either build (ESM or CJS) loaded in this process.
+brandClass(BatchTracer, 'BatchTracer');

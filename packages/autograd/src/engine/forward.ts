@@ -11,41 +11,42 @@
 import type { Tensor } from '../tensor.js';
 import { GradError } from '../errors.js';
 import { formatShape, shapesEqual } from '../shape.js';
+import { engine } from './process.js';
 
 /** One jvp call's tangents, keyed by the tensors they perturb. */
 export interface TangentLevel {
   readonly tangents: WeakMap<Tensor, Tensor>;
 }
 
-const NONE: readonly TangentLevel[] = [];
-let open: readonly TangentLevel[] = NONE;
+// The open levels live in the process-wide engine state (engine.tangentLevels), so that both builds
+// of the package see the same forward-mode levels.
 
 /** The open levels, outermost first; empty (and cheap to test) outside forward mode. */
 export function openLevels(): readonly TangentLevel[] {
-  return open;
+  return engine.tangentLevels as readonly TangentLevel[];
 }
 
 /** Runs `fn` with exactly `levels` open, restoring the previous levels afterwards. */
 export function withLevels<T>(levels: readonly TangentLevel[], fn: () => T): T {
-  const saved = open;
-  open = levels;
+  const saved = openLevels();
+  engine.tangentLevels = levels;
   try {
     return fn();
   } finally {
-    open = saved;
+    engine.tangentLevels = saved;
   }
 }
 
 /** Swaps the open levels without a closure (for applyOp's hot path); returns the previous ones. */
 export function swapLevels(levels: readonly TangentLevel[]): readonly TangentLevel[] {
-  const saved = open;
-  open = levels;
+  const saved = openLevels();
+  engine.tangentLevels = levels;
   return saved;
 }
 
 /** Runs `fn` inside a new innermost level. */
 export function withNewLevel<T>(level: TangentLevel, fn: () => T): T {
-  return withLevels([...open, level], fn);
+  return withLevels([...openLevels(), level], fn);
 }
 
 /** The rules forward mode needs from an op: its name and its jvp (see ops/define.ts). */
@@ -107,7 +108,7 @@ export function pushTangents(
  */
 export function detachKeepingTangents(x: Tensor): Tensor {
   const d = x.detach();
-  for (const level of open) {
+  for (const level of openLevels()) {
     const t = level.tangents.get(x);
     if (t !== undefined) level.tangents.set(d, t);
   }

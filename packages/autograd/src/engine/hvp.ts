@@ -9,8 +9,8 @@ import { zerosLike } from '../creation.js';
 import { add, mul } from '../ops/elementwise.js';
 import { sum } from '../ops/reduce.js';
 import { gradients } from './backward.js';
-import { setGradEnabled } from './mode.js';
-import { detachKeepingTangents } from './forward.js';
+import { isGradEnabled, setGradEnabled } from './mode.js';
+import { mustRecord, track, within } from './transforms.js';
 
 function asList(name: string, x: Tensor | readonly Tensor[]): Tensor[] {
   // Plain-JS callers can pass anything; spreading a non-iterable would be a raw TypeError.
@@ -28,7 +28,10 @@ function asList(name: string, x: Tensor | readonly Tensor[]): Tensor[] {
  * The Hessian of the scalar function `f` at `primals`, applied to `tangents` (one per primal, same
  * shapes), without forming the Hessian: two backward passes, the first recorded. Returns one
  * tensor per primal (a single tensor when `primals` is a single tensor). The primals' `.grad`
- * fields are not touched. The primals are detached first, so the result is not itself on the tape.
+ * fields are not touched. Like the other transforms, hvp composes: inside grad, vjp or another
+ * hvp (or given recorded primals) the second pass is recorded too, so the result can be
+ * differentiated again, through the primals, the tangents and anything `f` closes over.
+ * Otherwise the primals are detached and the result is a plain value.
  */
 export function hvp(f: (...xs: Tensor[]) => Tensor, primals: Tensor, tangents: Tensor): Tensor;
 export function hvp(f: (...xs: Tensor[]) => Tensor, primals: readonly Tensor[], tangents: readonly Tensor[]): Tensor[];
@@ -54,13 +57,11 @@ export function hvp(
         `hvp: tangent ${i} is ${v.dtype} but primal ${i} is ${x.dtype}; cast it with .to('${x.dtype}').`,
       );
   });
+  const recording = isGradEnabled();
   const result = setGradEnabled(true, () => {
-    const leaves = xs.map((x) => {
-      const leaf = detachKeepingTangents(x);
-      leaf.requiresGrad = true;
-      return leaf;
-    });
-    const y = f(...leaves);
+    const leaves = xs.map((x) => track(x, recording));
+    const createGraph = mustRecord(recording, leaves);
+    const y = within(() => f(...leaves));
     if (!(y instanceof Tensor) || y.size !== 1) {
       throw new GradError(
         `hvp: f must return a one-element tensor, got ${y instanceof Tensor ? `shape ${formatShape(y.shape)}` : typeof y}; reduce it with .sum() or .mean().`,
@@ -75,7 +76,7 @@ export function hvp(
       dot = dot === null ? term : add(dot, term);
     });
     if (dot === null) return leaves.map(zerosLike);
-    return gradients(dot, leaves, { allowUnused: true }).map((h, i) => h ?? zerosLike(leaves[i]!));
+    return gradients(dot, leaves, { createGraph, allowUnused: true }).map((h, i) => h ?? zerosLike(leaves[i]!));
   });
   return primals instanceof Tensor ? result[0]! : result;
 }

@@ -1,7 +1,6 @@
 import type { Tensor } from '../tensor.js';
 import type { OpSpec } from '../ops/define.js';
-
-let nextId = 1;
+import { engine } from './process.js';
 
 /** What a released node holds instead of its inputs: one shared empty list, not one per node. */
 const NO_INPUTS: readonly Tensor[] = Object.freeze([]);
@@ -12,8 +11,8 @@ const NO_INPUTS: readonly Tensor[] = Object.freeze([]);
  * walking nodes by descending id is a reverse topological order, with no recursion.
  */
 export class Node {
-  /** Increasing id, unique in this process. */
-  readonly id: number = nextId++;
+  /** Increasing id, unique in this process (shared by every build of the package loaded in it). */
+  readonly id: number = engine.nextNodeId++;
   /** The op definition (name, forward, vjp). */
   readonly op: OpSpec<any>;
   /** The tensors the op read. Emptied when the tape is released. */
@@ -75,5 +74,5 @@ export class Node {
 
 /** How many nodes have been created so far (a diagnostic for tests and leak checks). */
 export function nodesCreated(): number {
-  return nextId - 1;
+  return engine.nextNodeId - 1;
 }

@@ -12,6 +12,7 @@ import { gradients } from './backward.js';
 import { isGradEnabled, setGradEnabled } from './mode.js';
 import { detachKeepingTangents } from './forward.js';
 import { type TreeDef, treeFlatten, treeUnflatten } from './pytree.js';
+import { engine } from './process.js';
 
 /** Options of {@link grad} and {@link valueAndGrad}. */
 export interface GradOptions {
@@ -21,16 +22,17 @@ export interface GradOptions {
   hasAux?: boolean;
 }
 
-// How many transforms are running around the current call: inside one, a leaf that requires grad
-// is the outer transform's variable, not a parameter the caller merely passed in.
-let depth = 0;
-
-function within<T>(fn: () => T): T {
-  depth++;
+/**
+ * Runs `fn` one transform deeper. Inside a transform, a leaf that requires grad is the outer
+ * transform's variable, not a parameter the caller merely passed in (engine.transformDepth).
+ * @internal
+ */
+export function within<T>(fn: () => T): T {
+  engine.transformDepth++;
   try {
     return fn();
   } finally {
-    depth--;
+    engine.transformDepth--;
   }
 }
 
@@ -42,8 +44,8 @@ function within<T>(fn: () => T): T {
  * caller's tensors (model parameters, say) are neither recorded into nor mutated, and results
  * are plain values.
  */
-function track(x: Tensor, recording: boolean): Tensor {
-  if (recording && x.requiresGrad && (depth > 0 || !x.isLeaf)) return reshape(x, x.shape);
+export function track(x: Tensor, recording: boolean): Tensor {
+  if (recording && x.requiresGrad && (engine.transformDepth > 0 || !x.isLeaf)) return reshape(x, x.shape);
   const leaf = detachKeepingTangents(x);
   leaf.requiresGrad = true;
   return leaf;
@@ -54,10 +56,10 @@ function track(x: Tensor, recording: boolean): Tensor {
  * it. That is the case when a traced argument is a recorded view of an outer variable, and also
  * whenever this transform runs inside another one while recording, even with fresh-leaf arguments:
  * `f` may close over the outer transform's variable (grad(w => grad(x => f(x, w))(x0))), and
- * only a recorded pass carries that dependence out. Read `depth` before entering `within`.
+ * only a recorded pass carries that dependence out. Read it before entering `within`.
  */
-function mustRecord(recording: boolean, leaves: readonly Tensor[]): boolean {
-  return (recording && depth > 0) || leaves.some((t) => !t.isLeaf);
+export function mustRecord(recording: boolean, leaves: readonly Tensor[]): boolean {
+  return (recording && engine.transformDepth > 0) || leaves.some((t) => !t.isLeaf);
 }
 
 interface Traced {

@@ -15,6 +15,8 @@ interface Opaque {
   /** The forward op whose vjp produced it, and for which input. */
   readonly op: string;
   readonly input: number;
+  /** Why the gradient cannot be differentiated, as the error will say. */
+  readonly reason: string;
 }
 
 /**
@@ -28,26 +30,46 @@ const OPAQUE_GRADIENT: OpSpec<Opaque> = {
   forward: (_inputs, { value }) => new Tensor(value.data, value.shape),
   vjp: (_g, { params }) => {
     throw new GradError(
-      `'${params.op}': its vjp is not differentiable, so a higher-order gradient through it (the gradient for its input ${params.input}, ` +
+      `'${params.op}': ${params.reason}, so a higher-order gradient through it (the gradient for its input ${params.input}, ` +
         `shape ${formatShape(params.value.shape)}, computed with {createGraph: true}) cannot be taken. ` +
-        `Write the vjp in differentiable tensor ops and drop vjpDifferentiable: false, or stop at first order.`,
+        `Write the vjp in differentiable tensor ops, or stop at first order.`,
     );
   },
 };
 
+const MARKED = 'its vjp is not differentiable (marked vjpDifferentiable: false)';
+const OFF_TAPE =
+  'its vjp returned a gradient that is not on the tape although the incoming gradient is ' +
+  '(computed from raw data or inside noGrad), so the gradient is a constant to the tape';
+
+function opaque(node: Node, g: Tensor, grads: readonly unknown[], reason: string, offTapeOnly: boolean): unknown[] {
+  const involved = [g, ...node.inputs];
+  return grads.map((gi: unknown, i) =>
+    gi instanceof Tensor && !(offTapeOnly && gi.requiresGrad)
+      ? applyOp(OPAQUE_GRADIENT, involved, { value: gi, op: node.op.name, input: i, reason })
+      : gi,
+  );
+}
+
 /**
  * Runs `node`'s vjp. With createGraph, an op marked `vjpDifferentiable: false` still gives its
  * first-order gradient, but each result is wrapped so that differentiating it again throws,
- * as PyTorch does for functions without a double backward.
+ * as PyTorch does for functions without a double backward. The same holds for a vjp that is not
+ * marked but computed a gradient off the tape while its incoming gradient is on it: that result
+ * would act as a constant and give zero higher-order gradients, so it is wrapped the same way
+ * (a vjp linear in g, as every vjp is, depends on g whenever it is written in tensor ops).
  */
 export function runVjp(node: Node, g: Tensor, needsGrad: readonly boolean[], createGraph: boolean): readonly unknown[] {
   const ctx = { inputs: node.inputs, output: node.output, params: node.params, needsGrad };
   const vjp = node.op.vjp!;
-  if (!createGraph || node.op.vjpDifferentiable !== false) return vjp(g, ctx);
+  if (!createGraph) return vjp(g, ctx);
+  if (node.op.vjpDifferentiable !== false) {
+    const grads = vjp(g, ctx);
+    if (!Array.isArray(grads) || !g.requiresGrad) return grads;
+    for (const gi of grads) if (gi instanceof Tensor && !gi.requiresGrad) return opaque(node, g, grads, OFF_TAPE, true);
+    return grads;
+  }
   const grads = setGradEnabled(false, () => vjp(g, ctx));
   if (!Array.isArray(grads)) return grads;
-  const involved = [g, ...node.inputs];
-  return grads.map((gi: unknown, i) =>
-    gi instanceof Tensor ? applyOp(OPAQUE_GRADIENT, involved, { value: gi, op: node.op.name, input: i }) : gi,
-  );
+  return opaque(node, g, grads, MARKED, false);
 }

@@ -13,6 +13,7 @@ import '../ops/batching.js';
 import { type VmapLevel, vmapState } from './vmap-state.js';
 import { BatchTracer } from './batch-tracer.js';
 import { treeFlatten, treeUnflatten } from './pytree.js';
+import { engine } from './process.js';
 
 /** Options of {@link vmap}. */
 export interface VmapOptions {
@@ -24,8 +25,6 @@ export interface VmapOptions {
   /** Where the batch axis goes in each output (one number for all, or one per top-level output). Default 0. */
   outAxes?: number | readonly number[];
 }
-
-let nextLevel = 0;
 
 /** Moves axis `from` of `x` to position `to`, through the recorded permute op. */
 function moveAxis(x: Tensor, from: number, to: number): Tensor {
@@ -99,7 +98,7 @@ export function vmap<A extends unknown[], R>(f: (...args: A) => R, options?: Vma
         'vmap: no argument is batched (every inAxes entry is null, or the batched arguments hold no tensors); map over at least one tensor.',
       );
     }
-    const level: VmapLevel = { id: ++nextLevel, size, open: true };
+    const level: VmapLevel = { id: ++engine.vmapLevels, size, open: true };
     const traced = args.map((arg, i) => {
       const { leaves, def, axes: as } = leafAxes[i]!;
       if (axes[i] === null) return arg;
