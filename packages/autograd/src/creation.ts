@@ -1,8 +1,11 @@
 import { type DType, type FloatArray, DEFAULT_DTYPE, allocate, checkDType, dtypeOfArray } from './dtype.js';
 import { ArgumentError, ShapeError } from './errors.js';
-import { type Shape, checkShape, describeValue, formatShape, sizeOf } from './shape.js';
+import { type Shape, checkShape, checkSize, describeValue, formatShape, sizeOf } from './shape.js';
 import { Rng } from './random.js';
 import { Tensor, type NestedArray } from './tensor.js';
+import { checkOptions } from './options.js';
+
+const CREATE_KEYS: readonly (keyof CreateOptions)[] = ['dtype', 'requiresGrad'];
 
 /** Options shared by the creation functions. */
 export interface CreateOptions {
@@ -87,11 +90,13 @@ function checkNumber(v: unknown, path: readonly number[]): number {
  */
 export function tensor(
   data: number | NestedArray | readonly NestedArray[] | FloatArray | Tensor,
-  options: TensorOptions = {},
+  tensorOptions?: TensorOptions,
 ): Tensor {
+  const options = checkOptions('tensor', tensorOptions, ['dtype', 'requiresGrad', 'shape']);
   if (data instanceof Tensor) {
     const dtype = options.dtype === undefined ? data.dtype : checkDType('tensor', options.dtype);
-    return fromData(data.data, data.shape, dtype, options.requiresGrad);
+    const shape = options.shape === undefined ? data.shape : checkShape('tensor', options.shape);
+    return fromData(data.data, shape, dtype, options.requiresGrad);
   }
   if (data instanceof Float64Array || data instanceof Float32Array) {
     const dtype = options.dtype === undefined ? dtypeOfArray(data) : checkDType('tensor', options.dtype);
@@ -110,7 +115,7 @@ export function tensor(
     );
   }
   const inferred = inferShape(data);
-  const values = allocate(dtype, sizeOf(inferred));
+  const values = allocateFor('tensor', dtype, inferred);
   flatten(data, inferred, values);
   if (options.shape !== undefined) {
     const shape = checkShape('tensor', options.shape);
@@ -130,46 +135,67 @@ function fromData(values: ArrayLike<number>, shape: Shape, dtype: DType, require
   return new Tensor(out, shape, { requiresGrad: requiresGrad ?? false });
 }
 
-function filled(op: string, shape: readonly number[], value: number, options: CreateOptions): Tensor {
-  const s = checkShape(op, shape);
-  const dtype = options.dtype === undefined ? DEFAULT_DTYPE : checkDType(op, options.dtype);
-  let data: FloatArray;
+/** Zeroed storage for `shape`, or an ArgumentError naming `op` when the engine cannot allocate it. */
+function allocateFor(op: string, dtype: DType, shape: Shape): FloatArray {
+  checkSize(op, shape);
   try {
-    data = allocate(dtype, sizeOf(s));
+    return allocate(dtype, sizeOf(shape));
   } catch (e) {
     // Within MAX_SIZE the engine may still be out of memory: say which call asked for how much.
     if (!(e instanceof RangeError)) throw e;
     throw new ArgumentError(
-      `${op}: cannot allocate ${sizeOf(s)} ${dtype} elements for shape ${formatShape(s)} (${e.message}).`,
+      `${op}: cannot allocate ${sizeOf(shape)} ${dtype} elements for shape ${formatShape(shape)} (${e.message}).`,
     );
   }
+}
+
+function filled(
+  op: string,
+  shape: readonly number[],
+  value: number,
+  createOptions: CreateOptions | undefined,
+  keys: readonly string[] = CREATE_KEYS,
+): Tensor {
+  const options = checkOptions(op, createOptions, keys as (keyof CreateOptions)[]);
+  if (options.requiresGrad !== undefined && typeof options.requiresGrad !== 'boolean')
+    throw new ArgumentError(`${op}: requiresGrad must be true or false, got ${describeValue(options.requiresGrad)}.`);
+  const s = checkShape(op, shape);
+  const dtype = options.dtype === undefined ? DEFAULT_DTYPE : checkDType(op, options.dtype);
+  const data = allocateFor(op, dtype, s);
   if (value !== 0) data.fill(value);
   return new Tensor(data, s, { requiresGrad: options.requiresGrad ?? false });
 }
 
 /** A tensor of zeros. */
-export function zeros(shape: readonly number[], options: CreateOptions = {}): Tensor {
+export function zeros(shape: readonly number[], options?: CreateOptions): Tensor {
   return filled('zeros', shape, 0, options);
 }
 
 /** A tensor of ones. */
-export function ones(shape: readonly number[], options: CreateOptions = {}): Tensor {
+export function ones(shape: readonly number[], options?: CreateOptions): Tensor {
   return filled('ones', shape, 1, options);
 }
 
 /** A tensor filled with `value`. */
-export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
+export function full(shape: readonly number[], value: number, options?: CreateOptions): Tensor {
   if (typeof value !== 'number') throw new ArgumentError(`full: value must be a number, got ${typeof value}.`);
   return filled('full', shape, value, options);
 }
 
+function expectLike(op: string, t: unknown): void {
+  if (!(t instanceof Tensor))
+    throw new ArgumentError(`${op}: expected a Tensor to take the shape and dtype of, got ${describeValue(t)}.`);
+}
+
 /** Zeros with the shape and dtype of `t`. */
 export function zerosLike(t: Tensor): Tensor {
+  expectLike('zerosLike', t);
   return new Tensor(allocate(t.dtype, t.size), t.shape);
 }
 
 /** Ones with the shape and dtype of `t`. */
 export function onesLike(t: Tensor): Tensor {
+  expectLike('onesLike', t);
   return new Tensor(allocate(t.dtype, t.size).fill(1), t.shape);
 }
 
@@ -184,7 +210,7 @@ export function scalarLike(value: number, like: Tensor): Tensor {
 }
 
 /** Evenly spaced values in [start, stop) with `step`, like NumPy's arange; `arange(n)` is 0..n−1. */
-export function arange(start: number, stop?: number, step = 1, options: CreateOptions = {}): Tensor {
+export function arange(start: number, stop?: number, step = 1, options?: CreateOptions): Tensor {
   const [lo, hi] = stop === undefined ? [0, start] : [start, stop];
   if (![lo, hi, step].every(Number.isFinite) || step === 0) {
     throw new ArgumentError(
@@ -198,7 +224,7 @@ export function arange(start: number, stop?: number, step = 1, options: CreateOp
 }
 
 /** The n×n identity matrix (or n×m with ones on the diagonal). */
-export function eye(n: number, m: number = n, options: CreateOptions = {}): Tensor {
+export function eye(n: number, m: number = n, options?: CreateOptions): Tensor {
   const t = filled('eye', [n, m], 0, options);
   for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
   return t;
@@ -219,18 +245,20 @@ export interface RandomOptions extends CreateOptions {
   rng: Rng;
 }
 
+const RANDOM_KEYS: readonly (keyof RandomOptions)[] = ['dtype', 'requiresGrad', 'rng'];
+
 /** Uniform samples in [0, 1) from the given seeded generator. */
 export function rand(shape: readonly number[], options: RandomOptions): Tensor {
-  const rng = requireRng('rand', options?.rng);
-  const t = filled('rand', shape, 0, options);
+  const rng = requireRng('rand', checkOptions('rand', options, RANDOM_KEYS).rng);
+  const t = filled('rand', shape, 0, options, RANDOM_KEYS);
   for (let i = 0; i < t.size; i++) t.data[i] = rng.uniform();
   return t;
 }
 
 /** Standard normal samples from the given seeded generator. */
 export function randn(shape: readonly number[], options: RandomOptions): Tensor {
-  const rng = requireRng('randn', options?.rng);
-  const t = filled('randn', shape, 0, options);
+  const rng = requireRng('randn', checkOptions('randn', options, RANDOM_KEYS).rng);
+  const t = filled('randn', shape, 0, options, RANDOM_KEYS);
   for (let i = 0; i < t.size; i++) t.data[i] = rng.normal();
   return t;
 }

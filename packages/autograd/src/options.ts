@@ -96,3 +96,22 @@ export function checkOptions<T extends object>(
   }
   return options;
 }
+
+/**
+ * The axis argument of a reduction or an axis-taking op: a bare axis (`sum(x, 0)`, as NumPy,
+ * PyTorch and TensorFlow.js write it), a list of axes (`sum(x, [0, 1])`), or an options object.
+ */
+export type AxisArg<O> = number | readonly number[] | O;
+
+/**
+ * Resolves an {@link AxisArg}: a number or an array is the axis; anything else is an options
+ * object checked by {@link checkOptions} against `accepted`.
+ */
+export function axisOptions<O extends { axis?: number | readonly number[] }>(
+  where: string,
+  arg: AxisArg<O> | undefined,
+  accepted: readonly (keyof O & string)[],
+): Partial<O> {
+  if (typeof arg === 'number' || Array.isArray(arg)) return { axis: arg } as Partial<O>;
+  return checkOptions(where, arg as O | undefined, accepted);
+}

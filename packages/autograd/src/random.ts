@@ -1,5 +1,6 @@
 import { brandClass } from './engine/process.js';
 import { ArgumentError } from './errors.js';
+import { describeValue } from './shape.js';
 
 /**
  * A seeded pseudo-random generator (xoshiro128**, with splitmix32 seeding). Every random
@@ -87,6 +88,8 @@ export class Rng {
 
   /** Shuffles `items` in place (Fisher–Yates) and returns it. */
   shuffle<T>(items: T[]): T[] {
+    if (!Array.isArray(items))
+      throw new ArgumentError(`Rng.shuffle: items must be an array (shuffled in place), got ${describeValue(items)}.`);
     for (let i = items.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const t = items[i]!;
@@ -98,6 +101,11 @@ export class Rng {
 
   /** A random permutation of 0..n-1. */
   permutation(n: number): number[] {
+    // Beyond 2³² − 1 no JS array can hold the result (and Array.from would throw a raw RangeError).
+    if (!Number.isInteger(n) || n < 0 || n > 2 ** 32 - 1)
+      throw new ArgumentError(
+        `Rng.permutation: n must be an integer in [0, 2^32 − 1] (the longest array), got ${describeValue(n)}.`,
+      );
     return this.shuffle(Array.from({ length: n }, (_, i) => i));
   }
 

@@ -42,10 +42,24 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
  * being built.
  */
 export function describeValue(v: unknown): string {
+  return describeAt(v, 0);
+}
+
+/** How deep describeValue renders nested arrays before eliding them (deeper ones cannot be read anyway). */
+const DESCRIBE_DEPTH = 8;
+/** How many elements of one array describeValue renders. */
+const DESCRIBE_LENGTH = 100;
+
+function describeAt(v: unknown, depth: number): string {
   if (typeof v === 'symbol' || typeof v === 'function') return typeof v;
   if (typeof v === 'bigint') return `${v}n`;
   if (typeof v === 'string') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(describeValue).join(', ')}]`;
+  if (Array.isArray(v)) {
+    if (depth >= DESCRIBE_DEPTH) return '[…]';
+    const shown = v.slice(0, DESCRIBE_LENGTH).map((e) => describeAt(e, depth + 1));
+    if (v.length > DESCRIBE_LENGTH) shown.push(`… ${v.length - DESCRIBE_LENGTH} more`);
+    return `[${shown.join(', ')}]`;
+  }
   if (typeof v !== 'object' || v === null) return String(v);
   try {
     return JSON.stringify(v) ?? typeof v;

@@ -4,6 +4,7 @@ import { type Shape, checkShape, describeValue, formatShape, shapesEqual, sizeOf
 import type { Node } from './engine/node.js';
 import { isGradEnabled } from './engine/mode.js';
 import { brandClass } from './engine/process.js';
+import { checkOptions } from './options.js';
 import { backward as runBackward, type BackwardOptions } from './engine/backward.js';
 import * as ops from './ops/index.js';
 import type { ReduceOptions } from './ops/reduce.js';
@@ -12,6 +13,7 @@ import type { SliceRange } from './ops/slicing.js';
 import type { Indices } from './ops/gather.js';
 import type { ArgReduceOptions } from './ops/compare.js';
 import type { MatmulOptions } from './ops/linalg.js';
+import type { AxisArg } from './options.js';
 
 /** A tensor or a plain number; numbers take the dtype of the tensor they meet. */
 export type TensorLike = Tensor | number;
@@ -88,8 +90,23 @@ export class Tensor {
     this.shape = frozen ? shape : Object.freeze(shape.slice());
     this.dtype = dtype;
     this.size = size;
-    this.leafRequiresGrad = options?.requiresGrad ?? false;
-    this.versionCounter = options?.shareVersionWith ? options.shareVersionWith.sharedVersionCounter() : null;
+    if (options === undefined) {
+      this.leafRequiresGrad = false;
+      this.versionCounter = null;
+      return;
+    }
+    const { requiresGrad = false, shareVersionWith } = checkOptions('Tensor', options, [
+      'requiresGrad',
+      'shareVersionWith',
+    ]);
+    if (typeof requiresGrad !== 'boolean')
+      throw new ArgumentError(`Tensor: requiresGrad must be true or false, got ${describeValue(requiresGrad)}.`);
+    if (shareVersionWith !== undefined && !(shareVersionWith instanceof Tensor))
+      throw new ArgumentError(
+        `Tensor: shareVersionWith must be the Tensor whose storage this one views, got ${describeValue(shareVersionWith)}.`,
+      );
+    this.leafRequiresGrad = requiresGrad;
+    this.versionCounter = shareVersionWith ? shareVersionWith.sharedVersionCounter() : null;
   }
 
   /** This tensor's version counter, created now if it has none yet, for a view to share. */
@@ -326,8 +343,8 @@ export class Tensor {
   sigmoid(): Tensor {
     return ops.sigmoid(this);
   }
-  /** Sum over `axis` (all axes by default). */
-  sum(options?: ReduceOptions): Tensor {
+  /** Sum over `axis` (all axes by default); `t.sum(0)` and `t.sum([0, 1])` name the axes directly. */
+  sum(options?: AxisArg<ReduceOptions>): Tensor {
     return ops.sum(this, options);
   }
   /** Matrix product with NumPy semantics (1-D, 2-D, batched with broadcast batch dims). */
@@ -402,35 +419,35 @@ export class Tensor {
     return ops.sign(this);
   }
   /** Mean over `axis` (all axes by default). */
-  mean(options?: ReduceOptions): Tensor {
+  mean(options?: AxisArg<ReduceOptions>): Tensor {
     return ops.mean(this, options);
   }
   /** Maximum over `axis` (all axes by default); ties share the gradient. */
-  max(options?: ReduceOptions): Tensor {
+  max(options?: AxisArg<ReduceOptions>): Tensor {
     return ops.max(this, options);
   }
   /** Minimum over `axis` (all axes by default); ties share the gradient. */
-  min(options?: ReduceOptions): Tensor {
+  min(options?: AxisArg<ReduceOptions>): Tensor {
     return ops.min(this, options);
   }
   /** log Σ exp over `axis` (all axes by default), computed stably. */
-  logsumexp(options?: ReduceOptions): Tensor {
+  logsumexp(options?: AxisArg<ReduceOptions>): Tensor {
     return ops.logsumexp(this, options);
   }
   /** Softmax over `axis` (the last by default), computed stably. */
-  softmax(options?: SoftmaxOptions): Tensor {
+  softmax(options?: AxisArg<SoftmaxOptions>): Tensor {
     return ops.softmax(this, options);
   }
   /** Log-softmax over `axis` (the last by default), computed stably. */
-  logSoftmax(options?: SoftmaxOptions): Tensor {
+  logSoftmax(options?: AxisArg<SoftmaxOptions>): Tensor {
     return ops.logSoftmax(this, options);
   }
   /** Index of the largest value (float64 tensor of integers); not differentiable. */
-  argmax(options?: ArgReduceOptions): Tensor {
+  argmax(options?: number | ArgReduceOptions): Tensor {
     return ops.argmax(this, options);
   }
   /** Index of the smallest value (float64 tensor of integers); not differentiable. */
-  argmin(options?: ArgReduceOptions): Tensor {
+  argmin(options?: number | ArgReduceOptions): Tensor {
     return ops.argmin(this, options);
   }
   /** Removes size-1 dimensions (all of them, or those at `axis`). */

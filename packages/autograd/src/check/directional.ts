@@ -70,7 +70,7 @@ export function gradcheckDirectional(
   inputs: readonly Tensor[],
   options: DirectionalOptions,
 ): DirectionalResult {
-  const { eps, atol, rtol } = resolveCheck('gradcheckDirectional', inputs, options);
+  const { eps, atol, rtol } = resolveCheck('gradcheckDirectional', f, inputs, options, ['rng', 'directions']);
   const rng = options?.rng;
   if (!(rng instanceof Rng))
     throw new ArgumentError(

@@ -29,12 +29,8 @@ import {
  * Costs one backward per output element and two evaluations of `f` per input element; for large
  * inputs use {@link gradcheckDirectional}.
  */
-export function gradcheck(
-  f: CheckedFunction,
-  inputs: readonly Tensor[],
-  options: GradcheckOptions = {},
-): GradcheckResult {
-  const { eps, atol, rtol } = resolveCheck('gradcheck', inputs, options);
+export function gradcheck(f: CheckedFunction, inputs: readonly Tensor[], options?: GradcheckOptions): GradcheckResult {
+  const { eps, atol, rtol } = resolveCheck('gradcheck', f, inputs, options);
   const checked = inputs.map((t, i) => (t.requiresGrad ? i : -1)).filter((i) => i >= 0);
   // An empty check would report passed: true for any vjp, however wrong.
   if (checked.length === 0) {

@@ -10,7 +10,7 @@ import { Rng } from '../random.js';
 import { zerosLike } from '../creation.js';
 import { gradients } from '../engine/backward.js';
 import { enableGrad, noGrad } from '../engine/mode.js';
-import { type GradcheckOptions, resolveCheck } from './options.js';
+import { type GradcheckOptions, resolveCheck, toleranceOptions } from './options.js';
 import type { GradcheckResult } from './report.js';
 import { gradcheck } from './gradcheck.js';
 import { type CheckedFunction, outputsOf, perturbedInputs } from './numeric.js';
@@ -40,9 +40,10 @@ function randomLike(t: Tensor, rng: Rng): Tensor {
 export function gradgradcheck(
   f: CheckedFunction,
   inputs: readonly Tensor[],
-  options: GradgradcheckOptions = {},
+  userOptions?: GradgradcheckOptions,
 ): GradcheckResult {
-  resolveCheck('gradgradcheck', inputs, options);
+  resolveCheck('gradgradcheck', f, inputs, userOptions, ['rng', 'gradOutputs']);
+  const options: GradgradcheckOptions = userOptions ?? {};
   const rng = options.rng ?? new Rng(0);
   if (!(rng instanceof Rng)) throw new ArgumentError('gradgradcheck: rng must be an Rng, e.g. {rng: new Rng(1)}.');
   const outs = noGrad(() => outputsOf('gradgradcheck', f(...perturbedInputs(inputs))));
@@ -87,5 +88,5 @@ export function gradgradcheck(
         : targets.map(() => null);
       return gs.map((g, c) => g ?? zerosLike(targets[c]!));
     });
-  return gradcheck(firstOrder, [...inputs, ...cotangents], options);
+  return gradcheck(firstOrder, [...inputs, ...cotangents], toleranceOptions(options));
 }

@@ -4,6 +4,8 @@
  */
 import { ArgumentError, DTypeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
+import { checkOptions } from '../options.js';
+import { describeValue } from '../shape.js';
 
 /** Options of {@link gradcheck} and the other checks. */
 export interface GradcheckOptions {
@@ -15,6 +17,15 @@ export interface GradcheckOptions {
   rtol?: number;
   /** Allow float32 inputs; their finite differences are only good to about 1e-3 (default false). */
   allowFloat32?: boolean;
+}
+
+const TOLERANCE_KEYS: readonly (keyof GradcheckOptions)[] = ['eps', 'atol', 'rtol', 'allowFloat32'];
+
+/** Only the options of {@link GradcheckOptions}, for a check that hands its own on to gradcheck. */
+export function toleranceOptions(options: GradcheckOptions): GradcheckOptions {
+  const out: GradcheckOptions = {};
+  for (const key of TOLERANCE_KEYS) if (options[key] !== undefined) Object.assign(out, { [key]: options[key] });
+  return out;
 }
 
 /** Resolved tolerances. */
@@ -47,7 +58,16 @@ export function positive(
  * Validates the inputs (tensors; float64 unless float32 is explicitly allowed, with a one-time
  * warning) and resolves the tolerances to the PyTorch defaults.
  */
-export function resolveCheck(name: string, inputs: readonly unknown[], options: GradcheckOptions): Tolerances {
+export function resolveCheck(
+  name: string,
+  f: unknown,
+  inputs: readonly unknown[],
+  given: GradcheckOptions | undefined,
+  extraKeys: readonly string[] = [],
+): Tolerances {
+  if (typeof f !== 'function')
+    throw new ArgumentError(`${name}: f must be a function of the input tensors, got ${describeValue(f)}.`);
+  const options = checkOptions(name, given, [...TOLERANCE_KEYS, ...extraKeys] as (keyof GradcheckOptions)[]);
   const eps = positive(name, 'eps', options.eps, 1e-6, false);
   const atol = positive(name, 'atol', options.atol, 1e-5, true);
   const rtol = positive(name, 'rtol', options.rtol, 1e-3, true);

@@ -11,6 +11,7 @@ import { isAnomalyEnabled, setAnomalyEnabled, setGradEnabled } from './mode.js';
 import { checkBackwardAnomaly } from './anomaly.js';
 import { runVjp } from './vjp.js';
 import { detachKeepingTangents } from './forward.js';
+import { checkOptions } from '../options.js';
 // engine.walks numbers the graph walks, so that a node's `walkMark`/`neededMark` say "seen in this walk".
 import { engine } from './process.js';
 
@@ -345,9 +346,9 @@ function sweepNodes(
 export function backward(
   roots: readonly Tensor[],
   seeds: readonly TensorLike[] | undefined,
-  options: BackwardOptions = {},
+  given?: BackwardOptions,
 ): void {
-  checkOptions('backward', options);
+  const options = checkOptions('backward', given, ['retainGraph', 'createGraph']);
   const createGraph = options.createGraph ?? false;
   const adjoints = propagate(roots, seeds ?? [], {
     caller: 'backward',
@@ -363,15 +364,6 @@ export function backward(
       t.grad = t.grad === null ? ownedGradient(g, createGraph) : add(t.grad, g);
     }
   });
-}
-
-/** Plain-JS callers can pass null or a number as options; reading a field of null is a raw TypeError. */
-function checkOptions(caller: Caller, options: unknown): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new ArgumentError(
-      `${caller}: options must be an object such as {retainGraph: true} (or omitted), got ${describeValue(options)}.`,
-    );
-  }
 }
 
 /**
@@ -392,10 +384,14 @@ export function gradients(
 export function gradients(
   outputs: Tensor | readonly Tensor[],
   inputs: Tensor | readonly Tensor[],
-  options: GradientsOptions = {},
+  given?: GradientsOptions,
 ): (Tensor | null)[] | Tensor | null {
+  const options = checkOptions('gradients', given, ['retainGraph', 'createGraph', 'gradOutputs', 'allowUnused']);
   // Plain-JS callers can pass anything; spreading a non-iterable would be a raw TypeError.
-  checkOptions('gradients', options);
+  if (options.gradOutputs !== undefined && !Array.isArray(options.gradOutputs))
+    throw new GradError(
+      `gradients: gradOutputs must be an array with one seed gradient per output, got ${describeValue(options.gradOutputs)}.`,
+    );
   if (!(outputs instanceof Tensor) && !Array.isArray(outputs))
     throw new GradError(`gradients: outputs must be a Tensor or an array of tensors, got ${describeValue(outputs)}.`);
   if (!(inputs instanceof Tensor) && !Array.isArray(inputs))

@@ -6,6 +6,7 @@
  */
 import { Tensor } from '../tensor.js';
 import { ArgumentError } from '../errors.js';
+import { describeValue } from '../shape.js';
 
 /** A nested structure of plain objects and arrays with tensors (and inert values) at the leaves. */
 export type Pytree =
@@ -52,21 +53,35 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-function build(x: unknown, leaves: Tensor[], path: string, seen: Set<object>): TreeDef {
+/**
+ * The deepest nesting a pytree may have. Flattening recurses, and a parameter tree is a few levels
+ * deep; a structure nested thousands deep is a mistake, refused before it overflows the stack.
+ */
+const MAX_DEPTH = 1000;
+
+function build(x: unknown, leaves: Tensor[], path: string, seen: Set<object>, depth = 0): TreeDef {
   if (x instanceof Tensor) {
     leaves.push(x);
     return { kind: 'tensor' };
   }
   if (Array.isArray(x) || isPlainObject(x)) {
     // A cycle would otherwise recurse forever; real parameter trees are finite.
+    if (depth >= MAX_DEPTH)
+      throw new ArgumentError(
+        `pytree: the structure is nested more than ${MAX_DEPTH} levels deep (at ${path.length > 80 ? `${path.slice(0, 80)}…` : path}); pytrees of parameters are a few levels deep.`,
+      );
     if (seen.has(x))
       throw new ArgumentError(`pytree: the structure at ${path} contains itself; pytrees must be trees (no cycles).`);
     seen.add(x);
     const def: TreeDef = Array.isArray(x)
-      ? { kind: 'array', children: x.map((c, i) => build(c, leaves, `${path}[${i}]`, seen)) }
+      ? { kind: 'array', children: x.map((c, i) => build(c, leaves, `${path}[${i}]`, seen, depth + 1)) }
       : (() => {
           const keys = Object.keys(x);
-          return { kind: 'object', keys, children: keys.map((k) => build(x[k], leaves, `${path}.${k}`, seen)) };
+          return {
+            kind: 'object',
+            keys,
+            children: keys.map((k) => build(x[k], leaves, `${path}.${k}`, seen, depth + 1)),
+          };
         })();
     seen.delete(x);
     return def;
@@ -103,7 +118,15 @@ export function treeUnflatten<T = Pytree>(def: TreeDef, leaves: readonly (Tensor
         return d.children.map(rebuild);
       case 'object': {
         const out: Record<string, unknown> = {};
-        d.keys.forEach((k, i) => (out[k] = rebuild(d.children[i]!)));
+        // defineProperty, so a key named __proto__ is a key, not the prototype.
+        d.keys.forEach((k, i) =>
+          Object.defineProperty(out, k, {
+            value: rebuild(d.children[i]!),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          }),
+        );
         return out;
       }
       case 'static':
@@ -118,6 +141,8 @@ export function treeUnflatten<T = Pytree>(def: TreeDef, leaves: readonly (Tensor
 
 /** Applies `fn` to every tensor leaf, keeping the structure. */
 export function treeMap<T = Pytree>(tree: unknown, fn: (leaf: Tensor, index: number) => Tensor | null): T {
+  if (typeof fn !== 'function')
+    throw new ArgumentError(`treeMap: fn must be a function (leaf, index) => Tensor | null, got ${describeValue(fn)}.`);
   const [leaves, def] = treeFlatten(tree);
   return treeUnflatten<T>(def, leaves.map(fn));
 }

@@ -5,7 +5,8 @@
  */
 import { Tensor } from '../tensor.js';
 import { ArgumentError, DTypeError, GradError, ShapeError } from '../errors.js';
-import { formatShape, shapesEqual } from '../shape.js';
+import { describeValue, formatShape, shapesEqual } from '../shape.js';
+import { checkOptions } from '../options.js';
 import { zerosLike } from '../creation.js';
 import { reshape } from '../ops/movement.js';
 import { gradients } from './backward.js';
@@ -102,6 +103,12 @@ function regroup(traced: Traced, grads: readonly (Tensor | null)[]): unknown[] {
   return out;
 }
 
+/** Throws unless the function to transform is one (a non-function would fail later, as a raw TypeError). */
+function checkTransformed(name: string, f: unknown): void {
+  if (typeof f !== 'function')
+    throw new ArgumentError(`${name}: f must be a function of tensors (or pytrees of them), got ${describeValue(f)}.`);
+}
+
 /** Resolves `argnums` to a list, and whether the caller asked for one argument (not a list). */
 export function normalizeArgnums(name: string, argnums: number | readonly number[] | undefined): [number[], boolean] {
   if (argnums === undefined) return [[0], true];
@@ -157,8 +164,10 @@ export function valueAndGrad<A extends unknown[]>(
 ): (...args: A) => [unknown, unknown];
 export function valueAndGrad<A extends unknown[]>(
   f: (...args: A) => unknown,
-  options: GradOptions = {},
+  given?: GradOptions,
 ): (...args: A) => [unknown, unknown] {
+  checkTransformed('valueAndGrad', f);
+  const options = checkOptions('valueAndGrad', given, ['argnums', 'hasAux']);
   const [argnums, single] = normalizeArgnums('valueAndGrad', options.argnums);
   const hasAux = options.hasAux ?? false;
   return (...args: A) => {
@@ -197,10 +206,9 @@ export function grad<A extends [unknown, ...unknown[]], Aux>(
   options: { hasAux: true; argnums?: undefined },
 ): (...args: A) => [A[0], Aux];
 export function grad<A extends unknown[]>(f: (...args: A) => unknown, options?: GradOptions): (...args: A) => unknown;
-export function grad<A extends unknown[]>(
-  f: (...args: A) => unknown,
-  options: GradOptions = {},
-): (...args: A) => unknown {
+export function grad<A extends unknown[]>(f: (...args: A) => unknown, given?: GradOptions): (...args: A) => unknown {
+  checkTransformed('grad', f);
+  const options = checkOptions('grad', given, ['argnums', 'hasAux']);
   const vg = valueAndGrad<A>(f, options);
   return (...args: A) => {
     const [value, g] = vg(...args);
@@ -214,6 +222,7 @@ export function grad<A extends unknown[]>(
  * `vjpFn` can be called any number of times.
  */
 export function vjp<A extends unknown[], R>(f: (...primals: A) => R, ...primals: A): [R, (cotangent: R) => A] {
+  checkTransformed('vjp', f);
   const recording = isGradEnabled();
   return setGradEnabled(true, () => {
     const argnums = primals.map((_, i) => i);

@@ -18,4 +18,7 @@ export interface VmapLevel {
 type BatchedApply = (spec: { readonly name: string }, inputs: readonly Tensor[], params: unknown) => Tensor | null;
 
 /** How many vmap calls are open (0 keeps applyOp's check to one comparison), and the dispatcher. */
-export const vmapState: { depth: number; apply: BatchedApply | null } = { depth: 0, apply: null };
+// Shared by every build of the package in this process (see process.ts), like the other modes.
+export const vmapState: { depth: number; apply: BatchedApply | null } = ((
+  globalThis as unknown as Record<symbol, { depth: number; apply: BatchedApply | null } | undefined>
+)[Symbol.for('tapegrad.autograd.vmapState')] ??= { depth: 0, apply: null });

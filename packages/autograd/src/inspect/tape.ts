@@ -3,6 +3,7 @@
  * the leaves it read listed just before their first use.
  * @packageDocumentation
  */
+import { checkOptions } from '../options.js';
 import { Tensor } from '../tensor.js';
 import { ArgumentError } from '../errors.js';
 import type { DType } from '../dtype.js';
@@ -46,9 +47,10 @@ export interface TapeOptions {
 }
 
 function namesOf(options: TapeOptions): Map<Tensor, string> {
-  if (typeof options !== 'object' || options === null)
+  checkOptions('tape listing', options, ['names']);
+  if (options.names !== undefined && (typeof options.names !== 'object' || options.names === null))
     throw new ArgumentError(
-      `tape listing: options must be an object such as {names: {x, W}}, got ${describeValue(options)}.`,
+      `tape listing: names must be an object such as {x, W}, got ${describeValue(options.names)}.`,
     );
   const map = new Map<Tensor, string>();
   for (const [name, t] of Object.entries(options.names ?? {})) {

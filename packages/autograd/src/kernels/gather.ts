@@ -19,6 +19,7 @@ export interface LaneLayout {
 /** out[o, j, i] = x[o, index[…], i]. */
 export function gatherLanes(x: FloatArray, index: Int32Array, layout: LaneLayout, out: FloatArray): void {
   const { outer, n, inner, k, along } = layout;
+  if (out.length === 0) return; // an empty result: the lane loops would walk the other sizes
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < k; j++) {
       const row = (o * k + j) * inner;
@@ -33,6 +34,7 @@ export function gatherLanes(x: FloatArray, index: Int32Array, layout: LaneLayout
 /** out[o, index[…], i] += g[o, j, i]: the adjoint of {@link gatherLanes}; `out` must start zeroed. */
 export function scatterAddLanes(g: FloatArray, index: Int32Array, layout: LaneLayout, out: FloatArray): void {
   const { outer, n, inner, k, along } = layout;
+  if (g.length === 0) return; // nothing to scatter, however large the other sizes
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < k; j++) {
       const row = (o * k + j) * inner;

@@ -17,7 +17,7 @@
  * same bit for bit whichever path runs.
  */
 import { type FloatArray, allocate, dtypeOfArray } from '../dtype.js';
-import { type Shape } from '../shape.js';
+import { type Shape, sizeOf } from '../shape.js';
 import { binaryInto, divRow, subRow } from './elementwise.js';
 import { maxAxes, reducedShape, sumAxes } from './reduce.js';
 
@@ -125,6 +125,8 @@ function blockMax(x: FloatArray, base: number, n: number, inner: number, mb: Flo
 
 /** log Σ exp(x) over `axes`, with the reduced axes kept as size 1. */
 export function logsumexpKernel(x: FloatArray, shape: Shape, axes: readonly number[]): FloatArray {
+  // No output (a zero-size kept dimension): nothing to compute, however large the other sizes.
+  if (sizeOf(reducedShape(shape, axes, true)) === 0) return allocate(dtypeOfArray(x), 0);
   const lanes = lanesOf(shape, axes);
   if (lanes === null) {
     const { m, s } = shiftedGeneral(x, shape, axes, allocate(dtypeOfArray(x), x.length));
@@ -177,6 +179,7 @@ export function logsumexpKernel(x: FloatArray, shape: Shape, axes: readonly numb
 /** exp(x) / Σ exp(x) over `axes`, same shape as x. */
 export function softmaxKernel(x: FloatArray, shape: Shape, axes: readonly number[]): FloatArray {
   const e = allocate(dtypeOfArray(x), x.length);
+  if (x.length === 0) return e; // the lane loops would walk the other sizes, however large
   const lanes = lanesOf(shape, axes);
   if (lanes === null) {
     const { keptShape, s } = shiftedGeneral(x, shape, axes, e);
@@ -222,6 +225,7 @@ export function softmaxKernel(x: FloatArray, shape: Shape, axes: readonly number
 /** x − log Σ exp(x) over `axes`, same shape as x, computed as (x − m) − log Σ exp(x − m). */
 export function logSoftmaxKernel(x: FloatArray, shape: Shape, axes: readonly number[]): FloatArray {
   const e = allocate(dtypeOfArray(x), x.length);
+  if (x.length === 0) return e; // the lane loops would walk the other sizes, however large
   const lanes = lanesOf(shape, axes);
   if (lanes === null) {
     const { keptShape, m, s } = shiftedGeneral(x, shape, axes, e);

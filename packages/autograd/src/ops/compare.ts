@@ -14,6 +14,7 @@ import { argReduce, reducedShape } from '../kernels/reduce.js';
 import { type OpRules, type OpSpec, applyOp, defineOps } from './define.js';
 import type { ArgParams } from './params.js';
 import { binaryOperands, expectTensor } from './operands.js';
+import { axisOptions } from '../options.js';
 import { scalarLike } from '../creation.js';
 import { mul, tangentSum } from './elementwise.js';
 
@@ -56,10 +57,11 @@ function argRules(better: (v: number, best: number) => boolean): OpRules<ArgPara
   };
 }
 
-function argOp(spec: OpSpec<ArgParams>): (x: Tensor, options?: ArgReduceOptions) => Tensor {
+function argOp(spec: OpSpec<ArgParams>): (x: Tensor, options?: number | ArgReduceOptions) => Tensor {
   const name = spec.name;
-  return (x, options = {}) => {
+  return (x, arg) => {
     const t = expectTensor(name, x);
+    const options = axisOptions<ArgReduceOptions>(name, arg, ['axis', 'keepdims']);
     const axis = options.axis === undefined ? null : normalizeAxis(name, options.axis, t.ndim);
     const len = axis === null ? t.size : (t.shape[axis] ?? 1);
     if (len === 0) {

@@ -6,7 +6,8 @@
  */
 import { Tensor } from '../tensor.js';
 import { ArgumentError, GradError } from '../errors.js';
-import { formatShape } from '../shape.js';
+import { describeValue, formatShape } from '../shape.js';
+import { checkOptions } from '../options.js';
 import { applyOp, type OpSpec } from './define.js';
 import { isGradEnabled } from '../engine/mode.js';
 
@@ -60,7 +61,7 @@ export type CustomOp = ((...inputs: Tensor[]) => Tensor) & {
 function checkName(where: string, name: unknown): string {
   if (typeof name !== 'string' || !/^[A-Za-z_][\w.:-]*$/.test(name)) {
     throw new ArgumentError(
-      `${where}: name must be an identifier-like string such as 'myGelu', got ${JSON.stringify(name)}; it names the op in tape listings and errors.`,
+      `${where}: name must be an identifier-like string such as 'myGelu', got ${describeValue(name)}; it names the op in tape listings and errors.`,
     );
   }
   return name;
@@ -107,6 +108,7 @@ function ownedOutput(name: string, out: unknown, inputs: readonly Tensor[]): Ten
 export function defineOp(definition: CustomOpDefinition): CustomOp {
   if (typeof definition !== 'object' || definition === null)
     throw new ArgumentError('defineOp: pass an object {name, forward, vjp}.');
+  checkOptions('defineOp', definition, ['name', 'arity', 'forward', 'vjp', 'vjpDifferentiable']);
   const name = checkName('defineOp', definition.name);
   const { forward, vjp } = definition;
   if (typeof forward !== 'function')
@@ -160,7 +162,12 @@ interface Residuals {
 export function customVjp<R>(f: (...inputs: Tensor[]) => Tensor, rules: CustomVjpRules<R>): CustomOp {
   if (typeof f !== 'function')
     throw new ArgumentError('customVjp: f must be a function (...inputs: Tensor[]) => Tensor.');
-  const name = checkName('customVjp', rules?.name ?? (f.name || 'customVjp'));
+  if (typeof rules !== 'object' || rules === null)
+    throw new ArgumentError(
+      `customVjp: pass the rules {fwd, bwd} as the second argument, got ${describeValue(rules)}; fwd(...inputs) returns [output, residuals], bwd(residuals, g) one gradient per input.`,
+    );
+  checkOptions('customVjp', rules, ['fwd', 'bwd', 'name']);
+  const name = checkName('customVjp', rules.name ?? (f.name || 'customVjp'));
   if (typeof rules.fwd !== 'function' || typeof rules.bwd !== 'function') {
     throw new ArgumentError(
       `customVjp '${name}': pass {fwd, bwd}: fwd(...inputs) returns [output, residuals], bwd(residuals, g) returns one gradient per input.`,

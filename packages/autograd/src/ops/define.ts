@@ -1,4 +1,6 @@
 import type { Tensor } from '../tensor.js';
+import { ShapeError } from '../errors.js';
+import { formatShape } from '../shape.js';
 import { Node } from '../engine/node.js';
 import { isAnomalyEnabled, isGradEnabled, swapGradEnabled } from '../engine/mode.js';
 import { captureStack, checkForwardAnomaly } from '../engine/anomaly.js';
@@ -139,15 +141,29 @@ export function applyOp<P>(spec: OpSpec<P>, inputs: readonly Tensor[], params: P
 }
 
 function runForward<P>(spec: OpSpec<P>, inputs: readonly Tensor[], params: P, recording: boolean): Tensor {
-  if (!recording) return spec.forward(inputs, params, spec.name);
-  // A forward may call other ops; they must not be recorded (the op's vjp covers them). Swapping
-  // the flag inline avoids a closure per op, which showed on chains of tiny ops.
-  swapGradEnabled(false);
   try {
-    return spec.forward(inputs, params, spec.name);
-  } finally {
-    swapGradEnabled(true);
+    if (!recording) return spec.forward(inputs, params, spec.name);
+    // A forward may call other ops; they must not be recorded (the op's vjp covers them). Swapping
+    // the flag inline avoids a closure per op, which showed on chains of tiny ops.
+    swapGradEnabled(false);
+    try {
+      return spec.forward(inputs, params, spec.name);
+    } finally {
+      swapGradEnabled(true);
+    }
+  } catch (e) {
+    throw e instanceof RangeError ? allocationFailure(spec.name, inputs, e) : e;
   }
+}
+
+/**
+ * A forward that ran out of room (an output too large to allocate, or too deep a computation) gets
+ * a named error that says which op and which input shapes, instead of the engine's raw RangeError.
+ */
+function allocationFailure(op: string, inputs: readonly Tensor[], e: RangeError): ShapeError {
+  return new ShapeError(
+    `${op}: the engine could not compute the result for inputs of shape ${inputs.map((t) => formatShape(t.shape)).join(', ')} (${e.message}); the result is too large.`,
+  );
 }
 
 function anyRequiresGrad(inputs: readonly Tensor[]): boolean {

@@ -6,6 +6,7 @@ import { Tensor } from '../tensor.js';
 import { gemm } from '../kernels/matmul.js';
 import { applyOp, defineOps } from './define.js';
 import type { MatmulParams } from './params.js';
+import { checkOptions } from '../options.js';
 import { expectTensor } from './operands.js';
 import { reshape } from './movement.js';
 import { tangentSum } from './elementwise.js';
@@ -109,7 +110,8 @@ export interface MatmulOptions {
  * of matrices whose batch dimensions broadcast. `transposeA`/`transposeB` multiply by the
  * transpose of an operand's last two dimensions without materialising it (as `x Wᵀ` needs).
  */
-export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
+export function matmul(a: Tensor, b: Tensor, matmulOptions?: MatmulOptions): Tensor {
+  const options = checkOptions('matmul', matmulOptions, ['transposeA', 'transposeB']);
   const x = expectTensor('matmul', a, 0);
   const y = expectTensor('matmul', b, 1);
   if (x.ndim === 0 || y.ndim === 0) {

@@ -1,12 +1,21 @@
 /** Reductions over axes: each forward kernel beside its vjp. */
-import { ShapeError } from '../errors.js';
-import { type Shape, broadcastsTo, describeValue, formatShape, normalizeAxes, shapesEqual } from '../shape.js';
+import { ArgumentError, ShapeError } from '../errors.js';
+import {
+  type Shape,
+  broadcastsTo,
+  checkSize,
+  describeValue,
+  formatShape,
+  normalizeAxes,
+  shapesEqual,
+} from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { maxAxes, minAxes, reducedShape, sumAxes } from '../kernels/reduce.js';
 import { divScalarInto } from '../kernels/unary.js';
 import { type Jvp, type Vjp, applyOp, defineOps } from './define.js';
 import type { ReduceParams } from './params.js';
 import { expectTensor } from './operands.js';
+import { type AxisArg, axisOptions } from '../options.js';
 import { broadcastTo, reshape } from './movement.js';
 import { div, mul } from './elementwise.js';
 import { eq } from './compare.js';
@@ -19,9 +28,21 @@ export interface ReduceOptions {
   keepdims?: boolean;
 }
 
-/** Resolves {@link ReduceOptions} against a tensor, naming the op in errors. */
-export function reduceParams(op: string, x: Tensor, options: ReduceOptions = {}): ReduceParams {
-  return { axes: normalizeAxes(op, options.axis, x.ndim), keepdims: options.keepdims ?? false };
+const REDUCE_KEYS: readonly (keyof ReduceOptions)[] = ['axis', 'keepdims'];
+
+/**
+ * Resolves a reduction's axis argument (a bare axis, a list, or {@link ReduceOptions}) against a
+ * tensor, naming the op in errors.
+ */
+export function reduceParams(op: string, x: Tensor, arg?: AxisArg<ReduceOptions>): ReduceParams {
+  const options = axisOptions(op, arg, REDUCE_KEYS);
+  const keepdims = options.keepdims ?? false;
+  if (typeof keepdims !== 'boolean')
+    throw new ArgumentError(`${op}: keepdims must be true or false, got ${describeValue(keepdims)}.`);
+  const axes = normalizeAxes(op, options.axis, x.ndim);
+  // Reducing an empty tensor can ask for a huge output ([0, 2⁴⁰] over axis 0): refuse it by name.
+  if (x.size === 0) checkSize(op, reducedShape(x.shape, axes, keepdims));
+  return { axes, keepdims };
 }
 
 /** Expands a reduced gradient (or value) back over the reduced axes to `shape`. */
@@ -29,8 +50,8 @@ export function expandReduced(g: Tensor, shape: Shape, axes: readonly number[]):
   return broadcastTo(reshape(g, reducedShape(shape, axes, true)), shape);
 }
 
-/** Sum over `axis` (all axes by default). */
-export function sum(x: Tensor, options?: ReduceOptions): Tensor {
+/** Sum over `axis` (all axes by default); `sum(x, 0)` and `sum(x, [0, 1])` name the axes directly. */
+export function sum(x: Tensor, options?: AxisArg<ReduceOptions>): Tensor {
   const t = expectTensor('sum', x);
   return applyOp(REDUCE_OPS.sum, [t], reduceParams('sum', t, options));
 }
@@ -71,7 +92,7 @@ function checkNonEmpty(op: string, x: Tensor, axes: readonly number[]): void {
 }
 
 /** Arithmetic mean over `axis` (all axes by default). */
-export function mean(x: Tensor, options?: ReduceOptions): Tensor {
+export function mean(x: Tensor, options?: AxisArg<ReduceOptions>): Tensor {
   const t = expectTensor('mean', x);
   const params = reduceParams('mean', t, options);
   checkNonEmpty('mean', t, params.axes);
@@ -131,7 +152,7 @@ export const REDUCE_OPS = defineOps({
 });
 
 /** Largest value over `axis` (all axes by default); NaN propagates. Ties share the gradient evenly. */
-export function max(x: Tensor, options?: ReduceOptions): Tensor {
+export function max(x: Tensor, options?: AxisArg<ReduceOptions>): Tensor {
   const t = expectTensor('max', x);
   const params = reduceParams('max', t, options);
   checkNonEmpty('max', t, params.axes);
@@ -139,7 +160,7 @@ export function max(x: Tensor, options?: ReduceOptions): Tensor {
 }
 
 /** Smallest value over `axis` (all axes by default); NaN propagates. Ties share the gradient evenly. */
-export function min(x: Tensor, options?: ReduceOptions): Tensor {
+export function min(x: Tensor, options?: AxisArg<ReduceOptions>): Tensor {
   const t = expectTensor('min', x);
   const params = reduceParams('min', t, options);
   checkNonEmpty('min', t, params.axes);

@@ -188,7 +188,7 @@ export const SLICING_OPS = defineOps({
 function expectTensorList(op: string, tensors: unknown): Tensor[] {
   if (!Array.isArray(tensors) || tensors.length === 0) {
     throw new ArgumentError(
-      `${op}: expected a non-empty array of tensors, got ${Array.isArray(tensors) ? 'an empty array' : String(tensors)}.`,
+      `${op}: expected a non-empty array of tensors, got ${Array.isArray(tensors) ? 'an empty array' : describeValue(tensors)}.`,
     );
   }
   return tensors.map((t, i) => expectTensor(op, t, i));

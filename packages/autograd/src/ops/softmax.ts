@@ -10,6 +10,7 @@ import { applyOp, defineOps } from './define.js';
 import { expectTensor } from './operands.js';
 import { mul, sub } from './elementwise.js';
 import { exp } from './unary.js';
+import { type AxisArg, axisOptions } from '../options.js';
 import { type ReduceOptions, expandReduced, reduceParams, sum } from './reduce.js';
 import type { ReduceParams } from './params.js';
 
@@ -25,7 +26,7 @@ export interface SoftmaxOptions {
  * −Infinity (gradient shared evenly, the limit of equal values); any +Infinity gives +Infinity
  * (gradient shared evenly among the +Infinity entries, 0 elsewhere). NaN propagates.
  */
-export function logsumexp(x: Tensor, options?: ReduceOptions): Tensor {
+export function logsumexp(x: Tensor, options?: AxisArg<ReduceOptions>): Tensor {
   const t = expectTensor('logsumexp', x);
   return applyOp(SOFTMAX_OPS.logsumexp, [t], reduceParams('logsumexp', t, options));
 }
@@ -56,7 +57,8 @@ export const SOFTMAX_OPS = defineOps({
   },
 });
 
-function softmaxParams(op: string, x: Tensor, options: SoftmaxOptions): ReduceParams {
+function softmaxParams(op: string, x: Tensor, arg: AxisArg<SoftmaxOptions> | undefined): ReduceParams {
+  const options = axisOptions(op, arg, ['axis']);
   // A 0-d tensor is a distribution over one outcome; reducing over no axes gives exactly that.
   const axis = options.axis ?? (x.ndim === 0 ? [] : -1);
   return reduceParams(op, x, { axis, keepdims: true });
@@ -67,7 +69,7 @@ function softmaxParams(op: string, x: Tensor, options: SoftmaxOptions): ReducePa
  * subtracted first. Lanes of all −Infinity give a uniform distribution; lanes with +Infinity
  * share 1 among those entries. Gradients stay finite in both cases.
  */
-export function softmax(x: Tensor, options: SoftmaxOptions = {}): Tensor {
+export function softmax(x: Tensor, options?: AxisArg<SoftmaxOptions>): Tensor {
   const t = expectTensor('softmax', x);
   return applyOp(SOFTMAX_OPS.softmax, [t], softmaxParams('softmax', t, options));
 }
@@ -77,7 +79,7 @@ export function softmax(x: Tensor, options: SoftmaxOptions = {}): Tensor {
  * is exact where softmax underflows to 0 (logSoftmax([0, −800]) = [0, −800]). −Infinity entries
  * beside finite ones give −Infinity; see {@link softmax} for lanes of infinities.
  */
-export function logSoftmax(x: Tensor, options: SoftmaxOptions = {}): Tensor {
+export function logSoftmax(x: Tensor, options?: AxisArg<SoftmaxOptions>): Tensor {
   const t = expectTensor('logSoftmax', x);
   return applyOp(SOFTMAX_OPS.logSoftmax, [t], softmaxParams('logSoftmax', t, options));
 }
