@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 export { Tensor, type TensorLike, type NestedArray, type GradHook } from './tensor.js';
-export { type DType, type FloatArray, DEFAULT_DTYPE, promoteTypes } from './dtype.js';
+export { type DType, type FloatArray, DEFAULT_DTYPE, checkDType, promoteTypes } from './dtype.js';
 export { type Shape, broadcastShapes, describeValue, formatShape, shapesEqual, sizeOf } from './shape.js';
 export { Rng } from './random.js';
 export { brandClass } from './engine/process.js';

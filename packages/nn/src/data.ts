@@ -1,4 +1,4 @@
-import { Tensor, Rng, ArgumentError, ShapeError, formatShape } from '@tapegrad/autograd';
+import { Tensor, Rng, ArgumentError, ShapeError, formatShape, checkOptions } from '@tapegrad/autograd';
 import { allocLike, expectPositiveInt } from './util.js';
 
 /** The rows `indices` of `t` (first axis), copied into a new tensor that does not require grad. */
@@ -42,7 +42,8 @@ export interface Batch {
  * Splits 0..n−1 into consecutive batches after an optional seeded shuffle: every row is drawn
  * exactly once per pass (sampling without replacement, seed 000).
  */
-export function batchIndices(n: number, options: BatchOptions): Int32Array[] {
+export function batchIndices(n: number, given: BatchOptions): Int32Array[] {
+  const options = checkOptions('batches', given, ['batchSize', 'rng', 'shuffle', 'dropLast']);
   const size = expectPositiveInt('batches', 'batchSize', options.batchSize);
   const shuffle = options.shuffle ?? true;
   if (shuffle && !(options.rng instanceof Rng)) {
@@ -122,7 +123,8 @@ function rowClasses(y: Tensor): Int32Array {
  * A seeded train/test split; stratified by default, so each class contributes
  * round(count · testFraction) rows to the test set. Both index lists are sorted.
  */
-export function trainTestSplit(x: Tensor, y: Tensor, options: SplitOptions): Split {
+export function trainTestSplit(x: Tensor, y: Tensor, given: SplitOptions): Split {
+  const options = checkOptions('trainTestSplit', given, ['rng', 'testFraction', 'stratify']);
   checkRows('trainTestSplit', x, y);
   if (!(options?.rng instanceof Rng))
     throw new ArgumentError('trainTestSplit: pass { rng: new Rng(seed) }; the split is seeded.');

@@ -1,8 +1,9 @@
-import { Tensor, ShapeError, formatShape, noGrad } from '@tapegrad/autograd';
+import { Tensor, ShapeError, ArgumentError, formatShape, noGrad, checkOptions } from '@tapegrad/autograd';
 import type { Module } from './module.js';
 import type { CostLike } from './losses/index.js';
 import { classIndices } from './losses/targets.js';
-import { objectiveValue, resolveObjective } from './objective.js';
+import { OBJECTIVE_KEYS, objectiveValue, resolveObjective } from './objective.js';
+import { describeValue, expectTensor } from './util.js';
 
 /**
  * The fraction of rows classified correctly. With one output column, a row is class 1 when its
@@ -10,6 +11,10 @@ import { objectiveValue, resolveObjective } from './objective.js';
  * the argmax. Targets may be labels [m], one-hot rows [m, k] or a 0/1 column [m, 1].
  */
 export function accuracy(output: Tensor, target: Tensor, threshold = 0.5): number {
+  expectTensor('accuracy', 'output', output);
+  expectTensor('accuracy', 'target', target);
+  if (typeof threshold !== 'number' || Number.isNaN(threshold))
+    throw new ArgumentError(`accuracy: threshold must be a number, got ${describeValue(threshold)}.`);
   const [m, k] = output.shape as [number, number];
   const labels = target.ndim === 1 && target.shape[0] === m;
   const rows = target.ndim === 2 && target.shape[0] === m && target.shape[1] === k;
@@ -53,7 +58,8 @@ export interface Evaluation {
 }
 
 /** Loss and accuracy of `model` on (x, y), computed under noGrad in evaluation mode (the mode is restored after). */
-export function evaluate(model: Module, x: Tensor, y: Tensor, options: EvaluateOptions = {}): Evaluation {
+export function evaluate(model: Module, x: Tensor, y: Tensor, given?: EvaluateOptions): Evaluation {
+  const options = checkOptions('evaluate', given, [...OBJECTIVE_KEYS, 'threshold']);
   const objective = resolveObjective('evaluate', options);
   const wasTraining = model.training;
   model.eval();

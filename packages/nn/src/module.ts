@@ -1,4 +1,13 @@
-import { Tensor, ArgumentError, DTypeError, ShapeError, formatShape, noGrad } from '@tapegrad/autograd';
+import {
+  Tensor,
+  ArgumentError,
+  brandClass,
+  DTypeError,
+  ShapeError,
+  formatShape,
+  noGrad,
+  checkOptions,
+} from '@tapegrad/autograd';
 import { describeValue, shapesEqual } from './util.js';
 import { Parameter } from './parameter.js';
 import { StateDictError } from './errors.js';
@@ -207,14 +216,9 @@ export abstract class Module {
    * Validates every name, shape and dtype before touching anything, so a bad dict leaves the
    * module unchanged.
    */
-  loadStateDict(state: StateDict | Record<string, Tensor>, options: LoadStateDictOptions = {}): void {
-    const strict = options.strict ?? true;
-    if (!(state instanceof Map) && (typeof state !== 'object' || state === null || Array.isArray(state))) {
-      throw new StateDictError(
-        `loadStateDict: expected a Map or a plain object of name → Tensor, got ${describeValue(state)}.`,
-      );
-    }
-    const entries = state instanceof Map ? state : new Map(Object.entries(state));
+  loadStateDict(state: StateDict | Record<string, Tensor>, options?: LoadStateDictOptions): void {
+    const strict = checkOptions('loadStateDict', options, ['strict']).strict ?? true;
+    const entries = new Map(stateEntries('loadStateDict', state, false));
     const params = new Map(this.namedParameters());
     const plan: [Parameter, Tensor][] = [];
     const missing = [...params.keys()].filter((k) => !entries.has(k));
@@ -249,6 +253,28 @@ export abstract class Module {
   }
 }
 
+/**
+ * The named tensors of a state dict given as a Map or as a plain object (own keys, `__proto__`
+ * included), in order. Every reader and writer takes both forms through here, so they accept the
+ * same input. With `tensorsOnly`, a value that is not a Tensor is refused here; otherwise the
+ * caller checks values itself (loadStateDict names the parameter).
+ */
+export function stateEntries(where: string, state: unknown, tensorsOnly = true): [string, Tensor][] {
+  if (!(state instanceof Map) && (typeof state !== 'object' || state === null || Array.isArray(state))) {
+    throw new StateDictError(
+      `${where}: expected a Map or a plain object of name → Tensor, got ${describeValue(state)}.`,
+    );
+  }
+  const entries: [string, unknown][] = state instanceof Map ? [...state.entries()] : Object.entries(state);
+  for (const [name, t] of entries) {
+    if (typeof name !== 'string')
+      throw new StateDictError(`${where}: names must be strings, got ${describeValue(name)}.`);
+    if (tensorsOnly && !(t instanceof Tensor))
+      throw new StateDictError(`${where}: entry '${name}' is ${describeValue(t)}, not a Tensor.`);
+  }
+  return entries as [string, Tensor][];
+}
+
 function checkName(m: Module, name: string): void {
   if (typeof name !== 'string' || name === '' || name.includes('.')) {
     throw new ArgumentError(
@@ -256,3 +282,6 @@ function checkName(m: Module, name: string): void {
     );
   }
 }
+
+// `instanceof Module` holds for modules of either build (ESM or CJS) loaded in this process.
+brandClass(Module, 'nn.Module');

@@ -1,4 +1,4 @@
-import { Tensor, formatShape, ArgumentError } from '@tapegrad/autograd';
+import { Tensor, formatShape, ArgumentError, brandClass, describeValue } from '@tapegrad/autograd';
 
 /**
  * A leaf tensor that a {@link Module} owns and an optimiser updates. It always requires grad
@@ -9,7 +9,7 @@ export class Parameter extends Tensor {
   /** Copies `value` into fresh storage and marks the copy as requiring grad. */
   constructor(value: Tensor) {
     if (!(value instanceof Tensor)) {
-      throw new ArgumentError(`Parameter: expected a Tensor, got ${value === null ? 'null' : typeof value}.`);
+      throw new ArgumentError(`Parameter: expected a Tensor, got ${describeValue(value)}.`);
     }
     super(value.data.slice(), value.shape, { requiresGrad: true });
   }
@@ -19,3 +19,6 @@ export class Parameter extends Tensor {
     return `Parameter(${formatShape(this.shape)}, ${this.dtype})`;
   }
 }
+
+// `instanceof Parameter` holds for parameters of either build (ESM or CJS) loaded in this process.
+brandClass(Parameter, 'nn.Parameter');

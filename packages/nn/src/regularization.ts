@@ -1,7 +1,7 @@
 import { Tensor, ArgumentError, mul, sum, add, zeros } from '@tapegrad/autograd';
 import { Module } from './module.js';
 import { Linear } from './layers/linear.js';
-import { expectNonNegative, expectPositiveInt } from './util.js';
+import { describeValue, expectNonNegative, expectPositiveInt, expectTensor } from './util.js';
 import type { Reduction } from './losses/cost.js';
 
 /**
@@ -32,6 +32,9 @@ export function l2Divisor(reduction: Reduction, batchSize: number, datasetSize?:
  * The L2 term (λ / 2m) Σ W² over `weights`, on the tape; `m` comes from {@link l2Divisor}.
  */
 export function l2Penalty(weights: readonly Tensor[], lambda: number, m: number): Tensor {
+  if (!Array.isArray(weights))
+    throw new ArgumentError(`l2Penalty: weights must be an array of tensors, got ${describeValue(weights)}.`);
+  weights.forEach((w, i) => expectTensor('l2Penalty', `weights[${i}]`, w));
   expectNonNegative('l2Penalty', 'lambda', lambda);
   if (!(m > 0)) throw new ArgumentError(`l2Penalty: m must be positive, got ${m}.`);
   let total: Tensor | null = null;

@@ -8,7 +8,7 @@ export { describeValue, shapesEqual };
 export function expectTensor(where: string, what: string, t: unknown): Tensor {
   if (!(t instanceof Tensor)) {
     throw new ArgumentError(
-      `${where}: ${what} must be a Tensor, got ${t === null ? 'null' : typeof t}. Wrap arrays with tensor(...).`,
+      `${where}: ${what} must be a Tensor, got ${describeValue(t)}. Wrap arrays with tensor(...).`,
     );
   }
   return t;
@@ -16,6 +16,7 @@ export function expectTensor(where: string, what: string, t: unknown): Tensor {
 
 /** Throws a ShapeError unless `t` is a matrix [rows, cols] (cols checked when given). */
 export function expectMatrix(where: string, what: string, t: Tensor, cols?: number): void {
+  expectTensor(where, what, t);
   if (t.ndim !== 2 || (cols !== undefined && t.shape[1] !== cols)) {
     const want = cols === undefined ? '[rows, cols]' : `[rows, ${cols}]`;
     throw new ShapeError(
@@ -47,6 +48,8 @@ export function allocLike(like: Tensor, size = like.size): Float64Array | Float3
 
 /** Throws a ShapeError unless `a` and `b` have equal shapes, naming the caller. */
 export function expectSameShape(where: string, aName: string, a: Tensor, bName: string, b: Tensor): void {
+  expectTensor(where, aName, a);
+  expectTensor(where, bName, b);
   if (!shapesEqual(a.shape, b.shape)) {
     throw new ShapeError(
       `${where}: ${aName} has shape ${formatShape(a.shape)} but ${bName} has shape ${formatShape(b.shape)}; they must match.`,

@@ -8,6 +8,9 @@ import {
   matmul,
   add,
   sum,
+  checkDType,
+  checkOptions,
+  describeValue,
   type DType,
 } from '@tapegrad/autograd';
 import { Module, type BackpropContext, type LayerBackprop } from '../module.js';
@@ -23,6 +26,8 @@ export interface LinearOptions {
   init?: InitScheme;
   /** Element type of the parameters (default 'float64'). */
   dtype?: DType;
+  /** Learn a bias b (default true); false gives z = W a, with `bias` null. */
+  bias?: boolean;
 }
 
 /**
@@ -33,8 +38,8 @@ export interface LinearOptions {
 export class Linear extends Module {
   /** W, shape [outFeatures, inFeatures]. */
   readonly weight: Parameter;
-  /** b, shape [outFeatures]. */
-  readonly bias: Parameter;
+  /** b, shape [outFeatures]; null for a layer made with `{bias: false}`. */
+  readonly bias: Parameter | null;
 
   /** @param inFeatures width of the input rows; @param outFeatures number of neurons. */
   constructor(
@@ -45,17 +50,22 @@ export class Linear extends Module {
     super();
     expectPositiveInt('Linear', 'inFeatures', inFeatures);
     expectPositiveInt('Linear', 'outFeatures', outFeatures);
-    if (options === undefined || !(options.rng instanceof Rng)) {
+    const where = `Linear(${inFeatures} → ${outFeatures})`;
+    const given = checkOptions(where, options, ['rng', 'init', 'dtype', 'bias']);
+    if (!(given.rng instanceof Rng)) {
       throw new ArgumentError(
-        `Linear(${inFeatures} → ${outFeatures}): pass { rng: new Rng(seed) }; initial weights are drawn from an explicit seeded generator.`,
+        `${where}: pass { rng: new Rng(seed) }; initial weights are drawn from an explicit seeded generator.`,
       );
     }
-    const dtype = options.dtype ?? 'float64';
+    if (given.bias !== undefined && typeof given.bias !== 'boolean')
+      throw new ArgumentError(`${where}: bias must be true or false, got ${describeValue(given.bias)}.`);
+    const dtype = checkDType(where, given.dtype ?? 'float64');
     const w = zeros([outFeatures, inFeatures], { dtype });
+    // Drawn even without a bias, so that {bias: false} keeps the weights a seed gives with one.
     const b = zeros([outFeatures], { dtype });
-    initLinear(w.data, b.data, inFeatures, outFeatures, options.init ?? 'normal', options.rng);
+    initLinear(w.data, b.data, inFeatures, outFeatures, given.init ?? 'normal', given.rng);
     this.weight = this.registerParameter('weight', new Parameter(w));
-    this.bias = this.registerParameter('bias', new Parameter(b));
+    this.bias = given.bias === false ? null : this.registerParameter('bias', new Parameter(b));
   }
 
   /** Z = x Wᵀ + b for x of shape [m, inFeatures]; throws a ShapeError naming the layer otherwise. */
@@ -70,23 +80,26 @@ export class Linear extends Module {
             : "Check the previous layer's width or the data's feature count."),
       );
     }
-    return add(matmul(x, this.weight, { transposeB: true }), this.bias);
+    const z = matmul(x, this.weight, { transposeB: true });
+    return this.bias === null ? z : add(z, this.bias);
   }
 
   /**
    * Nielsen's equations in row-batch form, for δ = ∂C/∂Z of shape [m, out]:
    * BP2's (W)ᵀ δ is δ W ([m, in]); BP3 gives ∂C/∂b = Σ over samples of δ; BP4 gives
-   * ∂C/∂W = δᵀ A^{l−1} ([out, in]), the sum over samples of δ (a^{l−1})ᵀ.
+   * ∂C/∂W = δᵀ A^{l−1} ([out, in]), the sum over samples of δ (a^{l−1})ᵀ. A layer without a bias
+   * has no BP3.
    */
   override backprop(deltaOut: Tensor, { input, needsDeltaIn }: BackpropContext): LayerBackprop {
+    const weight = matmul(deltaOut, input, { transposeA: true });
     return {
       deltaIn: needsDeltaIn ? matmul(deltaOut, this.weight) : null,
-      grads: { weight: matmul(deltaOut, input, { transposeA: true }), bias: sum(deltaOut, { axis: 0 }) },
+      grads: this.bias === null ? { weight } : { weight, bias: sum(deltaOut, { axis: 0 }) },
     };
   }
 
-  /** `Linear(in → out)`. */
+  /** `Linear(in → out)`, with `, no bias` for a layer without one. */
   describe(): string {
-    return `Linear(${this.inFeatures} → ${this.outFeatures})`;
+    return `Linear(${this.inFeatures} → ${this.outFeatures}${this.bias === null ? ', no bias' : ''})`;
   }
 }

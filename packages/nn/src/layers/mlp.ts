@@ -1,5 +1,6 @@
-import { Tensor, Rng, ArgumentError, type DType } from '@tapegrad/autograd';
+import { Tensor, Rng, ArgumentError, type DType, checkOptions } from '@tapegrad/autograd';
 import { Module } from '../module.js';
+import type { Parameter } from '../parameter.js';
 import { Linear } from './linear.js';
 import {
   Activation,
@@ -12,10 +13,13 @@ import { Sequential } from './sequential.js';
 import type { InitScheme } from '../init.js';
 import { expectPositiveInt, describeValue } from '../util.js';
 
+/** A Linear layer that has its bias b^l (the closed-form equations, BP3 included, need one). */
+export type BiasedLinear = Linear & { readonly bias: Parameter };
+
 /** One layer l of a feed-forward net in Nielsen's sense: z^l = W^l a^{l−1} + b^l, a^l = σ(z^l). */
 export interface DenseLayer {
   /** The affine part (W^l, b^l). */
-  readonly linear: Linear;
+  readonly linear: BiasedLinear;
   /** σ for this layer (identity when the Linear is not followed by an activation). */
   readonly activation: ElementwiseActivation;
 }
@@ -35,11 +39,18 @@ export function denseLayers(net: Sequential): DenseLayer[] {
         `denseLayers: stage ${i} of ${net.describe()} is ${s.describe()}, but a dense network alternates Linear layers with optional elementwise activations.`,
       );
     }
+    if (s.bias === null) {
+      throw new ArgumentError(
+        `denseLayers: stage ${i} of ${net.describe()} is ${s.describe()}; the closed-form equations (z = W a + b, BP3: ∂C/∂b = δ) need a bias. ` +
+          `Build it with {bias: true} (the default), or train it on the tape (backprop: 'tape').`,
+      );
+    }
+    const biased = s as BiasedLinear;
     const next = stages[i + 1];
     if (next instanceof Activation) {
-      out.push({ linear: s, activation: next.activation });
+      out.push({ linear: biased, activation: next.activation });
       i++;
-    } else out.push({ linear: s, activation: identityActivation });
+    } else out.push({ linear: biased, activation: identityActivation });
   }
   if (out.length === 0) throw new ArgumentError(`denseLayers: ${net.describe()} has no Linear layer.`);
   return out;
@@ -81,7 +92,8 @@ export class MLP extends Sequential {
   }
 }
 
-function buildStages(sizes: readonly number[], options: MlpOptions): Module[] {
+function buildStages(sizes: readonly number[], given: MlpOptions): Module[] {
+  const options = checkOptions('mlp', given, ['rng', 'activation', 'outputActivation', 'init', 'dtype']);
   if (!Array.isArray(sizes) || sizes.length < 2) {
     throw new ArgumentError(
       `mlp: sizes must list at least an input and an output width, e.g. mlp([2, 3, 1], {rng}); got ${describeValue(sizes)}.`,

@@ -1,4 +1,4 @@
-import { ArgumentError, Tensor } from '@tapegrad/autograd';
+import { ArgumentError, Tensor, checkOptions, ShapeError } from '@tapegrad/autograd';
 import { allocLike, describeValue } from '../util.js';
 import type { Module } from '../module.js';
 
@@ -46,6 +46,11 @@ export function checkReduction(where: string, r: unknown): Reduction {
 
 /** The divisor of a batch of `m` samples under `reduction`. */
 export function batchDivisor(reduction: Reduction, m: number): number {
+  // The mean of no samples is undefined: refuse it rather than return NaN (0 / 0).
+  if (reduction === 'mean' && m === 0)
+    throw new ShapeError(
+      `cost: a 'mean' cost over an empty batch (0 rows) is undefined; pass at least one row, or use {reduction: 'sum'}.`,
+    );
   return reduction === 'mean' ? m : 1;
 }
 
@@ -57,8 +62,8 @@ export abstract class ReducedCost implements Cost {
   readonly reduction: Reduction;
 
   /** @param options `{reduction}` (default 'mean'). */
-  constructor(options: CostOptions = {}) {
-    this.reduction = checkReduction(new.target.name, options.reduction);
+  constructor(options?: CostOptions) {
+    this.reduction = checkReduction(new.target.name, checkOptions(new.target.name, options, ['reduction']).reduction);
   }
 
   /** C as a scalar tensor, recorded on the tape when `output` requires grad. */

@@ -17,7 +17,7 @@ export type CostName = 'quadratic' | 'mse' | 'bce' | 'bceWithLogits' | 'softmaxC
 export type CostLike = Cost | CostName;
 
 /** Resolves a {@link CostLike}; names take `options`. */
-export function resolveCost(c: CostLike, options: CostOptions = {}): Cost {
+export function resolveCost(c: CostLike, options?: CostOptions): Cost {
   if (typeof c !== 'string') {
     if (c === null || typeof c !== 'object' || typeof c.forward !== 'function' || typeof c.gradOutput !== 'function') {
       throw new ArgumentError(

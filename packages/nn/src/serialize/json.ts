@@ -1,6 +1,6 @@
 import { Tensor, type DType } from '@tapegrad/autograd';
 import { SerializationError } from '../errors.js';
-import type { StateDict } from '../module.js';
+import { type StateDict, stateEntries } from '../module.js';
 
 /** The JSON document {@link stateDictToJSON} writes. */
 export interface StateDictJSON {
@@ -43,9 +43,10 @@ function decodeValue(v: unknown, where: string): number {
 }
 
 /** A state dict as a JSON string that restores every float64 bit exactly. */
-export function stateDictToJSON(state: StateDict): string {
-  const tensors: StateDictJSON['tensors'] = {};
-  for (const [name, t] of state)
+export function stateDictToJSON(state: StateDict | Record<string, Tensor>): string {
+  // No prototype, so that a tensor named __proto__ is a key like any other (JSON.parse reads it back as one).
+  const tensors: StateDictJSON['tensors'] = Object.create(null) as StateDictJSON['tensors'];
+  for (const [name, t] of stateEntries('stateDictToJSON', state))
     tensors[name] = { dtype: t.dtype, shape: [...t.shape], data: Array.from(t.data, encodeValue) };
   const doc: StateDictJSON = { format: 'tapegrad-state-dict', version: 1, tensors };
   return JSON.stringify(doc);

@@ -1,6 +1,6 @@
-import { Tensor } from '@tapegrad/autograd';
+import { Tensor, describeValue } from '@tapegrad/autograd';
 import { SerializationError } from '../errors.js';
-import type { StateDict } from '../module.js';
+import { type StateDict, stateEntries } from '../module.js';
 
 /** The safetensors dtypes tapegrad reads and writes. */
 const DTYPES = { F64: { bytes: 8, dtype: 'float64' }, F32: { bytes: 4, dtype: 'float32' } } as const;
@@ -30,11 +30,16 @@ function writeData(t: Tensor, out: Uint8Array, offset: number): void {
  * header {name: {dtype, shape, data_offsets}} padded with spaces to a multiple of 8 bytes, then
  * the tensors' little-endian bytes back to back. Runs anywhere (Uint8Array only).
  */
-export function stateDictToSafetensors(state: StateDict, metadata?: Record<string, string>): Uint8Array {
-  const header: Record<string, unknown> = {};
-  if (metadata !== undefined) header.__metadata__ = metadata;
+export function stateDictToSafetensors(
+  state: StateDict | Record<string, Tensor>,
+  metadata?: Record<string, string>,
+): Uint8Array {
+  const entries = stateEntries('stateDictToSafetensors', state);
+  // No prototype, so that a tensor named __proto__ is a key like any other.
+  const header: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  if (metadata !== undefined) header.__metadata__ = checkMetadata(metadata);
   let offset = 0;
-  for (const [name, t] of state) {
+  for (const [name, t] of entries) {
     if (name === '__metadata__')
       throw new SerializationError(`stateDictToSafetensors: '__metadata__' is reserved and cannot name a tensor.`);
     const code: SafeDType = t.dtype === 'float64' ? 'F64' : 'F32';
@@ -54,9 +59,29 @@ export function stateDictToSafetensors(state: StateDict, metadata?: Record<strin
   view.setUint32(4, 0, true);
   out.set(json, 8);
   let at = 8 + json.length;
-  for (const t of state.values()) {
+  for (const [, t] of entries) {
     writeData(t, out, at);
     at += t.data.byteLength;
+  }
+  return out;
+}
+
+/**
+ * The writer refuses what the reader refuses: `__metadata__` is an object of strings (anything
+ * else, such as numbers, bigints or nested objects, could be written but not read back).
+ */
+function checkMetadata(metadata: unknown): Record<string, string> {
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))
+    throw new SerializationError(
+      `stateDictToSafetensors: metadata must be an object of strings, got ${describeValue(metadata)}.`,
+    );
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [k, v] of Object.entries(metadata)) {
+    if (typeof v !== 'string')
+      throw new SerializationError(
+        `stateDictToSafetensors: metadata value '${k}' is ${describeValue(v)}; safetensors metadata holds strings only (use String(v) or JSON.stringify(v)).`,
+      );
+    out[k] = v;
   }
   return out;
 }
@@ -147,7 +172,8 @@ export function stateDictFromSafetensors(bytes: Uint8Array): SafetensorsContents
         fail('__metadata__ must be an object of strings.');
       for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
         if (typeof v !== 'string') fail(`__metadata__ value '${k}' is not a string.`);
-        metadata[k] = v;
+        // defineProperty, so that a key named __proto__ stays a key.
+        Object.defineProperty(metadata, k, { value: v, enumerable: true, writable: true, configurable: true });
       }
       continue;
     }
@@ -163,8 +189,9 @@ export function stateDictFromSafetensors(bytes: Uint8Array): SafetensorsContents
   if (covered !== dataBytes) fail(`the data section has ${dataBytes} bytes but the tensors cover ${covered}.`);
   const tensors: StateDict = new Map();
   for (const e of entries) {
-    // slice() copies into a fresh, aligned buffer, which typed-array views need.
-    const chunk = bytes.slice(dataStart + e.begin, dataStart + e.end);
+    // A copy into a fresh, aligned buffer of its own, which typed-array views need. (Buffer's
+    // slice() shares memory, and its .buffer is the whole pool, so copy through the constructor.)
+    const chunk = new Uint8Array(bytes.subarray(dataStart + e.begin, dataStart + e.end));
     const { bytes: width } = DTYPES[e.code];
     const count = (e.end - e.begin) / width;
     let data: Float64Array | Float32Array;
