@@ -44,12 +44,12 @@ export function checkReduction(where: string, r: unknown): Reduction {
   throw new ArgumentError(`${where}: reduction must be 'mean' or 'sum', got ${describeValue(r)}.`);
 }
 
-/** The divisor of a batch of `m` samples under `reduction`. */
+/** The divisor of a batch of `m` samples under `reduction`; a 'mean' of none is a ShapeError, not NaN. */
 export function batchDivisor(reduction: Reduction, m: number): number {
   // The mean of no samples is undefined: refuse it rather than return NaN (0 / 0).
   if (reduction === 'mean' && m === 0)
     throw new ShapeError(
-      `cost: a 'mean' cost over an empty batch (0 rows) is undefined; pass at least one row, or use {reduction: 'sum'}.`,
+      `cost: a 'mean' cost over an empty batch is undefined (there is nothing to average); pass at least one row, or use {reduction: 'sum'}.`,
     );
   return reduction === 'mean' ? m : 1;
 }

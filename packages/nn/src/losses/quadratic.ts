@@ -41,13 +41,13 @@ export class MSECost extends ReducedCost {
   forward(output: Tensor, target: Tensor): Tensor {
     check('MSECost', output, target);
     const d = sub(output, target);
-    return mul(sum(mul(d, d)), 1 / (this.reduction === 'mean' ? output.size : 1));
+    return mul(sum(mul(d, d)), 1 / batchDivisor(this.reduction, output.size));
   }
 
   /** 2 (a − y) / (m n). */
   gradOutput(output: Tensor, target: Tensor): Tensor {
     check('MSECost.gradOutput', output, target);
-    const divisor = this.reduction === 'mean' ? output.size : 1;
+    const divisor = batchDivisor(this.reduction, output.size);
     return scaledResidual(output, target, 2, divisor);
   }
 }
