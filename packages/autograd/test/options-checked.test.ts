@@ -123,7 +123,7 @@ describe('null and junk options are named errors, never a raw TypeError (item 11
     ['customVjp(f, null)', () => ag.customVjp((t: Tensor) => t, null as never)],
     [
       'defineOp({name, forward, vjp, extra})',
-      () => ag.defineOp({ name: 'f', forward: (t) => t, vjp: (g) => [g], extra: 1 } as never),
+      () => ag.defineOp({ name: 'f', forward: (t: Tensor) => t, vjp: (g: Tensor) => [g], extra: 1 } as never),
     ],
     ['grad(f, null)', () => ag.grad((t: Tensor) => t.sum(), null as never)],
     ['hvp with junk primals', () => ag.hvp((t: Tensor) => t.sum(), null as never, null as never)],
