@@ -61,6 +61,8 @@ describe('the ESM and CJS builds loaded in one process share one engine', () => 
     expect(report.nnAcrossBuilds).toBe(true);
     expect(report.nnErrorInstanceof).toBe(true);
   });
+  it('300 generated chains mixing the builds op by op give what one build gives', () =>
+    expect(report.generatedMixes).toBe(300));
   it('a user subclass still answers instanceof by its own prototype chain', () =>
     expect(report.userSubclass).toBe(true));
 });

@@ -4,7 +4,7 @@
  */
 import type { Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
-import { type TapeEntry, type TapeOptions, tapeNodes } from './tape.js';
+import { type TapeEntry, type TapeOptions, listTape } from './tape.js';
 
 function describe(e: TapeEntry): string {
   if (e.kind === 'op') return `${e.op}(${e.released ? 'released' : e.inputs.map((i) => `%${i}`).join(', ')})`;
@@ -33,8 +33,8 @@ function annotate(e: TapeEntry): string {
  * // %2 = mul(%0, %1)  [3]  float64
  * // %3 = sum(%2)      []   float64  (output)
  */
-export function formatTape(outputs: Tensor | readonly Tensor[], options: TapeOptions = {}): string {
-  const entries = tapeNodes(outputs, options);
+export function formatTape(outputs: Tensor | readonly Tensor[], options?: TapeOptions): string {
+  const entries = listTape('formatTape', outputs, options);
   const left = entries.map((e) => `%${e.id} = ${describe(e)}`);
   const shapes = entries.map((e) => formatShape(e.shape));
   const w1 = Math.max(...left.map((s) => s.length));
@@ -52,8 +52,8 @@ function escapeDot(s: string): string {
  * (filled when they require grad), outputs with a double border, edges from inputs to the ops that
  * read them, labelled with the argument position when an op has several inputs.
  */
-export function toDot(outputs: Tensor | readonly Tensor[], options: TapeOptions = {}): string {
-  const entries = tapeNodes(outputs, options);
+export function toDot(outputs: Tensor | readonly Tensor[], options?: TapeOptions): string {
+  const entries = listTape('toDot', outputs, options);
   const lines = [
     'digraph tape {',
     '  rankdir=TB;',

@@ -46,15 +46,13 @@ export interface TapeOptions {
   names?: Readonly<Record<string, Tensor>>;
 }
 
-function namesOf(options: TapeOptions): Map<Tensor, string> {
-  checkOptions('tape listing', options, ['names']);
+function namesOf(where: string, given: TapeOptions | undefined): Map<Tensor, string> {
+  const options = checkOptions(where, given, ['names']);
   if (options.names !== undefined && (typeof options.names !== 'object' || options.names === null))
-    throw new ArgumentError(
-      `tape listing: names must be an object such as {x, W}, got ${describeValue(options.names)}.`,
-    );
+    throw new ArgumentError(`${where}: names must be an object such as {x, W}, got ${describeValue(options.names)}.`);
   const map = new Map<Tensor, string>();
   for (const [name, t] of Object.entries(options.names ?? {})) {
-    if (!(t instanceof Tensor)) throw new ArgumentError(`tape listing: names.${name} is not a Tensor.`);
+    if (!(t instanceof Tensor)) throw new ArgumentError(`${where}: names.${name} is not a Tensor.`);
     map.set(t, name);
   }
   return map;
@@ -64,18 +62,23 @@ function namesOf(options: TapeOptions): Map<Tensor, string> {
  * The recorded history of `outputs`: each reachable node once, in recording order (ascending node
  * id, a topological order), each leaf just before the first op that reads it.
  */
-export function tapeNodes(outputs: Tensor | readonly Tensor[], options: TapeOptions = {}): TapeEntry[] {
+export function tapeNodes(outputs: Tensor | readonly Tensor[], options?: TapeOptions): TapeEntry[] {
+  return listTape('tapeNodes', outputs, options);
+}
+
+/** {@link tapeNodes} for the function `where` the caller called (formatTape, toDot), named in errors. */
+export function listTape(where: string, outputs: Tensor | readonly Tensor[], options?: TapeOptions): TapeEntry[] {
   // Plain-JS callers can pass anything; spreading a non-iterable would be a raw TypeError.
   if (!(outputs instanceof Tensor) && !Array.isArray(outputs)) {
     throw new ArgumentError(
-      `tapeNodes: outputs must be a Tensor or an array of tensors, got ${describeValue(outputs)}.`,
+      `${where}: outputs must be a Tensor or an array of tensors, got ${describeValue(outputs)}.`,
     );
   }
   const outs = outputs instanceof Tensor ? [outputs] : [...outputs];
   outs.forEach((t, i) => {
-    if (!(t instanceof Tensor)) throw new ArgumentError(`tapeNodes: output ${i} is not a Tensor.`);
+    if (!(t instanceof Tensor)) throw new ArgumentError(`${where}: output ${i} is not a Tensor.`);
   });
-  const names = namesOf(options);
+  const names = namesOf(where, options);
   const isOutput = new Set(outs);
   const ids = new Map<Tensor, number>();
   const entries: TapeEntry[] = [];

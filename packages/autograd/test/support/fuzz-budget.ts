@@ -20,6 +20,9 @@ export const AUTOGRAD_FUZZ = {
   'custom ops: wrong gradients': { runs: 600, seed: 302 },
   'hooks and gradients(): wrong arguments': { runs: 400, seed: 303 },
   'stable ops: extreme and non-finite data': { runs: 600, seed: 401 },
+  'options: null, junk and misspelled options everywhere': { runs: 1200, seed: 501 },
+  'positional axes: same as the options form': { runs: 800, seed: 502 },
+  'huge-but-empty shapes: no hang, no raw error': { runs: 600, seed: 503 },
 } as const satisfies Record<string, FuzzPlan>;
 
 /** The plan of one property. */

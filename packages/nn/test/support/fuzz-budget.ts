@@ -11,6 +11,8 @@ export const NN_FUZZ = {
   'costs: mismatched outputs and targets': { runs: 500, seed: 503 },
   'json loader: malformed documents': { runs: 600, seed: 601 },
   'safetensors loader: hostile files': { runs: 1200, seed: 602 },
+  'saved weights: round trips of any names, shapes and containers': { runs: 600, seed: 603 },
+  'nn options: null, junk and misspelled': { runs: 600, seed: 504 },
 } as const satisfies Record<string, FuzzPlan>;
 
 /** The plan of one property. */

@@ -77,6 +77,42 @@ attempt('userSubclass', () => {
       return 'Net';
     }
   }
-  return new Net() instanceof Net && new Net() instanceof nnCjs.Module && !(new nnCjs.Linear(1, 1, { rng: new cjs.Rng(1) }) instanceof Net);
+  return (
+    new Net() instanceof Net &&
+    new Net() instanceof nnCjs.Module &&
+    !(new nnCjs.Linear(1, 1, { rng: new cjs.Rng(1) }) instanceof Net)
+  );
+});
+// Generated mixes: 300 random chains whose every op, creation and mode switch comes from a build
+// picked at random must give exactly what one build alone gives, value and gradient.
+attempt('generatedMixes', () => {
+  const pick = new esm.Rng(11);
+  const unary = ['exp', 'tanh', 'sigmoid', 'square', 'neg'];
+  const failures = [];
+  for (let c = 0; c < 300; c++) {
+    const plan = Array.from({ length: 1 + pick.int(5) }, () => [unary[pick.int(unary.length)], pick.int(3)]);
+    const start = [pick.normal(), pick.normal(), pick.normal()];
+    const run = (choose) => {
+      const x = choose().tensor(start, { requiresGrad: true });
+      let y = x;
+      for (const [op, mode] of plan) {
+        const lib = choose();
+        y =
+          mode === 0
+            ? lib[op](y)
+            : mode === 1
+              ? lib.mul(y, lib.tensor(0.5))
+              : choose()
+                  .noGrad(() => lib[op](y))
+                  .add(y);
+      }
+      choose().sum(y).backward();
+      return JSON.stringify([Array.from(y.data), Array.from(x.grad.data), y.requiresGrad]);
+    };
+    const single = run(() => esm);
+    const mixed = run(() => (pick.int(2) === 0 ? esm : cjs));
+    if (single !== mixed) failures.push({ plan, single, mixed });
+  }
+  return failures.length === 0 ? 300 : failures.slice(0, 2);
 });
 console.log(JSON.stringify(report));
