@@ -9,7 +9,7 @@ export { type Shape, broadcastShapes, describeValue, formatShape, shapesEqual, s
 export { Rng } from './random.js';
 export { brandClass } from './engine/process.js';
 export * from './errors.js';
-export { checkOptions, didYouMean, axisOptions, type AxisArg } from './options.js';
+export { checkOptions, didYouMean, axisOptions, type AxisArg, type AxisOptions } from './options.js';
 export {
   tensor,
   zeros,

@@ -103,11 +103,17 @@ export function checkOptions<T extends object>(
  */
 export type AxisArg<O> = number | readonly number[] | O;
 
+/** What every options object of an axis-taking op has. */
+export interface AxisOptions {
+  /** The axis or axes the op works along (negative counts from the end). */
+  axis?: number | readonly number[];
+}
+
 /**
  * Resolves an {@link AxisArg}: a number or an array is the axis; anything else is an options
  * object checked by {@link checkOptions} against `accepted`.
  */
-export function axisOptions<O extends { axis?: number | readonly number[] }>(
+export function axisOptions<O extends AxisOptions>(
   where: string,
   arg: AxisArg<O> | undefined,
   accepted: readonly (keyof O & string)[],

@@ -32,7 +32,15 @@ export {
   type ActivationName,
 } from './layers/activations.js';
 export { Sequential, type StageRecord } from './layers/sequential.js';
-export { MLP, mlp, denseLayers, type MlpOptions, type DenseLayer, type BiasedLinear } from './layers/mlp.js';
+export {
+  MLP,
+  mlp,
+  denseLayers,
+  type MlpOptions,
+  type DenseLayer,
+  type BiasedLinear,
+  type HasBias,
+} from './layers/mlp.js';
 export * from './losses/index.js';
 export { l2Divisor, l2Penalty, regularizedWeights } from './regularization.js';
 export { objectiveValue, resolveObjective, type Objective, type ObjectiveOptions } from './objective.js';

@@ -14,7 +14,13 @@ import type { InitScheme } from '../init.js';
 import { expectPositiveInt, describeValue } from '../util.js';
 
 /** A Linear layer that has its bias b^l (the closed-form equations, BP3 included, need one). */
-export type BiasedLinear = Linear & { readonly bias: Parameter };
+export type BiasedLinear = Linear & HasBias;
+
+/** The bias part of {@link BiasedLinear}. */
+export interface HasBias {
+  /** b^l, shape [out]. */
+  readonly bias: Parameter;
+}
 
 /** One layer l of a feed-forward net in Nielsen's sense: z^l = W^l a^{l−1} + b^l, a^l = σ(z^l). */
 export interface DenseLayer {
