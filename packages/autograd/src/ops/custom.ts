@@ -108,7 +108,7 @@ function ownedOutput(name: string, out: unknown, inputs: readonly Tensor[]): Ten
 export function defineOp(definition: CustomOpDefinition): CustomOp {
   if (typeof definition !== 'object' || definition === null)
     throw new ArgumentError('defineOp: pass an object {name, forward, vjp}.');
-  checkOptions('defineOp', definition, ['name', 'arity', 'forward', 'vjp', 'vjpDifferentiable']);
+  checkOptions('defineOp', definition, ['name', 'arity', 'forward', 'vjp', 'jvp', 'vjpDifferentiable']);
   const name = checkName('defineOp', definition.name);
   const { forward, vjp } = definition;
   if (typeof forward !== 'function')
