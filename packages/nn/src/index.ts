@@ -44,9 +44,19 @@ export {
 export * from './losses/index.js';
 export { l2Divisor, l2Penalty, regularizedWeights } from './regularization.js';
 export { objectiveValue, resolveObjective, type Objective, type ObjectiveOptions } from './objective.js';
-export { Optimizer } from './optim/optimizer.js';
-export { SGD, type SGDOptions } from './optim/sgd.js';
-export { Adam, type AdamOptions } from './optim/adam.js';
+export {
+  Optimizer,
+  type Hyperparameters,
+  type ParamGroup,
+  type ParamGroupInput,
+  type Params,
+  type ParamState,
+} from './optim/optimizer.js';
+export { type HyperSpec, type HyperRule, type HyperRange, type HyperValue } from './optim/hyper.js';
+export { SGD, type SGDOptions, type SGDHyperparameters } from './optim/sgd.js';
+export { Adam, AdamW, type AdamOptions, type AdamHyperparameters } from './optim/adam.js';
+export { RMSprop, type RMSpropOptions, type RMSpropHyperparameters } from './optim/rmsprop.js';
+export { Adagrad, type AdagradOptions, type AdagradHyperparameters } from './optim/adagrad.js';
 export { type BackpropResult } from './backprop/result.js';
 export { closedFormBackprop, perSampleBackprop, type BackpropOptions } from './backprop/closed-form.js';
 export { tapeBackprop, type TapeBackpropOptions } from './backprop/tape.js';

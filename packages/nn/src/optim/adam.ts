@@ -1,59 +1,91 @@
-import type { Tensor, FloatArray } from '@tapegrad/autograd';
-import type { Module } from '../module.js';
-import { Optimizer, positive, unitInterval } from './optimizer.js';
-import { expectNonNegative } from '../util.js';
+import type { FloatArray } from '@tapegrad/autograd';
+import { Optimizer, stateBuffer, type ParamState, type Params } from './optimizer.js';
+import type { HyperSpec } from './hyper.js';
 
-/** Options of {@link Adam}. */
-export interface AdamOptions {
-  /** Learning rate (default 1e-3). */
-  lr?: number;
-  /** Decay rates of the first and second moment estimates (default [0.9, 0.999]). */
-  betas?: readonly [number, number];
-  /** Added to √v̂ to avoid division by zero (default 1e-8). */
-  eps?: number;
-  /** L2 weight decay added to the gradient, as in the original Adam (default 0). */
-  weightDecay?: number;
+/** The hyperparameters of {@link Adam} and {@link AdamW}, per parameter group. */
+export interface AdamHyperparameters {
+  /** Learning rate γ (default 1e-3). */
+  lr: number;
+  /** Decay rates [β1, β2] of the first and second moment estimates, each in [0, 1) (default [0.9, 0.999]). */
+  betas: readonly [number, number];
+  /** ε > 0 added to √v̂ (default 1e-8). */
+  eps: number;
+  /**
+   * Weight decay λ (default 0 for Adam, 1e-2 for AdamW). Adam adds λθ to the gradient (coupled
+   * L2, so it passes through the moment estimates); AdamW shrinks θ by γλθ directly (decoupled).
+   */
+  weightDecay: number;
+  /** Use the running maximum of the second moment (AMSGrad; default false). */
+  amsgrad: boolean;
 }
 
-/** Adam (Kingma & Ba, 2015) with bias-corrected moment estimates. */
-export class Adam extends Optimizer {
-  /** Learning rate; may be changed between steps. */
-  lr: number;
-  private readonly beta1: number;
-  private readonly beta2: number;
-  private readonly eps: number;
-  private readonly weightDecay: number;
-  private readonly m: Float64Array[];
-  private readonly v: Float64Array[];
-  private readonly steps: number[];
+/** Options of {@link Adam} and {@link AdamW}: the defaults of every parameter group. */
+export type AdamOptions = Partial<AdamHyperparameters>;
 
-  /** @param params a module or its parameters; @param options hyperparameters. */
-  constructor(params: Module | Iterable<Tensor>, options: AdamOptions = {}) {
-    super(params, 'Adam');
-    this.lr = positive('Adam', 'lr', options.lr ?? 1e-3);
-    const [b1, b2] = options.betas ?? [0.9, 0.999];
-    this.beta1 = unitInterval('Adam', 'betas[0]', b1);
-    this.beta2 = unitInterval('Adam', 'betas[1]', b2);
-    this.eps = positive('Adam', 'eps', options.eps ?? 1e-8);
-    this.weightDecay = expectNonNegative('Adam', 'weightDecay', options.weightDecay ?? 0);
-    this.m = this.params.map((p) => new Float64Array(p.size));
-    this.v = this.params.map((p) => new Float64Array(p.size));
-    // Per parameter, because a parameter with no gradient in a step must not advance its bias correction.
-    this.steps = this.params.map(() => 0);
+function spec(weightDecay: number): HyperSpec<AdamHyperparameters> {
+  return {
+    lr: { kind: 'number', range: 'lr', default: 1e-3 },
+    betas: { kind: 'pair', range: 'unit', default: [0.9, 0.999] },
+    eps: { kind: 'number', range: 'positive', default: 1e-8 },
+    weightDecay: { kind: 'number', range: 'nonNegative', default: weightDecay },
+    amsgrad: { kind: 'boolean', default: false },
+  };
+}
+
+const BUFFERS = ['expAvg', 'expAvgSq', 'maxExpAvgSq'] as const;
+
+/**
+ * One Adam step on one parameter, as in PyTorch's pseudo-code: m ← β1 m + (1 − β1)g,
+ * v ← β2 v + (1 − β2)g², m̂ = m / (1 − β1ᵗ), v̂ = v / (1 − β2ᵗ) (with AMSGrad, v̂ uses
+ * v_max ← max(v_max, v) instead of v), θ ← θ − γ m̂ / (√v̂ + ε). The weight decay is either
+ * added to g first (coupled) or applied as θ ← θ − γλθ before the update (decoupled).
+ */
+function adamUpdate(h: AdamHyperparameters, state: ParamState, w: FloatArray, g: FloatArray, decoupled: boolean): void {
+  const n = w.length;
+  const m = stateBuffer(state, 'expAvg', n);
+  const v = stateBuffer(state, 'expAvgSq', n);
+  const vMax = h.amsgrad ? stateBuffer(state, 'maxExpAvgSq', n) : null;
+  const { lr, eps, weightDecay: wd } = h;
+  const [b1, b2] = h.betas;
+  const t = state.step;
+  const c1 = 1 - b1 ** t;
+  const c2 = 1 - b2 ** t;
+  const shrink = decoupled ? 1 - lr * wd : 1;
+  const coupled = decoupled ? 0 : wd;
+  for (let i = 0; i < n; i++) {
+    const gi = g[i]! + coupled * w[i]!;
+    const wi = w[i]! * shrink;
+    m[i] = b1 * m[i]! + (1 - b1) * gi;
+    v[i] = b2 * v[i]! + (1 - b2) * gi * gi;
+    let second = v[i]!;
+    if (vMax !== null) second = vMax[i] = Math.max(vMax[i]!, second);
+    w[i] = wi - (lr * (m[i]! / c1)) / (Math.sqrt(second / c2) + eps);
+  }
+}
+
+/** Adam (Kingma & Ba) with bias-corrected moments, coupled L2 weight decay and optional AMSGrad, as in PyTorch. */
+export class Adam extends Optimizer<AdamHyperparameters> {
+  /** @param params a module, its parameters, or parameter groups; @param options the defaults of every group. */
+  constructor(params: Params<AdamHyperparameters>, options?: AdamOptions) {
+    super('Adam', params, options, spec(0), BUFFERS);
   }
 
-  protected update(index: number, w: FloatArray, g: FloatArray): void {
-    const m = this.m[index]!;
-    const v = this.v[index]!;
-    const t = ++this.steps[index]!;
-    const { beta1: b1, beta2: b2, eps, weightDecay: wd } = this;
-    const c1 = 1 - b1 ** t;
-    const c2 = 1 - b2 ** t;
-    for (let i = 0; i < w.length; i++) {
-      const gi = g[i]! + wd * w[i]!;
-      m[i] = b1 * m[i]! + (1 - b1) * gi;
-      v[i] = b2 * v[i]! + (1 - b2) * gi * gi;
-      w[i] = w[i]! - (this.lr * (m[i]! / c1)) / (Math.sqrt(v[i]! / c2) + eps);
-    }
+  protected update(h: AdamHyperparameters, state: ParamState, w: FloatArray, g: FloatArray): void {
+    adamUpdate(h, state, w, g, false);
+  }
+}
+
+/**
+ * AdamW (Loshchilov & Hutter): Adam with decoupled weight decay θ ← θ − γλθ, which does not pass
+ * through the moment estimates (default λ = 1e-2, as in PyTorch).
+ */
+export class AdamW extends Optimizer<AdamHyperparameters> {
+  /** @param params a module, its parameters, or parameter groups; @param options the defaults of every group. */
+  constructor(params: Params<AdamHyperparameters>, options?: AdamOptions) {
+    super('AdamW', params, options, spec(1e-2), BUFFERS);
+  }
+
+  protected update(h: AdamHyperparameters, state: ParamState, w: FloatArray, g: FloatArray): void {
+    adamUpdate(h, state, w, g, true);
   }
 }

@@ -1,55 +1,70 @@
-import type { Tensor, FloatArray } from '@tapegrad/autograd';
-import type { Module } from '../module.js';
-import { Optimizer, positive, unitInterval } from './optimizer.js';
-import { expectNonNegative } from '../util.js';
+import type { FloatArray } from '@tapegrad/autograd';
+import { ArgumentError } from '@tapegrad/autograd';
+import { Optimizer, stateBuffer, type ParamState, type Params } from './optimizer.js';
+import type { HyperSpec } from './hyper.js';
 
-/** Options of {@link SGD}. */
-export interface SGDOptions {
-  /** Learning rate η (required). */
+/** The hyperparameters of {@link SGD}, per parameter group. */
+export interface SGDHyperparameters {
+  /** Learning rate γ (η in Nielsen's book; required). */
   lr: number;
-  /** Momentum μ in [0, 1) (default 0, plain gradient descent as in the seeds). */
-  momentum?: number;
-  /** Weight decay: adds `weightDecay · w` to every gradient, biases included (default 0). For the seeds' weights-only L2, use the `lambda` of the training loop instead. */
-  weightDecay?: number;
+  /** Momentum μ in [0, 1) (default 0: plain gradient descent, as in Nielsen's chapter 1). */
+  momentum: number;
+  /** Dampening τ in [0, 1] of the gradient added to the momentum buffer after the first step (default 0). */
+  dampening: number;
+  /**
+   * L2 weight decay λ: adds λθ to the gradient (default 0). Give it to a group holding only the
+   * weights for Nielsen's chapter-3 L2 regularisation, with λ_here = λ / n.
+   */
+  weightDecay: number;
+  /** Nesterov momentum (default false); needs momentum > 0 and dampening 0. */
+  nesterov: boolean;
 }
 
-/**
- * Stochastic gradient descent: w ← w − η v with v ← μ v + (g + wd · w)
- * (v = g + wd · w when μ = 0).
- */
-export class SGD extends Optimizer {
-  /** Learning rate η; may be changed between steps (schedules). */
-  lr: number;
-  /** Momentum μ. */
-  readonly momentum: number;
-  /** Weight decay. */
-  readonly weightDecay: number;
-  private readonly velocity: (Float64Array | null)[];
+/** Options of {@link SGD}: the defaults of every parameter group. */
+export type SGDOptions = Partial<SGDHyperparameters> & { lr?: number };
 
-  /** @param params a module or its parameters; @param options learning rate and extras. */
-  constructor(params: Module | Iterable<Tensor>, options: SGDOptions) {
-    super(params, 'SGD');
-    this.lr = positive('SGD', 'lr', options?.lr);
-    this.momentum = unitInterval('SGD', 'momentum', options.momentum ?? 0);
-    this.weightDecay = expectNonNegative('SGD', 'weightDecay', options.weightDecay ?? 0);
-    this.velocity = this.params.map(() => null);
+const SPEC: HyperSpec<SGDHyperparameters> = {
+  lr: { kind: 'number', range: 'lr', example: '0.1' },
+  momentum: { kind: 'number', range: 'unit', default: 0 },
+  dampening: { kind: 'number', range: 'closedUnit', default: 0 },
+  weightDecay: { kind: 'number', range: 'nonNegative', default: 0 },
+  nesterov: { kind: 'boolean', default: false },
+};
+
+/**
+ * Stochastic gradient descent with PyTorch's update rule. Per step t, with g the gradient:
+ * g ← g + λθ; with momentum μ, b ← g on the first step and b ← μb + (1 − τ)g afterwards, then
+ * g ← g + μb (Nesterov) or g ← b; finally θ ← θ − γg. With μ = 0 this is Nielsen's
+ * w → w − η ∂C/∂w.
+ */
+export class SGD extends Optimizer<SGDHyperparameters> {
+  /** @param params a module, its parameters, or parameter groups; @param options `lr` and the defaults of every group. */
+  constructor(params: Params<SGDHyperparameters>, options?: SGDOptions) {
+    super('SGD', params, options, SPEC, ['momentumBuffer']);
   }
 
-  protected update(index: number, w: FloatArray, g: FloatArray): void {
-    const { lr, momentum: mu, weightDecay: wd } = this;
+  protected override checkGroup(where: string, h: SGDHyperparameters): void {
+    if (h.nesterov && (h.momentum <= 0 || h.dampening !== 0)) {
+      throw new ArgumentError(
+        `${where}: nesterov needs momentum > 0 and dampening 0, got momentum ${h.momentum} and dampening ${h.dampening}; e.g. {momentum: 0.9, nesterov: true}.`,
+      );
+    }
+  }
+
+  protected update(h: SGDHyperparameters, state: ParamState, w: FloatArray, g: FloatArray): void {
+    const { lr, momentum: mu, dampening: tau, weightDecay: wd, nesterov } = h;
+    const n = w.length;
     if (mu === 0) {
-      for (let i = 0; i < w.length; i++) w[i] = w[i]! - lr * (g[i]! + wd * w[i]!);
+      for (let i = 0; i < n; i++) w[i] = w[i]! - lr * (g[i]! + wd * w[i]!);
       return;
     }
-    let v = this.velocity[index];
-    if (v == null) {
-      // The first step starts the velocity at the gradient itself, as PyTorch does.
-      v = new Float64Array(w.length);
-      for (let i = 0; i < w.length; i++) v[i] = g[i]! + wd * w[i]!;
-      this.velocity[index] = v;
-    } else {
-      for (let i = 0; i < w.length; i++) v[i] = mu * v[i]! + g[i]! + wd * w[i]!;
+    const first = !state.buffers.has('momentumBuffer');
+    const b = stateBuffer(state, 'momentumBuffer', n);
+    for (let i = 0; i < n; i++) {
+      const gi = g[i]! + wd * w[i]!;
+      // The first step starts the buffer at the gradient itself, undamped.
+      b[i] = first ? gi : mu * b[i]! + (1 - tau) * gi;
+      w[i] = w[i]! - lr * (nesterov ? gi + mu * b[i]! : b[i]!);
     }
-    for (let i = 0; i < w.length; i++) w[i] = w[i]! - lr * v[i]!;
   }
 }
