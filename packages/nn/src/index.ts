@@ -57,6 +57,22 @@ export { SGD, type SGDOptions, type SGDHyperparameters } from './optim/sgd.js';
 export { Adam, AdamW, type AdamOptions, type AdamHyperparameters } from './optim/adam.js';
 export { RMSprop, type RMSpropOptions, type RMSpropHyperparameters } from './optim/rmsprop.js';
 export { Adagrad, type AdagradOptions, type AdagradHyperparameters } from './optim/adagrad.js';
+export {
+  LRScheduler,
+  StepLR,
+  MultiStepLR,
+  ExponentialLR,
+  CosineAnnealingLR,
+  LinearLR,
+  type SchedulerSettings,
+  type StepLROptions,
+  type MultiStepLROptions,
+  type ExponentialLROptions,
+  type CosineAnnealingLROptions,
+  type LinearLROptions,
+} from './optim/scheduler.js';
+export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './optim/plateau.js';
+export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './optim/clip.js';
 export { type BackpropResult } from './backprop/result.js';
 export { closedFormBackprop, perSampleBackprop, type BackpropOptions } from './backprop/closed-form.js';
 export { tapeBackprop, type TapeBackpropOptions } from './backprop/tape.js';
@@ -100,5 +116,6 @@ export {
   type LayerDeltaStats,
 } from './train.js';
 export { stateDictToJSON, stateDictFromJSON, type StateDictJSON, type TensorJSON } from './serialize/json.js';
+export { mergeStateDicts, splitStateDict } from './serialize/checkpoint.js';
 export { stateDictToSafetensors, stateDictFromSafetensors, type SafetensorsContents } from './serialize/safetensors.js';
 export { functionalCall, perSampleGradients, type ParameterDict, type PerSampleOptions } from './functional.js';
