@@ -96,6 +96,12 @@ export function loadOptimizerStateDict<H extends Hyperparameters>(
   let index = 0;
   opt.paramGroups.forEach((group, g) => {
     const at = `${where} (parameter group ${g})`;
+    const saved = entries.get(`groups.${g}.params`);
+    if (saved !== undefined && (saved.ndim !== 1 || saved.size !== group.params.length)) {
+      throw new StateDictError(
+        `${at}: the saved group holds ${saved.size} parameters but this optimiser's holds ${group.params.length}; build the optimiser over the same parameters and groups as the saved one.`,
+      );
+    }
     const ids = takeEntry(where, entries, `groups.${g}.params`, [group.params.length]);
     ids.data.forEach((v, k) => {
       if (v !== index + k) {

@@ -14,7 +14,9 @@ export function mergeStateDicts(parts: Record<string, StateDict>): StateDict {
   const out: StateDict = new Map();
   for (const [key, state] of Object.entries(parts)) {
     if (key === '' || key.includes('.'))
-      throw new ArgumentError(`mergeStateDicts: part name ${JSON.stringify(key)} must be non-empty and contain no '.'.`);
+      throw new ArgumentError(
+        `mergeStateDicts: part name ${JSON.stringify(key)} must be non-empty and contain no '.'.`,
+      );
     if (!(state instanceof Map))
       throw new ArgumentError(`mergeStateDicts: part '${key}' is ${describeValue(state)}, not a state dict (a Map).`);
     for (const [name, t] of state as Map<string, Tensor>) out.set(`${key}.${name}`, t);
