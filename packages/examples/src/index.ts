@@ -36,3 +36,10 @@ export {
 } from './custom-layer/run.js';
 export { affineSoftsign, swish, swishActivation, swishLayer, SoftsignDense } from './custom-layer/layers.js';
 export { runHessian, type HessianOptions, type HessianResult, type DirectionReport } from './hessian/run.js';
+export {
+  runOptimizers,
+  OPTIMIZERS,
+  type OptimizersOptions,
+  type OptimizersResult,
+  type OptimizerCurve,
+} from './optimizers/run.js';
