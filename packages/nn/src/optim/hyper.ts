@@ -18,8 +18,11 @@ export type HyperRange =
 
 /** One hyperparameter: its kind, range and default (none = required). */
 export interface HyperRule {
+  /** A number, a true/false flag, or a pair of numbers. */
   readonly kind: 'number' | 'boolean' | 'pair';
+  /** The allowed values of a number (of each element of a pair; default 'nonNegative'). */
   readonly range?: HyperRange;
+  /** The value when neither the options nor the group give one; none means required. */
   readonly default?: HyperValue;
   /** How to write it in an example, for the "required" message. */
   readonly example?: string;

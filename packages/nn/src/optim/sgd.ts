@@ -20,8 +20,8 @@ export interface SGDHyperparameters {
   nesterov: boolean;
 }
 
-/** Options of {@link SGD}: the defaults of every parameter group. */
-export type SGDOptions = Partial<SGDHyperparameters> & { lr?: number };
+/** Options of {@link SGD}: the defaults of every parameter group (`lr` here or in every group). */
+export type SGDOptions = Partial<SGDHyperparameters>;
 
 const SPEC: HyperSpec<SGDHyperparameters> = {
   lr: { kind: 'number', range: 'lr', example: '0.1' },
