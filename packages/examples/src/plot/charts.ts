@@ -86,6 +86,8 @@ export function lineChartSpec(options: LineChartOptions): TopLevelSpec {
               type: 'nominal',
               title: null,
               sort: options.series.map((s) => s.name),
+              // Vega cuts labels at 160 px by default, which hides what tells long series names apart.
+              legend: { labelLimit: 400 },
             },
           }
         : {}),
