@@ -11,6 +11,7 @@ import { tapeBackprop } from './backprop/tape.js';
 import { layerGroups } from './backprop/layers.js';
 import type { BackpropResult } from './backprop/result.js';
 import { describeValue, expectNonNegative, expectPositiveInt, expectTensor } from './util.js';
+import { NoImprovement, checkFitExtras, clipStepGradients, stepScheduler, type FitExtras } from './optim/fit-extras.js';
 
 /** What the per-batch callback sees. */
 export interface BatchInfo {
@@ -46,8 +47,8 @@ export interface LabelledData {
   y: Tensor;
 }
 
-/** Options of {@link fit}. */
-export interface FitOptions {
+/** Options of {@link fit}, with a schedule, clipping and early stopping from {@link FitExtras}. */
+export interface FitOptions extends FitExtras {
   /** The optimiser holding the model's parameters. */
   optimizer: Optimizer;
   /** The seeded generator for the per-epoch shuffles. */
@@ -90,22 +91,24 @@ export interface History {
   readonly valLoss: number[];
   /** Validation accuracy per epoch (empty without validation data). */
   readonly valAccuracy: number[];
+  /** Whether early stopping ended training before `epochs`. */
+  stoppedEarly: boolean;
 }
 
 /** Options of {@link trainStep}. */
-export interface TrainStepOptions extends ObjectiveOptions {
+export interface TrainStepOptions extends ObjectiveOptions, Pick<FitExtras, 'clipGradNorm' | 'clipGradValue'> {
   /** Where gradients come from: the tape (default) or the hand-derived closed form (a Sequential whose stages all implement backprop). */
   backprop?: 'tape' | 'closed-form';
   /** Also return δ at every stage's output (a Sequential only; free with the closed form; default false). */
   deltas?: boolean;
 }
 
-const STEP_KEYS = [...OBJECTIVE_KEYS, 'backprop', 'deltas'] as const;
+const STEP_KEYS = [...OBJECTIVE_KEYS, 'backprop', 'deltas', 'clipGradNorm', 'clipGradValue'] as const;
 
 /**
  * One optimisation step on one batch: the gradients of C = C_0 + L2 (from the tape or the closed
- * form), then `optimizer.step` with them. Returns those gradients and the batch cost before the
- * step. `fit`, the web page and the benchmarks all train through this function.
+ * form), clipped when asked, then `optimizer.step` with them. Returns the gradients (as computed,
+ * before clipping) and the batch cost before the step. `fit`, the web page and the benchmarks all train through this function.
  */
 export function trainStep(
   model: Module,
@@ -115,7 +118,7 @@ export function trainStep(
   options: TrainStepOptions = {},
 ): BackpropResult {
   checkOptions('trainStep', options, STEP_KEYS);
-  const { backprop, deltas, ...objective } = options;
+  const { backprop, deltas, clipGradNorm, clipGradValue, ...objective } = options;
   if (backprop !== undefined && backprop !== 'tape' && backprop !== 'closed-form') {
     throw new ArgumentError(`trainStep: backprop must be 'tape' or 'closed-form', got ${describeValue(backprop)}.`);
   }
@@ -124,7 +127,12 @@ export function trainStep(
       ? closedFormBackprop(model, x, y, objective)
       : tapeBackprop(model, x, y, { ...objective, deltas: deltas ?? false });
   const names = new Map(model.namedParameters().map(([name, p]) => [p as Tensor, name]));
-  optimizer.step(optimizer.params.map((p) => result.grads.get(names.get(p) ?? '') ?? null));
+  const grads = optimizer.params.map((p) => result.grads.get(names.get(p) ?? '') ?? null);
+  const clip = {
+    ...(clipGradNorm === undefined ? {} : { clipGradNorm }),
+    ...(clipGradValue === undefined ? {} : { clipGradValue }),
+  };
+  optimizer.step(clipStepGradients('trainStep', grads, clip));
   return result;
 }
 
@@ -209,6 +217,7 @@ export function fit(model: Module, x: Tensor, y: Tensor, options: FitOptions): H
       `fit: onDeltas reports δ at each layer's output, which needs a Sequential; ${model.describe()} is not one.`,
     );
   }
+  checkFitExtras('fit', options, options.validation !== undefined);
   // Checked before the first step, so bad data can never leave a half-trained model behind.
   const n = checkRows('fit', 'training', x, y);
   if (n === 0) throw new ShapeError('fit: the training data has no rows.');
@@ -222,14 +231,17 @@ export function fit(model: Module, x: Tensor, y: Tensor, options: FitOptions): H
     datasetSize: n,
     backprop: options.backprop ?? 'tape',
     deltas: onDeltas !== undefined,
+    ...(options.clipGradNorm === undefined ? {} : { clipGradNorm: options.clipGradNorm }),
+    ...(options.clipGradValue === undefined ? {} : { clipGradValue: options.clipGradValue }),
   };
+  const stopper = options.earlyStopping === undefined ? null : new NoImprovement(options.earlyStopping);
   const evalOptions = {
     cost: options.cost ?? 'quadratic',
     lambda,
     threshold: options.threshold ?? 0.5,
     datasetSize: n,
   } as const;
-  const history: History = { loss: [], accuracy: [], valLoss: [], valAccuracy: [] };
+  const history: History = { loss: [], accuracy: [], valLoss: [], valAccuracy: [], stoppedEarly: false };
   model.train();
   for (let epoch = 0; epoch < epochs; epoch++) {
     const plan = batchIndices(x.shape[0]!, { batchSize, rng: options.rng });
@@ -258,6 +270,11 @@ export function fit(model: Module, x: Tensor, y: Tensor, options: FitOptions): H
       history.valAccuracy.push(validation.accuracy);
     }
     options.onEpoch?.({ epoch, loss: total / rows, train, ...(validation ? { validation } : {}) });
+    stepScheduler(options, train, validation);
+    if (stopper !== null && epoch < epochs - 1 && stopper.update(epoch, validation!.accuracy)) {
+      history.stoppedEarly = true;
+      break;
+    }
   }
   return history;
 }

@@ -1,6 +1,6 @@
 /**
  * Child-process script for optim-state.test.ts: trains a small MLP with AdamW (weight decay on
- * weights only, AMSGrad) and a cosine schedule, one fit() epoch at a time with a seeded
+ * weights only, AMSGrad), gradient clipping and a cosine schedule stepped by fit, one fit() epoch at a time with a seeded
  * shuffle per epoch. Usage:
  *   resume.ts full <file>     train all epochs, writing a safetensors checkpoint after half of them;
  *                             print the final weights' SHA-256
@@ -42,8 +42,9 @@ function epoch(e: number): void {
     epochs: 1,
     batchSize: 5,
     cost: 'bce',
+    scheduler,
+    clipGradNorm: 0.5,
   });
-  scheduler.step();
 }
 
 function checkpoint(): void {
