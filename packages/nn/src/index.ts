@@ -73,6 +73,7 @@ export {
 } from './optim/scheduler.js';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './optim/plateau.js';
 export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './optim/clip.js';
+export { type FitExtras, type EarlyStoppingOptions } from './optim/fit-extras.js';
 export { type BackpropResult } from './backprop/result.js';
 export { closedFormBackprop, perSampleBackprop, type BackpropOptions } from './backprop/closed-form.js';
 export { tapeBackprop, type TapeBackpropOptions } from './backprop/tape.js';
