@@ -12,6 +12,8 @@
  * in float64, rounded to float32 only when added into the output (once per KC block).
  */
 import type { FloatArray } from '../dtype.js';
+import { useWasm } from './backend.js';
+import { wasmGemm } from './wasm/gemm.js';
 
 /** Rows of op(A) per packed panel (micro-kernel height). */
 const MR = 4;
@@ -42,8 +44,29 @@ const tile = new Float64Array(MR * NR);
  * or Bᵀ (B stored n×k) when `transB`. Accumulates into `c`: pass a zeroed block for a plain
  * product. Every product is computed (no zero skipping), so NaN and ±Infinity propagate exactly
  * as in the textbook triple loop; only the summation order differs.
+ *
+ * Runs on the selected backend (kernels/backend.ts): the SIMD128 module for products above
+ * {@link DIRECT_LIMIT} multiply-adds, else {@link gemmJs}.
  */
 export function gemm(
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  a: FloatArray,
+  aOff: number,
+  b: FloatArray,
+  bOff: number,
+  c: FloatArray,
+  cOff: number,
+): void {
+  if (m * n * k > DIRECT_LIMIT && useWasm() && wasmGemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff)) return;
+  gemmJs(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
+}
+
+/** {@link gemm} on the TypeScript kernel, whatever the backend (float32 products summed in float64). */
+export function gemmJs(
   transA: boolean,
   transB: boolean,
   m: number,

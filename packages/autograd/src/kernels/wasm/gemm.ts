@@ -1,0 +1,57 @@
+/**
+ * gemm on the SIMD128 module: operands are copied into the arena (O(n²) beside the O(n³)
+ * product), the module packs and multiplies, and the result block is copied back.
+ *
+ * float64 outputs sum in float64 (two lanes). float32 outputs sum in float32 (four lanes), as
+ * BLAS sgemm does, where the TypeScript kernel sums float32 products in float64; the two agree to
+ * the bound in docs/backends.md.
+ */
+import type { FloatArray } from '../../dtype.js';
+import { align16, reserve, viewF32, viewF64 } from './arena.js';
+import { wasmKernels } from './instance.js';
+
+/** Scratch bytes per element size, queried once from the module. */
+const scratchBytes: number[] = [];
+
+/**
+ * c[m×n at cOff] += op(A)·op(B) as {@link gemm} in kernels/matmul.ts; returns false, having
+ * touched nothing, when the module is not loaded or its memory cannot hold the operands.
+ */
+export function wasmGemm(
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  a: FloatArray,
+  aOff: number,
+  b: FloatArray,
+  bOff: number,
+  c: FloatArray,
+  cOff: number,
+): boolean {
+  const wasm = wasmKernels();
+  if (wasm === null) return false;
+  const f64 = c instanceof Float64Array;
+  // A float32 output with a float64 operand would narrow that operand: the TypeScript kernel
+  // handles the mix instead (promotion never produces it).
+  if (!f64 && (a instanceof Float64Array || b instanceof Float64Array)) return false;
+  const size = f64 ? 8 : 4;
+  const aLen = m * k;
+  const bLen = k * n;
+  const cLen = m * n;
+  const aPtr = 0;
+  const bPtr = align16(aPtr + aLen * size);
+  const cPtr = align16(bPtr + bLen * size);
+  const scratch = align16(cPtr + cLen * size);
+  const need = scratch + (scratchBytes[size] ??= wasm.exports.gemmScratchBytes(size));
+  if (!reserve(wasm, need)) return false;
+  const view = f64 ? viewF64(wasm) : viewF32(wasm);
+  view.set(aOff === 0 && a.length === aLen ? a : a.subarray(aOff, aOff + aLen), aPtr / size);
+  view.set(bOff === 0 && b.length === bLen ? b : b.subarray(bOff, bOff + bLen), bPtr / size);
+  view.set(cOff === 0 && c.length === cLen ? c : c.subarray(cOff, cOff + cLen), cPtr / size);
+  const run = f64 ? wasm.exports.gemmF64 : wasm.exports.gemmF32;
+  run(transA ? 1 : 0, transB ? 1 : 0, m, n, k, aPtr, bPtr, cPtr, 0, m, 0, n, scratch);
+  c.set(view.subarray(cPtr / size, cPtr / size + cLen), cOff);
+  return true;
+}
