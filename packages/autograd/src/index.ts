@@ -84,3 +84,4 @@ export {
 } from './engine/pytree.js';
 export { tapeNodes, type TapeEntry, type TapeOptions } from './inspect/tape.js';
 export { formatTape, toDot } from './inspect/format.js';
+export { setBackend, getBackend, backendReady, type BackendName } from './kernels/backend.js';
