@@ -45,7 +45,8 @@ export function wasmGemm(
   const cPtr = align16(bPtr + bLen * size);
   const scratch = align16(cPtr + cLen * size);
   const need = scratch + (scratchBytes[size] ??= wasm.exports.gemmScratchBytes(size));
-  if (!reserve(wasm, need)) return false;
+  // The module computes byte offsets in i32: beyond 2 GiB the TypeScript kernel takes over.
+  if (need > 0x7fffffff || !reserve(wasm, need)) return false;
   const view = f64 ? viewF64(wasm) : viewF32(wasm);
   view.set(aOff === 0 && a.length === aLen ? a : a.subarray(aOff, aOff + aLen), aPtr / size);
   view.set(bOff === 0 && b.length === bLen ? b : b.subarray(bOff, bOff + bLen), bPtr / size);
