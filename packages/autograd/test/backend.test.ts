@@ -158,6 +158,12 @@ describe('wasm and js gemm agree to the documented bound', () => {
     );
   });
 
+  it('declines products whose arena would pass 2 GiB (the module addresses memory with i32 offsets)', () => {
+    // Only the sizes are read before declining, so small stand-in arrays suffice.
+    const x = new Float64Array(1);
+    expect(wasmGemm(false, false, 20_000, 20_000, 20_000, x, 0, x, 0, new Float64Array(1), 0)).toBe(false);
+  });
+
   it('propagates NaN and ±Infinity like the js kernel, edge tiles included', () => {
     for (const size of [21, 64]) {
       const a = filled(true, size * size, new Rng(size));
