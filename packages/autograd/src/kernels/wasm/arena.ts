@@ -12,7 +12,8 @@ let f32: Float32Array = new Float32Array(0);
 
 /** Rounds a byte offset up to the 16-byte alignment of a SIMD vector. */
 export function align16(bytes: number): number {
-  return (bytes + 15) & ~15;
+  // Arithmetic, not a bit mask: sizes past 2 GiB must stay large so the caller can refuse them.
+  return Math.ceil(bytes / 16) * 16;
 }
 
 /**
