@@ -37,7 +37,10 @@ function requireWasm(where: string): void {
 
 function resolved(): BackendName | null {
   if (chosen !== undefined) return chosen;
-  const env = typeof process === 'object' ? process.env?.['TAPEGRAD_BACKEND'] : undefined;
+  // Through globalThis: browsers have no `process`, and browser builds have no Node types.
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[
+    'TAPEGRAD_BACKEND'
+  ];
   if (env === undefined || env === '') {
     chosen = null;
   } else {
