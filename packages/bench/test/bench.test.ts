@@ -109,8 +109,8 @@ describe('benchmark suite (quick mode)', () => {
     }
     const w2 = results.filter((r) => r.workload === 'W2').map((r) => `${r.label}: ${r.ours.map((o) => o.variant)}`);
     expect(w2).toEqual([
-      '[16, 8, 4] batch 5, float32: tape,closed-form',
-      '[16, 8, 4] batch 5, float64 (tfjs: float32): tape,closed-form',
+      '[16, 8, 4] batch 5, float32: tape,tape, js kernels,closed-form,closed-form, js kernels',
+      '[16, 8, 4] batch 5, float64 (tfjs: float32): tape,tape, js kernels,closed-form,closed-form, js kernels',
     ]);
   });
 
