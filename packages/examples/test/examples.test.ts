@@ -22,6 +22,13 @@ describe('xor', () => {
   it('is deterministic and rejects bad options', () => {
     expect(runXor({ epochs: 50 }).losses).toEqual(runXor({ epochs: 50 }).losses);
     expect(() => runXor({ hidden: 0 })).toThrow(OptionError);
+    expect(() => runXor({ cost: 'bce' as never })).toThrow(/cost must be one of quadratic, cross-entropy/);
+  });
+
+  it("trains with the book's cross-entropy, the name every example and the page use", () => {
+    const r = runXor({ cost: 'cross-entropy', hidden: 3, epochs: 500, lr: 2 });
+    expect(r.converged).toBe(true);
+    expect(r.losses.at(-1)!).toBeLessThan(0.1 * r.losses[0]!);
   });
 });
 

@@ -92,7 +92,7 @@ describe('fuzz: nn modules, optimisers, costs', () => {
   });
 
   it(`costs given mismatched outputs and targets (${plan('costs: mismatched outputs and targets').runs} cases)`, () => {
-    const NAMES: CostName[] = ['quadratic', 'mse', 'bce', 'bceWithLogits', 'softmaxCrossEntropy'];
+    const NAMES: CostName[] = ['quadratic', 'mse', 'cross-entropy', 'bce', 'bceWithLogits', 'softmaxCrossEntropy'];
     fuzz(
       plan('costs: mismatched outputs and targets'),
       fc.tuple(

@@ -158,6 +158,16 @@ describe('costs', () => {
     expect(() => resolveCost('hinge' as never)).toThrow(/unknown cost/);
   });
 
+  it("accept the book's name 'cross-entropy' for the sigmoid cross-entropy, with 'bce' as its alias", () => {
+    const a = tensor([[0.9], [0.2]]);
+    const y = tensor([[1], [0]]);
+    const byBook = resolveCost('cross-entropy', { reduction: 'sum' });
+    expect(byBook).toBeInstanceOf(BCECost);
+    expect(byBook.reduction).toBe('sum');
+    expect(byBook.forward(a, y).item()).toBe(-Math.log(0.9) - Math.log(0.8));
+    expect(byBook.forward(a, y).item()).toBe(resolveCost('bce', { reduction: 'sum' }).forward(a, y).item());
+  });
+
   it('cross-entropies from logits are stable at |z| = 800', () => {
     const z = tensor([[800], [-800]], { requiresGrad: true });
     const bce = new BCEWithLogitsCost({ reduction: 'sum' }).forward(z, tensor([[0], [1]]));

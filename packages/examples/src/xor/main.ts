@@ -1,7 +1,8 @@
-/** `npx pnpm@10 --filter @tapegrad/examples xor`: a sigmoid MLP learns XOR; prints the tape of one step. */
+/** `npx -y pnpm@10 --filter @tapegrad/examples xor`: a sigmoid MLP learns XOR; prints the tape of one step. */
 import { Command } from 'commander';
 import { integer, oneOf, positiveInt, positiveNumber } from '../cli/options.js';
-import { XOR_COSTS, runXor, type XorCost } from './run.js';
+import { COSTS, type CostName } from '../common/costs.js';
+import { runXor } from './run.js';
 
 const program = new Command()
   .name('xor')
@@ -10,11 +11,11 @@ const program = new Command()
   .option('--epochs <n>', 'full-batch gradient steps', positiveInt, 2000)
   .option('--lr <eta>', 'learning rate η', positiveNumber, 10)
   .option('--seed <n>', 'seed for the initial weights', integer, 2)
-  .option('--cost <name>', `cost: ${XOR_COSTS.join(' | ')}`, oneOf(XOR_COSTS), 'quadratic')
+  .option('--cost <name>', `cost: ${COSTS.join(' | ')}`, oneOf(COSTS), 'quadratic')
   .showHelpAfterError();
 
 program.parse();
-const flags = program.opts<{ hidden: number; epochs: number; lr: number; seed: number; cost: XorCost }>();
+const flags = program.opts<{ hidden: number; epochs: number; lr: number; seed: number; cost: CostName }>();
 const result = runXor(flags);
 const print = (line = ''): void => void process.stdout.write(`${line}\n`);
 

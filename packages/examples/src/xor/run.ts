@@ -4,14 +4,9 @@
  * listing of it, so the recorded ops (two Linear layers, two sigmoids, the cost) can be read.
  */
 import { Rng, formatTape, noGrad, tensor, type Tensor } from '@tapegrad/autograd';
-import { SGD, fit, mlp, resolveCost, type MLP } from '@tapegrad/nn';
+import { SGD, fit, mlp, type MLP } from '@tapegrad/nn';
 import { requireInt, requirePositive } from '../cli/options.js';
-import { OptionError } from '../errors.js';
-
-/** The costs the XOR example offers (nn's names: quadratic, or binary cross-entropy). */
-export const XOR_COSTS = ['quadratic', 'bce'] as const;
-/** A cost the XOR example offers. */
-export type XorCost = (typeof XOR_COSTS)[number];
+import { makeCost, type CostName } from '../common/costs.js';
 
 /** Options of {@link runXor}. */
 export interface XorOptions {
@@ -24,7 +19,7 @@ export interface XorOptions {
   /** Seed for the initial weights (default 2, one for which [2, 2, 1] converges; see README). */
   seed?: number;
   /** Cost (default 'quadratic'). */
-  cost?: XorCost;
+  cost?: CostName;
   /** An output within this distance of its target counts as learned (default 0.1). */
   tolerance?: number;
 }
@@ -69,13 +64,10 @@ export function runXor(options: XorOptions = {}): XorResult {
   const epochs = requireInt('epochs', options.epochs ?? 2000);
   const lr = requirePositive('lr', options.lr ?? 10);
   const tolerance = requirePositive('tolerance', options.tolerance ?? 0.1);
-  const costName = options.cost ?? 'quadratic';
-  if (!(XOR_COSTS as readonly string[]).includes(costName))
-    throw new OptionError(`cost must be one of ${XOR_COSTS.join(', ')}, got ${costName}.`);
   const root = new Rng(options.seed ?? 2);
   const net = mlp([2, hidden, 1], { rng: root.fork() });
   const optimizer = new SGD(net, { lr });
-  const cost = resolveCost(costName);
+  const cost = makeCost(options.cost ?? 'quadratic');
   const { x, y } = xorData();
 
   // One step by hand, the same work fit does per batch, so its tape can be listed before

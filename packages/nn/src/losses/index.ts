@@ -10,8 +10,12 @@ export { QuadraticCost, MSECost } from './quadratic.js';
 export { BCECost, BCEWithLogitsCost, LogLikelihoodCost, SoftmaxCrossEntropyCost } from './cross-entropy.js';
 export { oneHotTargets, classIndices } from './targets.js';
 
-/** The built-in costs by name. */
-export type CostName = 'quadratic' | 'mse' | 'bce' | 'bceWithLogits' | 'softmaxCrossEntropy' | 'logLikelihood';
+/**
+ * The built-in costs by name. 'cross-entropy' is the name Nielsen's chapter 3 gives the binary
+ * cross-entropy on sigmoid outputs; 'bce' is the same cost under its PyTorch name.
+ */
+export type CostName =
+  'quadratic' | 'mse' | 'cross-entropy' | 'bce' | 'bceWithLogits' | 'softmaxCrossEntropy' | 'logLikelihood';
 
 /** A cost object, or the name of a built-in one (with default options). */
 export type CostLike = Cost | CostName;
@@ -31,6 +35,7 @@ export function resolveCost(c: CostLike, options?: CostOptions): Cost {
       return new QuadraticCost(options);
     case 'mse':
       return new MSECost(options);
+    case 'cross-entropy':
     case 'bce':
       return new BCECost(options);
     case 'bceWithLogits':
@@ -41,7 +46,7 @@ export function resolveCost(c: CostLike, options?: CostOptions): Cost {
       return new LogLikelihoodCost(options);
     default:
       throw new ArgumentError(
-        `cost: unknown cost ${describeValue(c)}; use quadratic, mse, bce, bceWithLogits, softmaxCrossEntropy or logLikelihood.`,
+        `cost: unknown cost ${describeValue(c)}; use quadratic, mse, cross-entropy (or its alias bce), bceWithLogits, softmaxCrossEntropy or logLikelihood.`,
       );
   }
 }
