@@ -33,6 +33,8 @@ export default defineConfig({
   // Keep Vite's dependency cache with the build output, not in a web/node_modules folder.
   cacheDir: fileURLToPath(new URL('../out/.vite-web', import.meta.url)),
   plugins: [forbidNodeBuiltins()],
+  // The training worker imports the packages as ES modules, like the page.
+  worker: { format: 'es', plugins: () => [forbidNodeBuiltins()] },
   resolve: { conditions: ['@tapegrad/source', 'browser', 'module', 'import', 'default'] },
   build: {
     outDir: fileURLToPath(new URL('../out/web', import.meta.url)),

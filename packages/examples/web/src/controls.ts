@@ -5,7 +5,7 @@ export const DEFAULTS: TrainerSettings = {
   dataset: 'spirals',
   hidden: [16, 16],
   lr: 1,
-  cost: 'bce',
+  cost: 'cross-entropy',
   batchSize: 10,
   seed: 7,
 };
@@ -83,7 +83,7 @@ export function readSettings(c: Controls): TrainerSettings {
   const dataset = c.dataset.value;
   if (dataset !== 'circles' && dataset !== 'spirals') throw new Error(`dataset: unknown "${dataset}".`);
   const cost = c.cost.value;
-  if (cost !== 'quadratic' && cost !== 'bce') throw new Error(`cost: unknown "${cost}".`);
+  if (cost !== 'quadratic' && cost !== 'cross-entropy') throw new Error(`cost: unknown "${cost}".`);
   const seed = Number(c.seed.value);
   if (!Number.isInteger(seed) || seed < 0) throw new Error(`seed: expected a whole number ≥ 0, got "${c.seed.value}".`);
   return {

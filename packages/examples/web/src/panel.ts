@@ -1,4 +1,5 @@
-import type { BackpropComparison, QuantityComparison } from '@tapegrad/nn';
+import type { QuantityComparison } from '@tapegrad/nn';
+import type { ComparisonSummary } from './protocol.js';
 
 /** "3.1e-16", or "0" for an exact match. */
 function rel(v: number): string {
@@ -12,10 +13,11 @@ function relOf(q: QuantityComparison | undefined): string {
 
 /**
  * Renders the tape-vs-closed-form comparison of one batch into `root`: a pass/fail badge and a
- * table of max rel per layer for δ^l, ∂C/∂W^l and ∂C/∂b^l. The verdict is also written to data
- * attributes (data-status, data-worst-rel, data-layers) so tests read state, not pixels.
+ * table of the relative error per layer for δ^l, ∂C/∂W^l and ∂C/∂b^l, where the relative error
+ * of a quantity is max|tape − closed form| / max|closed form|. The verdict is also written to
+ * data attributes (data-status, data-worst-rel, data-layers) so tests read state, not pixels.
  */
-export function renderComparison(root: HTMLElement, cmp: BackpropComparison, step: number): void {
+export function renderComparison(root: HTMLElement, cmp: ComparisonSummary, step: number): void {
   const status = cmp.passed ? 'pass' : 'fail';
   root.dataset['status'] = status;
   root.dataset['worstRel'] = String(cmp.worstRel);
@@ -29,7 +31,10 @@ export function renderComparison(root: HTMLElement, cmp: BackpropComparison, ste
     .join('');
   root.innerHTML =
     `<p><span class="badge ${status}">${status.toUpperCase()}</span> ` +
-    `worst max rel <b>${rel(cmp.worstRel)}</b> (tolerance ${rel(cmp.tolerance)}), batch of step ${step}</p>` +
-    `<table><thead><tr><th>l</th><th>Δ<sup>l</sup> shape</th><th>δ<sup>l</sup></th><th>∂C/∂W<sup>l</sup></th><th>∂C/∂b<sup>l</sup></th></tr></thead>` +
-    `<tbody>${rows}</tbody></table>`;
+    `worst relative error <b>${rel(cmp.worstRel)}</b> (tolerance ${rel(cmp.tolerance)}), batch of step ${step}</p>` +
+    `<table><thead>` +
+    `<tr><th rowspan="2">l</th><th rowspan="2">Δ<sup>l</sup> shape</th><th colspan="3">relative error, tape vs closed form</th></tr>` +
+    `<tr><th>δ<sup>l</sup></th><th>∂C/∂W<sup>l</sup></th><th>∂C/∂b<sup>l</sup></th></tr></thead>` +
+    `<tbody>${rows}</tbody></table>` +
+    `<p class="note">relative error = max |tape − closed form| / max |closed form| over the tensor</p>`;
 }

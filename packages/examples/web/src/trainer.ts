@@ -22,8 +22,8 @@ export interface TrainerSettings {
   hidden: number[];
   /** SGD learning rate η. */
   lr: number;
-  /** The cost: the seeds' quadratic ½‖y − a‖² or sigmoid cross-entropy. */
-  cost: Extract<CostName, 'quadratic' | 'bce'>;
+  /** The cost: the quadratic ½‖y − a‖² of Nielsen's chapter 1 or the sigmoid cross-entropy of chapter 3. */
+  cost: Extract<CostName, 'quadratic' | 'cross-entropy'>;
   /** Mini-batch size m. */
   batchSize: number;
   /** The seed of every random draw (data, initial weights, shuffles). */
@@ -49,7 +49,7 @@ export function meanAbsDelta(delta: Tensor, m: number): number {
   return (s * m) / delta.size;
 }
 
-/** A sigmoid MLP trained by plain SGD on mini-batches, one step at a time so the page stays responsive. */
+/** A sigmoid MLP trained by plain SGD on mini-batches, one step at a time (the page runs it in a worker, see worker.ts). */
 export class Trainer {
   readonly settings: Readonly<TrainerSettings>;
   readonly data: Dataset;
