@@ -3,8 +3,10 @@
 // tarballs into fresh projects outside the workspace, then imports them as ESM and as CJS,
 // runs a few lines, and type-checks a TypeScript consumer against the shipped .d.ts files.
 // @tapegrad/autograd is installed alone, without @tapegrad/nn.
+// It tests what `npx -y pnpm@10 build` made: the packs skip the packages' prepack build (which
+// is there for people who pack by hand), and an unbuilt tree stops here with one line.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,13 +14,25 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const pnpm = join(root, 'node_modules', 'pnpm', 'bin', 'pnpm.cjs');
+const built = ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts'];
+const unbuilt = ['autograd', 'nn'].flatMap((name) =>
+  built.filter((f) => !existsSync(join(root, 'packages', name, 'dist', f))).map((f) => `packages/${name}/dist/${f}`),
+);
+if (unbuilt.length > 0) {
+  console.error(`pack-and-import: build first (npx -y pnpm@10 build); missing ${unbuilt.join(', ')}.`);
+  process.exit(1);
+}
+
 const work = mkdtempSync(join(tmpdir(), 'tapegrad-pack-'));
-const run = (cmd, args, cwd) =>
-  execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+const run = (cmd, args, cwd, env = process.env) =>
+  execFileSync(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 
 function pack(name) {
   const before = new Set(readdirSync(work));
-  run(process.execPath, [pnpm, 'pack', '--pack-destination', work], join(root, 'packages', name));
+  run(process.execPath, [pnpm, 'pack', '--pack-destination', work], join(root, 'packages', name), {
+    ...process.env,
+    npm_config_ignore_scripts: 'true',
+  });
   const made = readdirSync(work).filter((f) => f.endsWith('.tgz') && !before.has(f));
   if (made.length !== 1) throw new Error(`pack ${name}: expected one tarball, found ${made.join(', ')}`);
   return join(work, made[0]);

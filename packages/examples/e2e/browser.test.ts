@@ -8,9 +8,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { preview, type PreviewServer } from 'vite';
+import { serveStatic } from './static-server.js';
 
 const webOut = fileURLToPath(new URL('../out/web/', import.meta.url));
 const webConfig = fileURLToPath(new URL('../web/vite.config.ts', import.meta.url));
@@ -247,5 +248,47 @@ describe('live backprop page in Chromium', () => {
       bundle.match(/\brequire\(|\bprocess\.(env|versions|platform|cwd)|\bBuffer\.|__dirname|["']node:[a-z_/]+["']/g) ??
         [],
     ).toEqual([]);
+  });
+});
+
+describe('script-tag bundle (packages/nn/dist/tapegrad.min.js) in Chromium', () => {
+  it('defines the global tapegrad: gradients, training, the backprop check and named errors work', async () => {
+    const bundle = fileURLToPath(new URL('../../nn/dist/tapegrad.min.js', import.meta.url));
+    if (!existsSync(bundle))
+      throw new Error(`No script-tag bundle at ${bundle}; run "pnpm --filter @tapegrad/nn run build:global" first.`);
+    const dir = fileURLToPath(new URL('../out/script-tag/', import.meta.url));
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(bundle, `${dir}tapegrad.min.js`);
+    copyFileSync(fileURLToPath(new URL('./script-tag.html', import.meta.url)), `${dir}index.html`);
+    const site = await serveStatic(dir);
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('console', (msg) => {
+        if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+      });
+      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+      await page.goto(site.url);
+      await page.waitForFunction(() => document.body.dataset['result'] !== undefined, undefined, { timeout: WAIT_MS });
+      const result = JSON.parse((await page.$eval('body', (b) => b.dataset['result']))!) as {
+        keys: number;
+        gradient: number[];
+        firstCost: number;
+        lastCost: number;
+        passed: boolean;
+        error: { named: boolean; message: string } | null;
+      };
+      expect(await page.evaluate(() => typeof (window as unknown as { tapegrad: unknown }).tapegrad)).toBe('object');
+      expect(result.keys).toBeGreaterThan(100);
+      expect(result.gradient).toEqual([2, 4, 6]);
+      expect(result.lastCost).toBeLessThan(0.1 * result.firstCost);
+      expect(result.passed).toBe(true);
+      expect(result.error?.named).toBe(true);
+      expect(result.error?.message).toMatch(/\[2\].*\[3\]/);
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await site.close();
+    }
   });
 });
