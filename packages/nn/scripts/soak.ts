@@ -1,13 +1,43 @@
 /**
  * Soak test: trains a small sigmoid MLP for many steps and reports heap usage at the start and
  * the end, which should be flat within noise if no step leaks its tape.
- * Run: npx pnpm@10 --filter @tapegrad/nn soak [steps] (with --expose-gc, so each heap figure is taken
- * after a full collection).
+ * Run: npx -y pnpm@10 --filter @tapegrad/nn soak [steps] (with --expose-gc, so each heap figure is
+ * taken after a full collection).
  */
+import { parseArgs } from 'node:util';
 import { Rng, tensor } from '@tapegrad/autograd';
 import { SGD, mlp, resolveCost } from '@tapegrad/nn';
 
-const steps = Number(process.argv[2] ?? 100_000);
+const USAGE = `Usage: npx -y pnpm@10 --filter @tapegrad/nn soak [steps]
+
+Trains mlp([2, 8, 1]) with SGD on XOR for [steps] steps (default 100000) and prints the heap
+used at the start and the end; a flat heap means no step leaks its tape.
+
+Options:
+  -h, --help  print this help`;
+
+function readSteps(): number {
+  let parsed;
+  try {
+    parsed = parseArgs({ options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
+  } catch (e) {
+    console.error(`soak: ${(e as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (parsed.values.help === true) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const [arg, ...rest] = parsed.positionals;
+  const n = Number(arg ?? 100_000);
+  if (rest.length > 0 || !Number.isInteger(n) || n < 1) {
+    console.error(`soak: steps must be one whole number ≥ 1, got ${parsed.positionals.join(' ')}.\n\n${USAGE}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const steps = readSteps();
 const gc = (globalThis as { gc?: () => void }).gc;
 const heapMB = (): number => {
   gc?.();
@@ -16,7 +46,7 @@ const heapMB = (): number => {
 
 const net = mlp([2, 8, 1], { rng: new Rng(5) });
 const optimizer = new SGD(net, { lr: 0.5, momentum: 0.9 });
-const cost = resolveCost('bce');
+const cost = resolveCost('cross-entropy');
 const x = tensor([
   [0, 0],
   [0, 1],
