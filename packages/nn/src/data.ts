@@ -40,7 +40,7 @@ export interface Batch {
 
 /**
  * Splits 0..n−1 into consecutive batches after an optional seeded shuffle: every row is drawn
- * exactly once per pass (sampling without replacement, seed 000).
+ * exactly once per pass (sampling without replacement, as in the SGD of Nielsen's chapter 1).
  */
 export function batchIndices(n: number, given: BatchOptions): Int32Array[] {
   const options = checkOptions('batches', given, ['batchSize', 'rng', 'shuffle', 'dropLast']);

@@ -6,7 +6,7 @@ import type { Reduction } from './losses/cost.js';
 
 /**
  * The weights an L2 penalty applies to: the `weight` of every Linear layer, never a bias
- * (seed 003 leaves the bias column j = 0 out of the regularised sum).
+ * (Nielsen's chapter 3 leaves the biases out of the regularised sum).
  */
 export function regularizedWeights(module: Module): Tensor[] {
   return module

@@ -57,11 +57,11 @@ export interface FitOptions extends FitExtras {
   epochs: number;
   /** Rows per mini-batch (1 = online learning; default 10). */
   batchSize?: number;
-  /** The cost (default 'quadratic'); a 'mean' cost averages gradients over the mini-batch (seed 004). */
+  /** The cost (default 'quadratic'); a 'mean' cost averages gradients over the mini-batch (Nielsen, chapter 2). */
   cost?: CostLike;
   /**
    * L2 strength λ of (λ / 2n) Σ W² over weights only, with n the number of training rows as in
-   * seed 003 and Nielsen's book, so the same λ means the same thing at any batch size (default 0).
+   * Nielsen's chapter 3, so the same λ means the same thing at any batch size (default 0).
    */
   lambda?: number;
   /** Where gradients come from: the tape (default) or the hand-derived closed form (a Sequential whose stages all implement backprop). */

@@ -54,7 +54,7 @@ describe('tape vs closed-form backprop', () => {
     expect(cmp.worstRel).toBeLessThan(1e-13);
   });
 
-  it('uses δ^L = (a − y)/m for sigmoid + cross-entropy (seed 003), matching the tape', () => {
+  it('uses δ^L = (a − y)/m for sigmoid + cross-entropy (Nielsen, chapter 3), matching the tape', () => {
     const rng = new Rng(3);
     const net = mlp([3, 4, 2], { rng });
     const { x, y } = batch(rng, 5, 3, 2);

@@ -12,7 +12,7 @@ import {
   takeRows,
 } from '@tapegrad/nn';
 
-describe('L2 regularisation divides λ by the training-set size n (seed 003, Nielsen)', () => {
+describe('L2 regularisation divides λ by the training-set size n (Nielsen, chapter 3)', () => {
   it('picks the divisor: n for a mean batch cost, n/m for a summed one (m/n of the term per batch)', () => {
     expect(l2Divisor('mean', 10, 8000)).toBe(8000);
     expect(l2Divisor('mean', 10)).toBe(10);

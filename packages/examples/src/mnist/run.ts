@@ -125,7 +125,7 @@ export interface MnistResult {
 
 /**
  * Mean |δ^l| per layer on the probe digits. The cost is summed over the batch (not averaged) so
- * each row of ∂C/∂Z^l is one sample's δ^l, the quantity the seeds' BP1–BP2 describe.
+ * each row of ∂C/∂Z^l is one sample's δ^l, the quantity BP1–BP2 describe.
  */
 function probeDeltas(net: MLP, probe: Dataset, cost: CostName): number[] {
   const { deltas } = tapeBackprop(net, probe.x, probe.y, { cost: makeCost(cost, 'sum'), deltas: true });

@@ -71,7 +71,7 @@ export const identityActivation: ElementwiseActivation = {
 
 /** The built-in activations by name. */
 export const ACTIVATIONS = {
-  /** σ(z), σ′ = σ(1 − σ): the seeds' neuron. */
+  /** σ(z), σ′ = σ(1 − σ): the sigmoid neuron of Nielsen's chapter 1. */
   sigmoid: sigmoidActivation,
   /** tanh(z), tanh′ = 1 − tanh². */
   tanh: tanhActivation,

@@ -31,7 +31,7 @@ export interface LinearOptions {
 }
 
 /**
- * An affine layer z = W a + b in the seeds' notation: `weight` has shape [out, in] and `bias`
+ * An affine layer z = W a + b in the notation of Nielsen's chapter 2: `weight` has shape [out, in] and `bias`
  * [out]. Inputs are row batches x of shape [m, in], so the forward pass is Z = x Wᵀ + b with one
  * sample per row.
  */

@@ -66,7 +66,7 @@ export function denseLayers(net: Sequential): DenseLayer[] {
 export interface MlpOptions {
   /** The seeded generator for the initial weights (required). */
   rng: Rng;
-  /** σ of the hidden layers (default 'sigmoid', as in the seeds). */
+  /** σ of the hidden layers (default 'sigmoid', as in Nielsen's book). */
   activation?: ActivationName | ElementwiseActivation;
   /** σ of the output layer (default: same as `activation`; use 'identity' to output logits). */
   outputActivation?: ActivationName | ElementwiseActivation;

@@ -4,7 +4,7 @@ import type { Module } from '../module.js';
 
 /**
  * How per-sample costs combine over a batch of m samples: `'mean'` divides the sum by m (the
- * seeds' averaged mini-batch gradient), `'sum'` does not.
+ * averaged mini-batch gradient of Nielsen's chapters 1–2), `'sum'` does not.
  */
 export type Reduction = 'mean' | 'sum';
 

@@ -8,7 +8,7 @@ function check(where: string, output: Tensor, target: Tensor): void {
 }
 
 /**
- * The seeds' quadratic cost: C = ½‖y − a^L‖² per sample, summed over output units, then averaged
+ * The quadratic cost of Nielsen's chapter 1: C = ½‖y − a^L‖² per sample, summed over output units, then averaged
  * (or summed) over the m samples of the batch. ∇_a C = (a − y) / m.
  */
 export class QuadraticCost extends ReducedCost {
