@@ -10,6 +10,9 @@ export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts'],
     testTimeout: 60_000,
+    // Tests that print figures or tables (and TensorFlow.js's Node banner in the bench tests)
+    // stay quiet when they pass; a failing test still shows everything it printed.
+    silent: 'passed-only',
     pool: 'forks',
   },
 });
