@@ -26,7 +26,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   if (!existsSync(`${webOut}index.html`))
-    throw new Error(`No built page at ${webOut}; run "pnpm --filter @tapegrad/examples web:build" first.`);
+    throw new Error(`No built page at ${webOut}; run "npx -y pnpm@10 --filter @tapegrad/examples web:build" first.`);
   if (!existsSync(executablePath))
     throw new Error(`No Chromium at ${executablePath}; install Debian's "chromium" or set CHROMIUM_PATH.`);
   // Port 0: the OS picks a free one, so parallel runs never collide.
@@ -255,7 +255,9 @@ describe('script-tag bundle (packages/nn/dist/tapegrad.min.js) in Chromium', () 
   it('defines the global tapegrad: gradients, training, the backprop check and named errors work', async () => {
     const bundle = fileURLToPath(new URL('../../nn/dist/tapegrad.min.js', import.meta.url));
     if (!existsSync(bundle))
-      throw new Error(`No script-tag bundle at ${bundle}; run "pnpm --filter @tapegrad/nn run build:global" first.`);
+      throw new Error(
+        `No script-tag bundle at ${bundle}; run "npx -y pnpm@10 --filter @tapegrad/nn run build:global" first.`,
+      );
     const dir = fileURLToPath(new URL('../out/script-tag/', import.meta.url));
     mkdirSync(dir, { recursive: true });
     copyFileSync(bundle, `${dir}tapegrad.min.js`);

@@ -1,5 +1,5 @@
 /**
- * `npx pnpm@10 --filter @tapegrad/examples compare`: δ^l from the tape, BP1–BP2 and finite
+ * `npx -y pnpm@10 --filter @tapegrad/examples compare`: δ^l from the tape, BP1–BP2 and finite
  * differences side by side, then the vanishing gradient of a deep sigmoid network.
  */
 import { outputDir } from '../common/paths.js';

@@ -1,5 +1,5 @@
 /**
- * `npx pnpm@10 --filter @tapegrad/examples custom-layer`: a layer made with defineOp and one made
+ * `npx -y pnpm@10 --filter @tapegrad/examples custom-layer`: a layer made with defineOp and one made
  * with customVjp, gradient-checked, then trained inside an MLP on MNIST.
  */
 import { Command } from 'commander';

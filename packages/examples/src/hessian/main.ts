@@ -1,5 +1,5 @@
 /**
- * `npx pnpm@10 --filter @tapegrad/examples hessian`: Hessian-vector products of a small net's
+ * `npx -y pnpm@10 --filter @tapegrad/examples hessian`: Hessian-vector products of a small net's
  * cost by double backward, checked against finite differences of gradients.
  */
 import { Command } from 'commander';

@@ -1,5 +1,5 @@
 /**
- * `npx pnpm@10 demo`: trains the chapter-1 sigmoid network of Nielsen's book on MNIST and
+ * `npx -y pnpm@10 demo`: trains the chapter-1 sigmoid network of Nielsen's book on MNIST and
  * prints per-epoch accuracy, the tape-vs-closed-form table, and where the plots went.
  */
 import { outputDir } from '../common/paths.js';
