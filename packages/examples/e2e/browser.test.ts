@@ -195,9 +195,9 @@ describe('live backprop page in Chromium', () => {
   });
 
   it('stays responsive while the worker runs a long frame of steps', async () => {
-    // Full batches of 200 through four 64-wide layers, 200 steps per frame: seconds of work per
-    // frame, which on the main thread would freeze the page for each frame.
-    const { page, errors } = await openPage('dataset=spirals&hidden=64,64,64,64&batch=200&lr=0.5&seed=4&spf=200');
+    // Full batches of 200 through four 64-wide layers, 100 steps per frame: seconds of work per
+    // frame, which on the main thread would freeze the page for as long.
+    const { page, errors } = await openPage('dataset=spirals&hidden=64,64,64,64&batch=200&lr=0.5&seed=4&spf=100');
     await page.evaluate(() => {
       const w = window as unknown as { longestTask: number; frames: number };
       w.longestTask = 0;
@@ -211,7 +211,7 @@ describe('live backprop page in Chromium', () => {
       };
       requestAnimationFrame(tick);
     });
-    await page.waitForFunction(() => Number(document.getElementById('status')?.dataset['steps']) >= 400, undefined, {
+    await page.waitForFunction(() => Number(document.getElementById('status')?.dataset['steps']) >= 100, undefined, {
       timeout: WAIT_MS,
       polling: 100,
     });
@@ -221,7 +221,7 @@ describe('live backprop page in Chromium', () => {
     });
     // Logged so that CI output keeps the measured numbers, not only pass/fail.
     console.log(
-      JSON.stringify({ longestMainThreadTaskMs: longestTask, animationFramesDuringTwoTrainingFrames: frames }),
+      JSON.stringify({ longestMainThreadTaskMs: longestTask, animationFramesDuringOneTrainingFrame: frames }),
     );
     // The page kept painting while the worker trained; no main-thread task came near a frame's length.
     expect(frames).toBeGreaterThan(10);
