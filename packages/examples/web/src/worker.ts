@@ -1,6 +1,7 @@
 /**
  * The training worker: owns the page's {@link Trainer} and runs its steps off the main thread.
- * It only wraps the trainer; the training loop itself stays in trainer.ts.
+ * It only wraps the trainer; the training loop itself stays in trainer.ts. One worker means one
+ * core for training; the page's own thread stays free for drawing and the controls.
  */
 import type { BackpropComparison } from '@tapegrad/nn';
 import { Trainer } from './trainer.js';
@@ -49,7 +50,8 @@ function handle(message: ToWorker): void {
       return;
     case 'frame': {
       const t = trainer;
-      if (t === null) return;
+      // Every request gets a reply, so the page never waits forever.
+      if (t === null) throw new Error('training worker: no network to train; change a setting to rebuild it.');
       const sums = t.layers.map(() => 0);
       for (let i = 0; i < message.steps; i++) t.step().meanAbsDelta.forEach((d, l) => (sums[l] = sums[l]! + d));
       const snap = snapshot(t, message.compare ? summary(t.compare()) : null);
