@@ -5,3 +5,5 @@
  */
 export * from '@tapegrad/autograd';
 export * from './index.js';
+// Both packages name a type WorstElement; types do not reach the script-tag global anyway.
+export type { WorstElement } from './index.js';
