@@ -5,6 +5,7 @@
  */
 export * from './errors.js';
 export * from './data/mnist.js';
+export { parseIdx, readIdx, type IdxArray } from './data/idx.js';
 export * from './plot/charts.js';
 export { createProgress, shouldShowProgress, type Progress, type ProgressOptions } from './cli/progress.js';
 export { COSTS, type CostName } from './common/costs.js';
@@ -18,6 +19,17 @@ export {
   type MnistResult,
 } from './mnist/run.js';
 export { type EpochRecord } from './mnist/plots.js';
+export { initScheme } from './mnist/inits.js';
+export {
+  runNielsen,
+  trainRow,
+  NIELSEN_DEFAULT_ROWS,
+  NIELSEN_DEFAULT_SEEDS,
+  type NielsenOptions,
+  type NielsenResult,
+} from './nielsen/run.js';
+export { NIELSEN_ROWS, pickRows, type NielsenRow, type BookFigure, type EvalSet } from './nielsen/rows.js';
+export { summarise, markdownTable, meanAndSd, type SeedRun, type RowResult } from './nielsen/report.js';
 export { runXor, xorData, type XorOptions, type XorResult } from './xor/run.js';
 export {
   runCompare,

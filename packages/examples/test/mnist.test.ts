@@ -13,9 +13,12 @@ describe('MNIST demo, quick mode', () => {
     const lines: string[] = [];
     const r = await runMnist({ ...MNIST_QUICK, seed: 1, out, log: (l) => lines.push(l) });
 
-    expect(r.trainSize + r.testSize).toBeGreaterThan(4900);
+    expect([r.trainSize, r.testSize]).toEqual([5000, 1000]);
     expect(r.history).toHaveLength(1);
     expect(r.finalAccuracy).toBeGreaterThanOrEqual(0.8);
+    expect(r.bestAccuracy).toBe(r.finalAccuracy);
+    expect(r.bestEpoch).toBe(1);
+    expect(r.loadMs).toBeGreaterThan(0);
     expect(lines.some((l) => l.startsWith('epoch  1: test accuracy'))).toBe(true);
 
     // Tape and closed form are the same mathematics in another rounding order.
@@ -42,10 +45,14 @@ describe('MNIST demo, quick mode', () => {
   });
 
   it('is deterministic for a seed', async () => {
-    const a = await runMnist({ epochs: 1, limit: 400, seed: 7, out: null });
-    const b = await runMnist({ epochs: 1, limit: 400, seed: 7, out: null });
-    expect(a.history[0]!.testCost).toBe(b.history[0]!.testCost);
+    const a = await runMnist({ epochs: 2, limit: 400, seed: 7, out: null });
+    const b = await runMnist({ epochs: 2, limit: 400, seed: 7, out: null });
+    expect(a.history[1]!.testCost).toBe(b.history[1]!.testCost);
     expect(a.files).toEqual([]);
+    // The best epoch is the first with the highest test accuracy.
+    const accs = a.history.map((h) => h.testAccuracy);
+    expect(a.bestAccuracy).toBe(Math.max(...accs));
+    expect(a.bestEpoch).toBe(accs.indexOf(Math.max(...accs)) + 1);
   });
 
   it('rejects bad options with a named error', async () => {
