@@ -30,6 +30,9 @@ describe('command-line entries', () => {
     }
     for (const entry of ['xor', 'compare', 'custom-layer', 'hessian'])
       expect(run(entry, ['--help'])).toMatch(/^Usage: /);
+  });
+
+  it("print nielsen's flags and list its rows", () => {
     const nielsen = run('nielsen', ['--help']);
     for (const flag of ['--rows', '--seeds', '--epochs', '--limit', '--out', '--list']) expect(nielsen).toContain(flag);
     expect(run('nielsen', ['--list'])).toContain('ch1-30         ch. 1: [784, 30, 10]');
