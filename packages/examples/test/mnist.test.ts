@@ -19,6 +19,7 @@ describe('MNIST demo, quick mode', () => {
     expect(r.bestAccuracy).toBe(r.finalAccuracy);
     expect(r.bestEpoch).toBe(1);
     expect(r.loadMs).toBeGreaterThan(0);
+    expect(r.trainCpuMs).toBeGreaterThan(0);
     expect(lines.some((l) => l.startsWith('epoch  1: test accuracy'))).toBe(true);
 
     // Tape and closed form are the same mathematics in another rounding order.

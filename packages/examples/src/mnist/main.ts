@@ -105,7 +105,8 @@ async function main(): Promise<void> {
   );
   log(
     `wall time: ${formatDuration(result.wallMs)} in all, ${formatDuration(result.trainMs)} training ` +
-      `(${Math.round(result.samplesPerSecond)} samples/s through forward + backward + SGD)`,
+      `(${Math.round(result.samplesPerSecond)} samples/s through forward + backward + SGD; ` +
+      `${formatDuration(result.trainCpuMs)} of CPU, ${Math.round(result.samplesPerCpuSecond)} samples per CPU-second)`,
   );
   log('written:');
   for (const file of result.files) log(`  ${file}`);
