@@ -64,7 +64,8 @@ describe('nielsen report', () => {
   });
 });
 
-describe('nielsen runs, on a slice', () => {
+// Two trainings of 5,000 digits each: seconds alone, minutes on a machine shared with other jobs.
+describe('nielsen runs, on a slice', { timeout: 180_000 }, () => {
   it('trains a row exactly as the demo does for the same seed', async () => {
     const data = loadMnistSplit({ limit: 6000 });
     const run = trainRow(row('ch1-30'), 5, data, { epochs: 1 });
@@ -88,7 +89,7 @@ describe('nielsen runs, on a slice', () => {
     expect(r.rows[0]!.runs.map((s) => s.seed)).toEqual([1, 2]);
     // Scored on the first 1,000 validation digits, never trained on; η = 0.1 gives ~79% after 500 steps.
     for (const v of r.rows[0]!.ours) expect(v).toBeGreaterThan(70);
-    expect(r.rows[0]!.verdict).toMatch(/not compared/);
+    expect(r.rows[0]!.verdict).toBe('the book gives no figure; ours alone');
     expect(r.table).toContain("Shortened run (1 epochs, limit 6000): not the book's procedure.");
     expect(lines.some((l) => l.startsWith('ch3-scaled-30 seed 2 epoch  1: validation accuracy'))).toBe(true);
     expect(r.files.map((f) => f.slice(out.length + 1))).toEqual(['table.md', 'accuracy.svg', 'results.json']);
