@@ -1,5 +1,5 @@
 /**
- * `npx pnpm@10 --filter @tapegrad/examples run optimizers`: SGD against Adam against AdamW on MNIST,
+ * `npx -y pnpm@10 --filter @tapegrad/examples run optimizers`: SGD against Adam against AdamW on MNIST,
  * written as two SVG charts.
  */
 import { Command } from 'commander';
