@@ -3,11 +3,17 @@
  * every op whose inputs need gradients, and reverse-mode differentiation over it.
  * @packageDocumentation
  */
+import { bindTensorMethods } from './tensor.js';
+import * as ops from './ops/index.js';
+import { backward } from './engine/backward.js';
+
+bindTensorMethods({ ops, backward });
+
 export { Tensor, type TensorLike, type NestedArray, type GradHook } from './tensor.js';
 export { type DType, type FloatArray, DEFAULT_DTYPE, checkDType, promoteTypes } from './dtype.js';
 export { type Shape, broadcastShapes, describeValue, formatShape, shapesEqual, sizeOf } from './shape.js';
 export { Rng } from './random.js';
-export { brandClass } from './engine/process.js';
+export { brandClass } from './tape/process.js';
 export * from './errors.js';
 export { checkOptions, didYouMean, axisOptions, type AxisArg, type AxisOptions } from './options.js';
 export {
@@ -35,16 +41,10 @@ export {
   type Jvp,
   type JvpContext,
 } from './ops/define.js';
-export {
-  noGrad,
-  enableGrad,
-  isGradEnabled,
-  detectAnomaly,
-  setAnomalyEnabled,
-  isAnomalyEnabled,
-} from './engine/mode.js';
-export { gradients, reachableNodes, type BackwardOptions, type GradientsOptions } from './engine/backward.js';
-export { Node, nodesCreated } from './engine/node.js';
+export { noGrad, enableGrad, isGradEnabled, detectAnomaly, setAnomalyEnabled, isAnomalyEnabled } from './tape/mode.js';
+export { gradients, type BackwardOptions, type GradientsOptions } from './engine/backward.js';
+export { reachableNodes } from './engine/plan.js';
+export { Node } from './tape/node.js';
 export { gradcheck } from './check/gradcheck.js';
 export { type GradcheckOptions } from './check/options.js';
 export { type GradcheckResult, type InputCheck, type WorstElement } from './check/report.js';

@@ -1,12 +1,12 @@
 import { type DType, type FloatArray } from './dtype.js';
 import { ArgumentError, DTypeError, GradError } from './errors.js';
 import { type Shape, checkShape, describeValue, formatShape, shapesEqual, sizeOf, stridesOf } from './shape.js';
-import type { Node } from './engine/node.js';
-import { isGradEnabled } from './engine/mode.js';
-import { brandClass } from './engine/process.js';
+import type { Node } from './tape/node.js';
+import { isGradEnabled } from './tape/mode.js';
+import type { backward, BackwardOptions } from './engine/backward.js';
+import type * as OpFunctions from './ops/index.js';
+import { brandClass } from './tape/process.js';
 import { checkOptions } from './options.js';
-import { backward as runBackward, type BackwardOptions } from './engine/backward.js';
-import * as ops from './ops/index.js';
 import type { ReduceOptions } from './ops/reduce.js';
 import type { SoftmaxOptions } from './ops/softmax.js';
 import type { SliceRange } from './ops/slicing.js';
@@ -14,6 +14,29 @@ import type { Indices } from './ops/gather.js';
 import type { ArgReduceOptions } from './ops/compare.js';
 import type { MatmulOptions } from './ops/linalg.js';
 import type { AxisArg } from './options.js';
+
+/**
+ * What the methods of {@link Tensor} call: the op functions and the backward pass. They live in
+ * the layers above (ops, engine), which import this file; the package entry binds them here once
+ * (see {@link bindTensorMethods}), so that no import runs from the tensor up to them.
+ */
+interface MethodTargets {
+  readonly ops: typeof OpFunctions;
+  readonly backward: typeof backward;
+}
+
+let ops: typeof OpFunctions;
+let runBackward: typeof backward;
+
+/**
+ * Binds the op functions and the backward pass that Tensor methods call; the package entry
+ * (index.ts) calls it once.
+ * @internal
+ */
+export function bindTensorMethods(targets: MethodTargets): void {
+  ops = targets.ops;
+  runBackward = targets.backward;
+}
 
 /** A tensor or a plain number; numbers take the dtype of the tensor they meet. */
 export type TensorLike = Tensor | number;
@@ -44,9 +67,7 @@ export class Tensor {
   readonly data: FloatArray;
   /** The sizes of each dimension. */
   readonly shape: Shape;
-  /** The element type. */
   readonly dtype: DType;
-  /** The number of elements. */
   readonly size: number;
 
   private node: Node | null = null;
@@ -272,7 +293,6 @@ export class Tensor {
 
   // ---- reading -----------------------------------------------------------------------------
 
-  /** The number of dimensions. */
   get ndim(): number {
     return this.shape.length;
   }
@@ -311,59 +331,59 @@ export class Tensor {
 
   // ---- ops as methods (each delegates to the function of the same name) --------------------
 
-  /** Elementwise a + b with broadcasting. */
+  /** {@inheritDoc @tapegrad/autograd!add} */
   add(other: TensorLike): Tensor {
     return ops.add(this, other);
   }
-  /** Elementwise a − b with broadcasting. */
+  /** {@inheritDoc @tapegrad/autograd!sub} */
   sub(other: TensorLike): Tensor {
     return ops.sub(this, other);
   }
-  /** Elementwise a · b with broadcasting. */
+  /** {@inheritDoc @tapegrad/autograd!mul} */
   mul(other: TensorLike): Tensor {
     return ops.mul(this, other);
   }
-  /** Elementwise a / b with broadcasting. */
+  /** {@inheritDoc @tapegrad/autograd!div} */
   div(other: TensorLike): Tensor {
     return ops.div(this, other);
   }
-  /** −a. */
+  /** {@inheritDoc @tapegrad/autograd!neg} */
   neg(): Tensor {
     return ops.neg(this);
   }
-  /** eˣ. */
+  /** {@inheritDoc @tapegrad/autograd!exp} */
   exp(): Tensor {
     return ops.exp(this);
   }
-  /** Natural logarithm. */
+  /** {@inheritDoc @tapegrad/autograd!log} */
   log(): Tensor {
     return ops.log(this);
   }
-  /** Logistic sigmoid 1 / (1 + e⁻ˣ), computed stably for large |x|. */
+  /** {@inheritDoc @tapegrad/autograd!sigmoid} */
   sigmoid(): Tensor {
     return ops.sigmoid(this);
   }
-  /** Sum over `axis` (all axes by default); `t.sum(0)` and `t.sum([0, 1])` name the axes directly. */
+  /** {@inheritDoc @tapegrad/autograd!sum} */
   sum(options?: AxisArg<ReduceOptions>): Tensor {
     return ops.sum(this, options);
   }
-  /** Matrix product with NumPy semantics (1-D, 2-D, batched with broadcast batch dims). */
+  /** {@inheritDoc @tapegrad/autograd!matmul} */
   matmul(other: Tensor, options?: MatmulOptions): Tensor {
     return ops.matmul(this, other, options);
   }
-  /** A tensor with the same data and a new shape; one size may be −1. */
+  /** {@inheritDoc @tapegrad/autograd!reshape} */
   reshape(shape: readonly number[]): Tensor {
     return ops.reshape(this, shape);
   }
-  /** Broadcasts to a larger shape (NumPy rules). */
+  /** {@inheritDoc @tapegrad/autograd!broadcastTo} */
   broadcastTo(shape: readonly number[]): Tensor {
     return ops.broadcastTo(this, shape);
   }
-  /** Reorders the dimensions. */
+  /** {@inheritDoc @tapegrad/autograd!permute} */
   permute(axes: readonly number[]): Tensor {
     return ops.permute(this, axes);
   }
-  /** Swaps two dimensions (the last two by default). */
+  /** {@inheritDoc @tapegrad/autograd!transpose} */
   transpose(dim0?: number, dim1?: number): Tensor {
     return ops.transpose(this, dim0, dim1);
   }
@@ -378,127 +398,127 @@ export class Tensor {
   to(dtype: DType): Tensor {
     return ops.cast(this, dtype);
   }
-  /** Elementwise aᵇ with broadcasting. */
+  /** {@inheritDoc @tapegrad/autograd!pow} */
   pow(other: TensorLike): Tensor {
     return ops.pow(this, other);
   }
-  /** Elementwise max(a, b) with broadcasting; ties split the gradient. */
+  /** {@inheritDoc @tapegrad/autograd!maximum} */
   maximum(other: TensorLike): Tensor {
     return ops.maximum(this, other);
   }
-  /** Elementwise min(a, b) with broadcasting; ties split the gradient. */
+  /** {@inheritDoc @tapegrad/autograd!minimum} */
   minimum(other: TensorLike): Tensor {
     return ops.minimum(this, other);
   }
-  /** √x. */
+  /** {@inheritDoc @tapegrad/autograd!sqrt} */
   sqrt(): Tensor {
     return ops.sqrt(this);
   }
-  /** |x| (gradient 0 at 0). */
+  /** {@inheritDoc @tapegrad/autograd!abs} */
   abs(): Tensor {
     return ops.abs(this);
   }
-  /** x². */
+  /** {@inheritDoc @tapegrad/autograd!square} */
   square(): Tensor {
     return ops.square(this);
   }
-  /** Hyperbolic tangent. */
+  /** {@inheritDoc @tapegrad/autograd!tanh} */
   tanh(): Tensor {
     return ops.tanh(this);
   }
-  /** max(x, 0) (gradient 0 at 0). */
+  /** {@inheritDoc @tapegrad/autograd!relu} */
   relu(): Tensor {
     return ops.relu(this);
   }
-  /** log(1 + eˣ), computed stably. */
+  /** {@inheritDoc @tapegrad/autograd!softplus} */
   softplus(): Tensor {
     return ops.softplus(this);
   }
-  /** −1, 0 or 1 per element (not differentiable). */
+  /** {@inheritDoc @tapegrad/autograd!sign} */
   sign(): Tensor {
     return ops.sign(this);
   }
-  /** Mean over `axis` (all axes by default). */
+  /** {@inheritDoc @tapegrad/autograd!mean} */
   mean(options?: AxisArg<ReduceOptions>): Tensor {
     return ops.mean(this, options);
   }
-  /** Maximum over `axis` (all axes by default); ties share the gradient. */
+  /** {@inheritDoc @tapegrad/autograd!max} */
   max(options?: AxisArg<ReduceOptions>): Tensor {
     return ops.max(this, options);
   }
-  /** Minimum over `axis` (all axes by default); ties share the gradient. */
+  /** {@inheritDoc @tapegrad/autograd!min} */
   min(options?: AxisArg<ReduceOptions>): Tensor {
     return ops.min(this, options);
   }
-  /** log Σ exp over `axis` (all axes by default), computed stably. */
+  /** {@inheritDoc @tapegrad/autograd!logsumexp} */
   logsumexp(options?: AxisArg<ReduceOptions>): Tensor {
     return ops.logsumexp(this, options);
   }
-  /** Softmax over `axis` (the last by default), computed stably. */
+  /** {@inheritDoc @tapegrad/autograd!softmax} */
   softmax(options?: AxisArg<SoftmaxOptions>): Tensor {
     return ops.softmax(this, options);
   }
-  /** Log-softmax over `axis` (the last by default), computed stably. */
+  /** {@inheritDoc @tapegrad/autograd!logSoftmax} */
   logSoftmax(options?: AxisArg<SoftmaxOptions>): Tensor {
     return ops.logSoftmax(this, options);
   }
-  /** Index of the largest value (float64 tensor of integers); not differentiable. */
+  /** {@inheritDoc @tapegrad/autograd!argmax} */
   argmax(options?: number | ArgReduceOptions): Tensor {
     return ops.argmax(this, options);
   }
-  /** Index of the smallest value (float64 tensor of integers); not differentiable. */
+  /** {@inheritDoc @tapegrad/autograd!argmin} */
   argmin(options?: number | ArgReduceOptions): Tensor {
     return ops.argmin(this, options);
   }
-  /** Removes size-1 dimensions (all of them, or those at `axis`). */
+  /** {@inheritDoc @tapegrad/autograd!squeeze} */
   squeeze(axis?: number | readonly number[]): Tensor {
     return ops.squeeze(this, axis);
   }
-  /** Inserts a size-1 dimension at `axis`. */
+  /** {@inheritDoc @tapegrad/autograd!unsqueeze} */
   unsqueeze(axis: number): Tensor {
     return ops.unsqueeze(this, axis);
   }
-  /** A block: `[start, end]` per axis from axis 0 (null = whole axis). See `slice`. */
+  /** {@inheritDoc @tapegrad/autograd!slice} */
   slice(ranges: readonly (SliceRange | null)[]): Tensor {
     return ops.slice(this, ranges);
   }
-  /** Zero padding: `[before, after]` per axis from axis 0. */
+  /** {@inheritDoc @tapegrad/autograd!pad} */
   pad(widths: readonly (readonly [number, number])[]): Tensor {
     return ops.pad(this, widths);
   }
-  /** Entries along `axis` at the given indices, the same for every lane (NumPy's take). */
+  /** {@inheritDoc @tapegrad/autograd!gather} */
   gather(indices: Indices, axis?: number): Tensor {
     return ops.gather(this, indices, axis);
   }
-  /** One entry per index along `axis` (NumPy's take_along_axis, PyTorch's gather). */
+  /** {@inheritDoc @tapegrad/autograd!takeAlongAxis} */
   takeAlongAxis(indices: Indices, axis: number): Tensor {
     return ops.takeAlongAxis(this, indices, axis);
   }
-  /** 1 where equal, else 0 (float mask). */
+  /** {@inheritDoc @tapegrad/autograd!eq} */
   eq(other: TensorLike): Tensor {
     return ops.eq(this, other);
   }
-  /** 1 where not equal, else 0 (float mask). */
+  /** {@inheritDoc @tapegrad/autograd!ne} */
   ne(other: TensorLike): Tensor {
     return ops.ne(this, other);
   }
-  /** 1 where greater, else 0 (float mask). */
+  /** {@inheritDoc @tapegrad/autograd!gt} */
   gt(other: TensorLike): Tensor {
     return ops.gt(this, other);
   }
-  /** 1 where greater or equal, else 0 (float mask). */
+  /** {@inheritDoc @tapegrad/autograd!ge} */
   ge(other: TensorLike): Tensor {
     return ops.ge(this, other);
   }
-  /** 1 where less, else 0 (float mask). */
+  /** {@inheritDoc @tapegrad/autograd!lt} */
   lt(other: TensorLike): Tensor {
     return ops.lt(this, other);
   }
-  /** 1 where less or equal, else 0 (float mask). */
+  /** {@inheritDoc @tapegrad/autograd!le} */
   le(other: TensorLike): Tensor {
     return ops.le(this, other);
   }
-  /** Limits values to [min, max]; the gradient passes where min ≤ x ≤ max. */
+  /** {@inheritDoc @tapegrad/autograd!clamp} */
   clamp(min?: number, max?: number): Tensor {
     return ops.clamp(this, min, max);
   }

@@ -7,8 +7,17 @@ import { describe, it } from 'vitest';
 import fc from 'fast-check';
 import * as tg from '@tapegrad/autograd';
 import { ArgumentError, DTypeError, Rng, Tensor, TapegradError } from '@tapegrad/autograd';
-import { badNumber, check, count, expectNamedError, fuzz, junk, okOrNamed, sameShape } from './support/fuzz.js';
-import { plan } from './support/fuzz-budget.js';
+import {
+  badNumber,
+  check,
+  count,
+  expectNamedError,
+  fuzz,
+  junk,
+  okOrNamed,
+  sameShape,
+} from '../../../test-support/fuzz.js';
+import { plan } from '../../../test-support/fuzz-budget.js';
 
 /** Nested arrays up to depth 3, rectangular or not, with mostly numbers and some junk leaves. */
 const leaf = fc.oneof(

@@ -19,8 +19,8 @@ import {
   okOrNamed,
   sameShape,
   smallShape,
-} from './support/fuzz.js';
-import { plan } from './support/fuzz-budget.js';
+} from '../../../test-support/fuzz.js';
+import { plan } from '../../../test-support/fuzz-budget.js';
 
 const tensorOf = (shape: readonly number[], dtype: tg.DType = 'float64', requiresGrad = false): Tensor =>
   tg.tensor(

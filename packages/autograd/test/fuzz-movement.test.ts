@@ -7,8 +7,8 @@ import { describe, it } from 'vitest';
 import fc from 'fast-check';
 import * as tg from '@tapegrad/autograd';
 import { Tensor } from '@tapegrad/autograd';
-import { badNumber, check, count, fuzz, junk, okOrNamed, smallShape } from './support/fuzz.js';
-import { plan } from './support/fuzz-budget.js';
+import { badNumber, check, count, fuzz, junk, okOrNamed, smallShape } from '../../../test-support/fuzz.js';
+import { plan } from '../../../test-support/fuzz-budget.js';
 
 const tensorOf = (shape: readonly number[], dtype: tg.DType = 'float64'): Tensor =>
   tg.tensor(

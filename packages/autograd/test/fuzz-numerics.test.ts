@@ -7,8 +7,8 @@ import { describe, it } from 'vitest';
 import fc from 'fast-check';
 import * as tg from '@tapegrad/autograd';
 import { Tensor } from '@tapegrad/autograd';
-import { check, count, fuzz, smallShape } from './support/fuzz.js';
-import { plan } from './support/fuzz-budget.js';
+import { check, count, fuzz, smallShape } from '../../../test-support/fuzz.js';
+import { plan } from '../../../test-support/fuzz-budget.js';
 
 const OPS = ['sigmoid', 'softplus', 'tanh', 'relu', 'abs', 'logsumexp', 'softmax', 'logSoftmax'] as const;
 const extreme = fc.oneof(

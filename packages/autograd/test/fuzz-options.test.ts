@@ -8,9 +8,9 @@ import { describe, it } from 'vitest';
 import fc from 'fast-check';
 import * as tg from '@tapegrad/autograd';
 import { ArgumentError, type Tensor } from '@tapegrad/autograd';
-import { check, expectNamedError, fuzz, junk, okOrNamed } from './support/fuzz.js';
+import { check, expectNamedError, fuzz, junk, okOrNamed } from '../../../test-support/fuzz.js';
 import { axisOption } from './support/arbitraries.js';
-import { plan } from './support/fuzz-budget.js';
+import { plan } from '../../../test-support/fuzz-budget.js';
 
 const m = (): Tensor =>
   tg.tensor([

@@ -20,8 +20,8 @@ import {
   okOrNamed,
   sameShape,
   smallShape,
-} from './support/fuzz.js';
-import { plan } from './support/fuzz-budget.js';
+} from '../../../test-support/fuzz.js';
+import { plan } from '../../../test-support/fuzz-budget.js';
 
 const dtype = fc.constantFrom<tg.DType>('float64', 'float32');
 const tensorOf = (shape: readonly number[], dt: tg.DType = 'float64', requiresGrad = false): Tensor =>

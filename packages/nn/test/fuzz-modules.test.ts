@@ -7,17 +7,8 @@ import { describe, it } from 'vitest';
 import fc from 'fast-check';
 import { Rng, ShapeError, Tensor, tensor } from '@tapegrad/autograd';
 import { Adam, Linear, SGD, mlp, resolveCost, type CostName } from '@tapegrad/nn';
-import {
-  check,
-  count,
-  expectNamedError,
-  fmt,
-  fuzz,
-  junk,
-  okOrNamed,
-  smallShape,
-} from '../../autograd/test/support/fuzz.js';
-import { plan } from './support/fuzz-budget.js';
+import { check, count, expectNamedError, fmt, fuzz, junk, okOrNamed, smallShape } from '../../../test-support/fuzz.js';
+import { plan } from '../../../test-support/fuzz-budget.js';
 
 const filled = (shape: readonly number[], v = 0.25, requiresGrad = false): Tensor =>
   tensor(

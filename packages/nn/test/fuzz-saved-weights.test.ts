@@ -23,7 +23,7 @@ import {
 } from '@tapegrad/nn';
 import { ArgumentError, TapegradError, tensor, zeros } from '@tapegrad/autograd';
 import { check, expectNamedError, fuzz, junk, okOrNamed } from '../../autograd/test/support/fuzz.js';
-import { plan } from './support/fuzz-budget.js';
+import { plan } from '../../../test-support/fuzz-budget.js';
 
 const name = fc.oneof(
   fc.constantFrom(

@@ -15,8 +15,8 @@ import {
   stateDictToJSON,
   stateDictToSafetensors,
 } from '@tapegrad/nn';
-import { check, fuzz, okOrNamed } from '../../autograd/test/support/fuzz.js';
-import { plan } from './support/fuzz-budget.js';
+import { check, fuzz, okOrNamed } from '../../../test-support/fuzz.js';
+import { plan } from '../../../test-support/fuzz-budget.js';
 
 const net = mlp([3, 2, 1], { rng: new Rng(7) });
 const goodBytes = stateDictToSafetensors(net.stateDict());

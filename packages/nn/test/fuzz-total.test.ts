@@ -1,7 +1,6 @@
 /** The fuzz budget per run, over both packages, asserted so that a shrinking suite is noticed. */
 import { expect, it } from 'vitest';
-import { AUTOGRAD_FUZZ, AUTOGRAD_FUZZ_TOTAL } from '../../autograd/test/support/fuzz-budget.js';
-import { NN_FUZZ, NN_FUZZ_TOTAL } from './support/fuzz-budget.js';
+import { AUTOGRAD_FUZZ, AUTOGRAD_FUZZ_TOTAL, NN_FUZZ, NN_FUZZ_TOTAL } from '../../../test-support/fuzz-budget.js';
 
 it('runs at least 10,000 generated fuzz cases per test run', () => {
   const total = AUTOGRAD_FUZZ_TOTAL + NN_FUZZ_TOTAL;

@@ -7,7 +7,7 @@ import { Tensor } from '../tensor.js';
 import { ArgumentError } from '../errors.js';
 import { Rng } from '../random.js';
 import { gradients } from '../engine/backward.js';
-import { enableGrad } from '../engine/mode.js';
+import { enableGrad } from '../tape/mode.js';
 import { type GradcheckOptions, resolveCheck } from './options.js';
 import { type CheckedFunction, centralDifference, evaluate, outputsOf, perturbedInputs } from './numeric.js';
 import { isClose, relativeError } from './allclose.js';

@@ -5,7 +5,7 @@
 import type { Tensor } from '../tensor.js';
 import { ArgumentError } from '../errors.js';
 import { gradients } from '../engine/backward.js';
-import { enableGrad } from '../engine/mode.js';
+import { enableGrad } from '../tape/mode.js';
 import { type GradcheckOptions, resolveCheck } from './options.js';
 import { BlockComparison, type GradcheckResult, makeResult } from './report.js';
 import {

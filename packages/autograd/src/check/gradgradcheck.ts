@@ -9,7 +9,7 @@ import { formatShape, shapesEqual } from '../shape.js';
 import { Rng } from '../random.js';
 import { zerosLike } from '../creation.js';
 import { gradients } from '../engine/backward.js';
-import { enableGrad, noGrad } from '../engine/mode.js';
+import { enableGrad, noGrad } from '../tape/mode.js';
 import { type GradcheckOptions, resolveCheck, toleranceOptions } from './options.js';
 import type { GradcheckResult } from './report.js';
 import { gradcheck } from './gradcheck.js';

@@ -5,7 +5,7 @@
 import { ArgumentError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { describeValue } from '../shape.js';
-import { noGrad } from '../engine/mode.js';
+import { noGrad } from '../tape/mode.js';
 
 /** A function under check: tensors in, one tensor or a list of tensors out. */
 export type CheckedFunction = (...inputs: Tensor[]) => Tensor | readonly Tensor[];

@@ -9,7 +9,7 @@ import { zerosLike } from '../creation.js';
 import { add, mul } from '../ops/elementwise.js';
 import { sum } from '../ops/reduce.js';
 import { gradients } from './backward.js';
-import { isGradEnabled, setGradEnabled } from './mode.js';
+import { isGradEnabled, setGradEnabled } from '../tape/mode.js';
 import { mustRecord, track, within } from './transforms.js';
 
 function asList(name: string, x: Tensor | readonly Tensor[]): Tensor[] {

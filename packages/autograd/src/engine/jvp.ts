@@ -9,7 +9,7 @@ import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
 import { formatShape, shapesEqual } from '../shape.js';
 import { zerosLike } from '../creation.js';
 import { reshape } from '../ops/movement.js';
-import { type TangentLevel, withNewLevel } from './forward.js';
+import { type TangentLevel, withNewLevel } from '../tape/forward.js';
 import { treeFlatten, treeUnflatten } from './pytree.js';
 
 function checkFunction(name: string, f: unknown): void {

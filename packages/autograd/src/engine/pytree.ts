@@ -17,13 +17,11 @@ export type TreeDef = TensorNode | ArrayNode | ObjectNode | StaticNode;
 
 /** A tensor leaf of a pytree. */
 export interface TensorNode {
-  /** The node kind. */
   readonly kind: 'tensor';
 }
 
 /** An array of subtrees. */
 export interface ArrayNode {
-  /** The node kind. */
   readonly kind: 'array';
   /** The structure of each element. */
   readonly children: readonly TreeDef[];
@@ -31,7 +29,6 @@ export interface ArrayNode {
 
 /** A plain object of subtrees. */
 export interface ObjectNode {
-  /** The node kind. */
   readonly kind: 'object';
   /** The object's keys, in order. */
   readonly keys: readonly string[];
@@ -41,9 +38,7 @@ export interface ObjectNode {
 
 /** A non-tensor value carried through unchanged (numbers, strings, null, ...). */
 export interface StaticNode {
-  /** The node kind. */
   readonly kind: 'static';
-  /** The value itself. */
   readonly value: unknown;
 }
 

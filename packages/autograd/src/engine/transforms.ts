@@ -10,10 +10,10 @@ import { checkOptions } from '../options.js';
 import { zerosLike } from '../creation.js';
 import { reshape } from '../ops/movement.js';
 import { gradients } from './backward.js';
-import { isGradEnabled, setGradEnabled } from './mode.js';
-import { detachKeepingTangents } from './forward.js';
+import { isGradEnabled, setGradEnabled } from '../tape/mode.js';
+import { detachKeepingTangents } from '../tape/forward.js';
 import { type TreeDef, treeFlatten, treeUnflatten } from './pytree.js';
-import { engine } from './process.js';
+import { engine } from '../tape/process.js';
 
 /** Options of {@link grad} and {@link valueAndGrad}. */
 export interface GradOptions {

@@ -6,8 +6,8 @@ import { Tensor } from '../tensor.js';
 import { GradError } from '../errors.js';
 import { formatShape } from '../shape.js';
 import { applyOp, type OpSpec } from '../ops/define.js';
-import type { Node } from './node.js';
-import { setGradEnabled } from './mode.js';
+import type { Node } from '../tape/node.js';
+import { setGradEnabled } from '../tape/mode.js';
 
 interface Opaque {
   /** The gradient computed with recording off. */

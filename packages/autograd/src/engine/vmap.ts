@@ -10,10 +10,10 @@ import { formatShape } from '../shape.js';
 import { checkOptions } from '../options.js';
 import { broadcastTo, permute, reshape } from '../ops/movement.js';
 import '../ops/batching.js';
-import { type VmapLevel, vmapState } from './vmap-state.js';
-import { BatchTracer } from './batch-tracer.js';
+import { type VmapLevel, vmapState } from '../tape/vmap-state.js';
+import { BatchTracer } from '../tape/batch-tracer.js';
 import { treeFlatten, treeUnflatten } from './pytree.js';
-import { engine } from './process.js';
+import { engine } from '../tape/process.js';
 
 /** Options of {@link vmap}. */
 export interface VmapOptions {

@@ -6,8 +6,19 @@ import type { Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
 import { type TapeEntry, type TapeOptions, listTape } from './tape.js';
 
+/** The op's parameters as its spec describes them ('' when there is nothing to add or the node was released). */
+function paramsOf(e: TapeEntry): string {
+  const node = e.tensor.gradFn;
+  if (e.kind !== 'op' || e.released || node === null) return '';
+  return node.op.describeParams?.(node.params, node.inputs) ?? '';
+}
+
 function describe(e: TapeEntry): string {
-  if (e.kind === 'op') return `${e.op}(${e.released ? 'released' : e.inputs.map((i) => `%${i}`).join(', ')})`;
+  if (e.kind === 'op') {
+    if (e.released) return `${e.op}(released)`;
+    const params = paramsOf(e);
+    return `${e.op}(${e.inputs.map((i) => `%${i}`).join(', ')}${params ? `; ${params}` : ''})`;
+  }
   if (e.name !== null) return `leaf ${e.name}`;
   // Unnamed one-element constants are almost always literals such as the 2 in x.mul(2): show the value.
   if (!e.requiresGrad && e.tensor.size === 1) return `const ${e.tensor.data[0]}`;
@@ -23,8 +34,10 @@ function annotate(e: TapeEntry): string {
 }
 
 /**
- * The tape as text, one line per entry: `%id = op(%inputs)  shape dtype  (notes)`. Ids are local
- * to the listing, so the text is stable across runs and suits inline snapshots.
+ * The tape as text, one line per entry: `%id = op(%inputs; parameters)  shape dtype  (notes)`,
+ * where the parameters are those the shapes do not tell (`axes [1], keepdims`, `transposeB`,
+ * `min 0`). Ids are local to the listing, so the text is stable across runs and suits inline
+ * snapshots.
  *
  * @example
  * formatTape(loss, { names: { x, w } })
@@ -61,8 +74,10 @@ export function toDot(outputs: Tensor | readonly Tensor[], options?: TapeOptions
     '  edge [fontsize=8];',
   ];
   for (const e of entries) {
+    const params = paramsOf(e);
+    const op = params ? `${e.op}(${params})` : e.op;
     const title =
-      e.kind === 'op' ? (e.name !== null ? `${e.op} (${e.name})` : e.op) : describe(e).replace(/^leaf ?/, '') || 'leaf';
+      e.kind === 'op' ? (e.name !== null ? `${op} (${e.name})` : op) : describe(e).replace(/^leaf ?/, '') || 'leaf';
     // \n inside a DOT string is a line break in the rendered label.
     const label = `"${escapeDot(title)}\\n${formatShape(e.shape)} ${e.dtype}"`;
     const attrs = [`label=${label}`, `shape=${e.kind === 'op' ? 'box' : 'ellipse'}`];

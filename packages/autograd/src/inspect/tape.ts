@@ -8,7 +8,7 @@ import { Tensor } from '../tensor.js';
 import { ArgumentError } from '../errors.js';
 import type { DType } from '../dtype.js';
 import { type Shape, describeValue } from '../shape.js';
-import { reachableNodes } from '../engine/backward.js';
+import { reachableNodes } from '../engine/plan.js';
 
 /** One line of the tape: a leaf tensor or a recorded op. */
 export interface TapeEntry {
@@ -24,7 +24,6 @@ export interface TapeEntry {
   inputs: number[];
   /** The shape of the tensor this entry produced (or is). */
   shape: Shape;
-  /** Its dtype. */
   dtype: DType;
   /** Whether gradients flow to it. */
   requiresGrad: boolean;
@@ -36,7 +35,6 @@ export interface TapeEntry {
   isOutput: boolean;
   /** The op's non-tensor parameters (axes, shapes, ...), as recorded; null once the node is released. */
   params: unknown;
-  /** The tensor itself. */
   tensor: Tensor;
 }
 

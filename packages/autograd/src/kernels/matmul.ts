@@ -133,24 +133,6 @@ function addTile(c: FloatArray, co: number, ldc: number, rows: number, cols: num
 }
 
 /**
- * out[m×n] += a[m×k] · b[k×n] for row-major blocks at the given offsets (no transposes); kept for
- * callers written against the first kernel.
- */
-export function matmulInto(
-  a: FloatArray,
-  aOff: number,
-  b: FloatArray,
-  bOff: number,
-  out: FloatArray,
-  outOff: number,
-  m: number,
-  k: number,
-  n: number,
-): void {
-  gemm(false, false, m, n, k, a, aOff, b, bOff, out, outOff);
-}
-
-/**
  * Copies a `lanes`×`depth` strip (lane l, step p at src[off + l·laneStride + p·depthStride]) into
  * dst[dOff + p·4 + l], padding missing lanes with zeros. The padded lanes only feed micro-kernel
  * results that are discarded, so a 0·Infinity there never reaches the output.

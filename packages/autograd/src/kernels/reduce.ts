@@ -119,22 +119,6 @@ export function minAxes(x: FloatArray, shape: Shape, axes: readonly number[]): F
 }
 
 /**
- * Folds `x` over `axes` with `step(acc, value)` starting from `init`, in the kept-dims shape:
- * the general form, for folds without a loop of their own above.
- */
-export function reduceAxes(
-  x: FloatArray,
-  shape: Shape,
-  axes: readonly number[],
-  init: number,
-  step: (acc: number, v: number) => number,
-): FloatArray {
-  return foldAxes(x, shape, axes, init, (x, px, out, po, io, n) => {
-    for (let j = 0, o = po; j < n; j++, o += io) out[o] = step(out[o]!, x[px + j]!);
-  });
-}
-
-/**
  * Index of the best element along `axis` by `better(v, best)`, first occurrence on ties, as a
  * float64 array (exact for any index a tensor can have). The tensor is viewed as
  * [outer, shape[axis], inner] so each lane is a strided scan.

@@ -8,8 +8,8 @@
 import type { Tensor } from '../tensor.js';
 import { GradError } from '../errors.js';
 import { formatShape } from '../shape.js';
-import { type VmapLevel, vmapState } from '../engine/vmap-state.js';
-import { BatchTracer } from '../engine/batch-tracer.js';
+import { type VmapLevel, vmapState } from '../tape/vmap-state.js';
+import { BatchTracer } from '../tape/batch-tracer.js';
 import { type OpSpec, applyOp } from './define.js';
 import type { OpName } from './params.js';
 import { OPS } from './table.js';

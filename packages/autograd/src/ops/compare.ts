@@ -1,14 +1,14 @@
 /**
- * Comparisons, selection and clamping. We only have float dtypes, so masks are float tensors of
- * 0 and 1 in the promoted dtype of the operands. Comparisons and argmax/argmin have no derivative
- * (their vjp is null, so their outputs never require grad); `where` and `clamp` are
- * differentiable in their value operands.
+ * Comparisons, selection and argmax/argmin. We only have float dtypes, so masks are float tensors
+ * of 0 and 1 in the promoted dtype of the operands. Comparisons and argmax/argmin have no
+ * derivative (their vjp is null, so their outputs never require grad); `where` is differentiable
+ * in its value operands.
  */
 import { allocate, promoteTypes } from '../dtype.js';
-import { ArgumentError, ShapeError } from '../errors.js';
-import { broadcastShapes, describeValue, formatShape, normalizeAxis, sizeOf } from '../shape.js';
+import { ShapeError } from '../errors.js';
+import { broadcastShapes, formatShape, normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
-import { type BinaryRow, binaryInto, mapUnary, selectInto } from '../kernels/elementwise.js';
+import { type BinaryRow, binaryInto, selectInto } from '../kernels/elementwise.js';
 import { eqRow, geRow, gtRow, leRow, ltRow, neRow } from '../kernels/compare.js';
 import { argReduce, reducedShape } from '../kernels/reduce.js';
 import { type OpRules, type OpSpec, applyOp, defineOps } from './define.js';
@@ -16,7 +16,7 @@ import type { ArgParams } from './params.js';
 import { binaryOperands, expectTensor } from './operands.js';
 import { axisOptions } from '../options.js';
 import { scalarLike } from '../creation.js';
-import { mul, tangentSum } from './elementwise.js';
+import { fitTangent } from './tangents.js';
 
 /**
  * The rules of a broadcasting comparison: a 0/1 mask and no vjp. It takes the comparison's own
@@ -54,6 +54,8 @@ function argRules(better: (v: number, best: number) => boolean): OpRules<ArgPara
     },
     vjp: null,
     jvp: null,
+    describeParams: ({ axis, keepdims }) =>
+      [axis === null ? '' : `axis ${axis}`, keepdims ? 'keepdims' : ''].filter(Boolean).join(', '),
   };
 }
 
@@ -73,7 +75,7 @@ function argOp(spec: OpSpec<ArgParams>): (x: Tensor, options?: number | ArgReduc
   };
 }
 
-/** Comparisons, selection and clamping, each forward beside its vjp (null where there is no derivative). */
+/** Comparisons, selection and argmax/argmin, each forward beside its vjp (null where there is no derivative). */
 export const COMPARE_OPS = defineOps({
   eq: comparison(eqRow),
   ne: comparison(neRow),
@@ -96,26 +98,7 @@ export const COMPARE_OPS = defineOps({
       needsGrad[1] ? where(mask!, g, 0) : null,
       needsGrad[2] ? where(mask!, 0, g) : null,
     ],
-    jvp: ([, ta, tb], { inputs: [mask], output }) => tangentSum([where(mask!, ta ?? 0, tb ?? 0)], output),
-  },
-  clamp: {
-    forward: ([x], { lo, hi }) => {
-      const out = allocate(x!.dtype, x!.size);
-      mapUnary(x!.data, out, (v) => (v < lo ? lo : v > hi ? hi : v));
-      return new Tensor(out, x!.shape);
-    },
-    // Inclusive bounds: at x = min or x = max the gradient passes (a subgradient choice).
-    vjp: (g, { inputs: [x], params: { lo, hi } }) => [mul(g, mul(ge(x!, lo), le(x!, hi)))],
-    jvp: ([t], { inputs: [x], params: { lo, hi } }) => mul(t!, mul(ge(x!, lo), le(x!, hi))),
-  },
-  sign: {
-    forward: ([x]) => {
-      const out = allocate(x!.dtype, x!.size);
-      mapUnary(x!.data, out, (v) => (v > 0 ? 1 : v < 0 ? -1 : v === 0 ? 0 : NaN));
-      return new Tensor(out, x!.shape);
-    },
-    vjp: null,
-    jvp: null,
+    jvp: ([, ta, tb], { inputs: [mask], output }) => fitTangent(where(mask!, ta ?? 0, tb ?? 0), output),
   },
 });
 
@@ -167,25 +150,3 @@ export const argmax = argOp(COMPARE_OPS.argmax);
  * differentiable.
  */
 export const argmin = argOp(COMPARE_OPS.argmin);
-
-/**
- * Limits `x` to [min, max] (either bound may be omitted). Differentiable: the gradient passes
- * where min ≤ x ≤ max (bounds included) and is 0 where x was clamped. NaN stays NaN.
- */
-export function clamp(x: Tensor, min?: number, max?: number): Tensor {
-  const t = expectTensor('clamp', x);
-  const lo = min ?? -Infinity;
-  const hi = max ?? Infinity;
-  if (typeof lo !== 'number' || typeof hi !== 'number' || Number.isNaN(lo) || Number.isNaN(hi)) {
-    throw new ArgumentError(
-      `clamp: min and max must be numbers (not NaN) or undefined, got ${describeValue(min)} and ${describeValue(max)}.`,
-    );
-  }
-  if (lo > hi) throw new ArgumentError(`clamp: min ${lo} is greater than max ${hi}; swap them.`);
-  return applyOp(COMPARE_OPS.clamp, [t], { lo, hi });
-}
-
-/** The sign of each element (−1, 0 or 1; NaN stays NaN) as a float tensor. Not differentiable. */
-export function sign(x: Tensor): Tensor {
-  return applyOp(COMPARE_OPS.sign, [expectTensor('sign', x)], undefined);
-}

@@ -9,13 +9,12 @@ import { ArgumentError, GradError } from '../errors.js';
 import { describeValue, formatShape } from '../shape.js';
 import { checkOptions } from '../options.js';
 import { applyOp, type OpSpec } from './define.js';
-import { isGradEnabled } from '../engine/mode.js';
+import { isGradEnabled } from '../tape/mode.js';
 
 /** What a custom op's vjp receives besides the incoming gradient. */
 export interface CustomVjpContext {
   /** The op's inputs (on the tape: a vjp written in tensor ops is itself differentiable). */
   readonly inputs: readonly Tensor[];
-  /** The op's output. */
   readonly output: Tensor;
   /** Which inputs need a gradient; return null for the others to skip their work. */
   readonly needsGrad: readonly boolean[];

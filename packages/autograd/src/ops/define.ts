@@ -1,18 +1,17 @@
 import type { Tensor } from '../tensor.js';
 import { ShapeError } from '../errors.js';
 import { formatShape } from '../shape.js';
-import { Node } from '../engine/node.js';
-import { isAnomalyEnabled, isGradEnabled, swapGradEnabled } from '../engine/mode.js';
-import { captureStack, checkForwardAnomaly } from '../engine/anomaly.js';
-import { openLevels, pushTangents, swapLevels } from '../engine/forward.js';
-import { vmapState } from '../engine/vmap-state.js';
+import { Node } from '../tape/node.js';
+import { isAnomalyEnabled, isGradEnabled, swapGradEnabled } from '../tape/mode.js';
+import { captureStack, checkForwardAnomaly } from '../tape/anomaly.js';
+import { openLevels, pushTangents, swapLevels } from '../tape/forward.js';
+import { vmapState } from '../tape/vmap-state.js';
 import type { OpName, ParamsOf } from './params.js';
 
 /** What an op's vjp receives besides the incoming gradient. */
 export interface VjpContext<P> {
   /** The op's inputs, as they were at record time (the engine checks they were not edited since). */
   readonly inputs: readonly Tensor[];
-  /** The op's output. */
   readonly output: Tensor;
   /** The op's non-tensor parameters. */
   readonly params: P;
@@ -70,6 +69,12 @@ export interface OpRules<P> {
    * with no derivative (their outputs carry no tangent).
    */
   readonly jvp: Jvp<P> | null;
+  /**
+   * How tape listings (formatTape, toDot) show the op's parameters, given its inputs: for example
+   * `axes [1], keepdims` or `transposeB`. Return '' (or omit it) when they add nothing to what the
+   * listing shows already.
+   */
+  readonly describeParams?: (params: P, inputs: readonly Tensor[]) => string;
 }
 
 /**
@@ -99,8 +104,8 @@ export interface BuiltinOp<K extends OpName> extends OpSpec<ParamsOf<K>> {
 export function defineOps<N extends OpName>(rules: { readonly [K in N]: OpRules<ParamsOf<K>> }): {
   readonly [K in N]: BuiltinOp<K>;
 } {
-  const named: Record<string, OpSpec<any>> = {};
-  for (const [name, rule] of Object.entries<OpRules<any>>(rules)) named[name] = { ...rule, name };
+  const named: Record<string, unknown> = {};
+  for (const [name, rule] of Object.entries(rules)) named[name] = { ...(rule as object), name };
   return named as { readonly [K in N]: BuiltinOp<K> };
 }
 
@@ -135,7 +140,7 @@ export function applyOp<P>(spec: OpSpec<P>, inputs: readonly Tensor[], params: P
   // `vjp` is null for ops without a derivative (and may be missing on a spec built in plain JS).
   if (recording && spec.vjp && anyRequiresGrad(inputs)) {
     const stack = anomaly ? captureStack() : undefined;
-    output._setNode(new Node(spec as OpSpec<any>, inputs, output, params, stack));
+    output._setNode(new Node(spec, inputs, output, params, stack));
   }
   return output;
 }

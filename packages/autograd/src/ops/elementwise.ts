@@ -1,6 +1,11 @@
-/** Binary elementwise ops with NumPy broadcasting: each forward kernel beside its vjp. */
+/**
+ * Elementwise ops: binary ones with NumPy broadcasting, unary ones, and clamp and sign; each
+ * forward kernel beside its derivative rules. They live in one file because their rules call each
+ * other (the vjp of div uses neg, that of sqrt uses div).
+ */
 import { allocate, promoteTypes } from '../dtype.js';
-import { broadcastShapes, shapesEqual, sizeOf } from '../shape.js';
+import { ArgumentError } from '../errors.js';
+import { broadcastShapes, describeValue, shapesEqual, sizeOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import {
   type BinaryRow,
@@ -11,14 +16,27 @@ import {
   minimumRow,
   mulRow,
   powRow,
+  mapUnary,
+  sigmoidGradRow,
   subRow,
 } from '../kernels/elementwise.js';
-import { type Jvp, type OpRules, type OpSpec, type Vjp, applyOp, defineOps } from './define.js';
-import { binaryOperands } from './operands.js';
-import { log, neg } from './unary.js';
-import { eq, gt, lt, where } from './compare.js';
-import { broadcastTo } from './movement.js';
-import { cast } from './cast.js';
+import {
+  type UnaryKernel,
+  absInto,
+  expInto,
+  logInto,
+  negInto,
+  reluInto,
+  sigmoidInto,
+  softplusInto,
+  sqrtInto,
+  squareInto,
+  tanhInto,
+} from '../kernels/unary.js';
+import { type Jvp, type JvpContext, type OpRules, type OpSpec, type Vjp, applyOp, defineOps } from './define.js';
+import { binaryOperands, expectTensor } from './operands.js';
+import { eq, ge, gt, le, lt, where } from './compare.js';
+import { fitTangent } from './tangents.js';
 
 /**
  * The sum of an op's tangent terms (null terms are zero), brought to the output's shape and dtype:
@@ -27,9 +45,7 @@ import { cast } from './cast.js';
 export function tangentSum(terms: readonly (Tensor | null | undefined)[], output: Tensor): Tensor | null {
   let total: Tensor | null = null;
   for (const t of terms) if (t) total = total === null ? t : add(total, t);
-  if (total === null) return null;
-  if (!shapesEqual(total.shape, output.shape)) total = broadcastTo(total, output.shape);
-  return total.dtype === output.dtype ? total : cast(total, output.dtype);
+  return total === null ? null : fitTangent(total, output);
 }
 
 /** The rules of a broadcasting binary op: its row loop (kernels/elementwise.ts), vjp and jvp. */
@@ -52,7 +68,41 @@ function binaryOp(spec: OpSpec<void>) {
   return (a: TensorLike, b: TensorLike): Tensor => applyOp(spec, binaryOperands(spec.name, a, b), undefined);
 }
 
-/** The broadcasting binary ops, each forward beside its vjp. */
+function unaryForward(kernel: UnaryKernel): OpRules<void>['forward'] {
+  return ([x]) => {
+    const out = allocate(x!.dtype, x!.size);
+    kernel(x!.data, out);
+    return new Tensor(out, x!.shape);
+  };
+}
+
+/**
+ * The rules of a unary op f: its loop (kernels/unary.ts), and f′ as a tensor of x's shape, from
+ * which both derivative rules follow (the vjp is ḡ·f′(x), the jvp ṫ·f′(x)), so they cannot
+ * disagree.
+ */
+function unary(kernel: UnaryKernel, derivative: (ctx: JvpContext<void>) => Tensor): OpRules<void> {
+  return {
+    forward: unaryForward(kernel),
+    vjp: (g, ctx) => [mul(g, derivative(ctx))],
+    jvp: ([t], ctx) => mul(t!, derivative(ctx)),
+  };
+}
+
+/** As {@link unary}, for an f′ = 1 / d(x) that reads best (and rounds once) as a division by d. */
+function unaryOver(kernel: UnaryKernel, denominator: (ctx: JvpContext<void>) => Tensor): OpRules<void> {
+  return {
+    forward: unaryForward(kernel),
+    vjp: (g, ctx) => [div(g, denominator(ctx))],
+    jvp: ([t], ctx) => div(t!, denominator(ctx)),
+  };
+}
+
+function unaryOp(spec: OpSpec<void>) {
+  return (x: Tensor): Tensor => applyOp(spec, [expectTensor(spec.name, x)], undefined);
+}
+
+/** The elementwise ops, each forward beside its derivative rules. */
 export const ELEMENTWISE_OPS = defineOps({
   add: binary(
     addRow,
@@ -112,6 +162,70 @@ export const ELEMENTWISE_OPS = defineOps({
       return tangentSum([ta && mul(ta, w), tb && mul(tb, sub(1, w))], output);
     },
   ),
+  neg: {
+    forward: unaryForward(negInto),
+    vjp: (g) => [neg(g)],
+    jvp: ([t]) => neg(t!),
+  },
+  exp: unary(expInto, ({ output }) => output),
+  log: unaryOver(logInto, ({ inputs: [x] }) => x!),
+  // σ′ = σ(1 − σ)
+  sigmoid: {
+    forward: unaryForward(sigmoidInto),
+    vjp: (g, { output: s }) => [sigmoidGrad(g, s)],
+    jvp: ([t], { output: s }) => sigmoidGrad(t!, s),
+  },
+  /**
+   * ḡ·σ(1 − σ) as one op: sigmoid's vjp, which every backward pass through a sigmoid runs, fused
+   * from three ops and a 0-d tensor into one loop (same rounding order in float64). Its own vjp
+   * keeps higher-order gradients: ∂/∂ḡ = σ(1 − σ), ∂/∂σ = ḡ(1 − 2σ).
+   */
+  sigmoidGrad: {
+    forward: ([g, s]) => {
+      const shape = broadcastShapes('sigmoidGrad', g!.shape, s!.shape);
+      const out = allocate(promoteTypes(g!.dtype, s!.dtype), sizeOf(shape));
+      binaryInto(g!.data, g!.shape, s!.data, s!.shape, out, shape, sigmoidGradRow);
+      return new Tensor(out, shape);
+    },
+    vjp: (h, { inputs: [g, s], needsGrad }) => [
+      needsGrad[0] ? sigmoidGrad(h, s!) : null,
+      needsGrad[1] ? mul(mul(h, g!), sub(1, mul(s!, 2))) : null,
+    ],
+    jvp: ([tg, ts], { inputs: [g, s], output }) =>
+      tangentSum([tg && sigmoidGrad(tg, s!), ts && mul(mul(ts, g!), sub(1, mul(s!, 2)))], output),
+  },
+  // (√x)′ = 1 / (2√x), infinite at 0
+  sqrt: unaryOver(sqrtInto, ({ output }) => mul(output, 2)),
+  // sign(x), taking 0 at x = 0 (the subgradient PyTorch and JAX use)
+  abs: unary(absInto, ({ inputs: [x] }) => sign(x!)),
+  square: unary(squareInto, ({ inputs: [x] }) => mul(x!, 2)),
+  // tanh′ = 1 − tanh²
+  tanh: unary(tanhInto, ({ output: y }) => sub(1, mul(y, y))),
+  // 1 for x > 0 and 0 for x ≤ 0 (0 at the kink, as PyTorch does)
+  relu: unary(reluInto, ({ inputs: [x] }) => gt(x!, 0)),
+  // softplus′ = σ
+  softplus: unary(softplusInto, ({ inputs: [x] }) => sigmoid(x!)),
+  clamp: {
+    describeParams: ({ lo, hi }) =>
+      [lo === -Infinity ? '' : `min ${lo}`, hi === Infinity ? '' : `max ${hi}`].filter(Boolean).join(', '),
+    forward: ([x], { lo, hi }) => {
+      const out = allocate(x!.dtype, x!.size);
+      mapUnary(x!.data, out, (v) => (v < lo ? lo : v > hi ? hi : v));
+      return new Tensor(out, x!.shape);
+    },
+    // Inclusive bounds: at x = min or x = max the gradient passes (a subgradient choice).
+    vjp: (g, { inputs: [x], params: { lo, hi } }) => [mul(g, mul(ge(x!, lo), le(x!, hi)))],
+    jvp: ([t], { inputs: [x], params: { lo, hi } }) => mul(t!, mul(ge(x!, lo), le(x!, hi))),
+  },
+  sign: {
+    forward: ([x]) => {
+      const out = allocate(x!.dtype, x!.size);
+      mapUnary(x!.data, out, (v) => (v > 0 ? 1 : v < 0 ? -1 : v === 0 ? 0 : NaN));
+      return new Tensor(out, x!.shape);
+    },
+    vjp: null,
+    jvp: null,
+  },
 });
 
 /**
@@ -183,3 +297,66 @@ export const maximum = binaryOp(ELEMENTWISE_OPS.maximum);
  * operand; at ties it is split 0.5 / 0.5.
  */
 export const minimum = binaryOp(ELEMENTWISE_OPS.minimum);
+
+function sigmoidGrad(g: Tensor, s: Tensor): Tensor {
+  return applyOp(ELEMENTWISE_OPS.sigmoidGrad, [g, s], undefined);
+}
+
+/** The scalar forms, exported for code that needs one value (the loops live in kernels/unary.ts). */
+export { stableSigmoid, stableSoftplus } from '../kernels/unary.js';
+
+/** −x. */
+export const neg = unaryOp(ELEMENTWISE_OPS.neg);
+
+/** eˣ. */
+export const exp = unaryOp(ELEMENTWISE_OPS.exp);
+
+/** Natural logarithm. */
+export const log = unaryOp(ELEMENTWISE_OPS.log);
+
+/** σ(x) = 1 / (1 + e⁻ˣ), stable for any x (σ(±Infinity) = 1 or 0); σ′ = σ(1 − σ). */
+export const sigmoid = unaryOp(ELEMENTWISE_OPS.sigmoid);
+
+/** √x (NaN for x < 0); (√x)′ = 1 / (2√x), infinite at 0. */
+export const sqrt = unaryOp(ELEMENTWISE_OPS.sqrt);
+
+/** |x|. The gradient is sign(x), taking 0 at x = 0 (the subgradient PyTorch and JAX use). */
+export const abs = unaryOp(ELEMENTWISE_OPS.abs);
+
+/** x²; (x²)′ = 2x. */
+export const square = unaryOp(ELEMENTWISE_OPS.square);
+
+/** Hyperbolic tangent (±1 at ±Infinity); tanh′ = 1 − tanh². */
+export const tanh = unaryOp(ELEMENTWISE_OPS.tanh);
+
+/** max(x, 0). The gradient is 1 for x > 0 and 0 for x ≤ 0 (0 at the kink, as PyTorch does). */
+export const relu = unaryOp(ELEMENTWISE_OPS.relu);
+
+/**
+ * softplus(x) = log(1 + eˣ), computed stably; softplus′ = σ(x). Finite for every finite x
+ * (softplus(800) = 800, softplus(−800) ≈ 0 with gradients 1 and 0); softplus(+Infinity) =
+ * +Infinity with gradient 1 and softplus(−Infinity) = 0 with gradient 0.
+ */
+export const softplus = unaryOp(ELEMENTWISE_OPS.softplus);
+
+/**
+ * Limits `x` to [min, max] (either bound may be omitted). Differentiable: the gradient passes
+ * where min ≤ x ≤ max (bounds included) and is 0 where x was clamped. NaN stays NaN.
+ */
+export function clamp(x: Tensor, min?: number, max?: number): Tensor {
+  const t = expectTensor('clamp', x);
+  const lo = min ?? -Infinity;
+  const hi = max ?? Infinity;
+  if (typeof lo !== 'number' || typeof hi !== 'number' || Number.isNaN(lo) || Number.isNaN(hi)) {
+    throw new ArgumentError(
+      `clamp: min and max must be numbers (not NaN) or undefined, got ${describeValue(min)} and ${describeValue(max)}.`,
+    );
+  }
+  if (lo > hi) throw new ArgumentError(`clamp: min ${lo} is greater than max ${hi}; swap them.`);
+  return applyOp(ELEMENTWISE_OPS.clamp, [t], { lo, hi });
+}
+
+/** The sign of each element (−1, 0 or 1; NaN stays NaN) as a float tensor. Not differentiable. */
+export function sign(x: Tensor): Tensor {
+  return applyOp(ELEMENTWISE_OPS.sign, [expectTensor('sign', x)], undefined);
+}

@@ -11,7 +11,6 @@ import { describeValue, formatShape, normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { type LaneLayout, gatherLanes, scatterAddLanes } from '../kernels/gather.js';
 import { applyOp, defineOps } from './define.js';
-import type { IndexParams } from './params.js';
 import { expectTensor } from './operands.js';
 
 /** Integer indices: a tensor of integer values, or a plain list (taken as 1-D). */

@@ -1,6 +1,12 @@
 /** Every public op function, by family (the op specs are gathered in table.ts, which stays internal). */
-export { add, sub, mul, div, pow, maximum, minimum } from './elementwise.js';
 export {
+  add,
+  sub,
+  mul,
+  div,
+  pow,
+  maximum,
+  minimum,
   stableSigmoid,
   stableSoftplus,
   neg,
@@ -13,13 +19,15 @@ export {
   tanh,
   relu,
   softplus,
-} from './unary.js';
+  clamp,
+  sign,
+} from './elementwise.js';
 export { type ReduceOptions, reduceParams, expandReduced, sum, sumToShape, mean, max, min } from './reduce.js';
 export { type SoftmaxOptions, logsumexp, softmax, logSoftmax } from './softmax.js';
 export { reshape, broadcastTo, permute, transpose, clone, squeeze, unsqueeze } from './movement.js';
 export { type SliceRange, slice, pad, concat, stack } from './slicing.js';
 export { type Indices, gather, takeAlongAxis } from './gather.js';
-export { eq, ne, gt, ge, lt, le, where, type ArgReduceOptions, argmax, argmin, clamp, sign } from './compare.js';
+export { eq, ne, gt, ge, lt, le, where, type ArgReduceOptions, argmax, argmin } from './compare.js';
 export { type MatmulOptions, matmul } from './linalg.js';
 export { cast } from './cast.js';
 export type { ReduceParams } from './params.js';

@@ -32,6 +32,8 @@ export const LINALG_OPS = defineOps({
    * ever materialised, in the forward or in the vjp.
    */
   matmul: {
+    describeParams: ({ transA, transB }) =>
+      [transA ? 'transposeA' : '', transB ? 'transposeB' : ''].filter(Boolean).join(', '),
     forward: ([a, b], { transA, transB }) => {
       const A = a!;
       const B = b!;

@@ -104,6 +104,7 @@ export const MOVEMENT_OPS = defineOps({
     jvp: ([t], { params: shape }) => broadcastTo(t!, shape),
   },
   permute: {
+    describeParams: (axes) => `axes [${axes.join(', ')}]`,
     forward: ([x], axes) => {
       const out = allocate(x!.dtype, x!.size);
       permuteCopy(x!.data, x!.shape, axes, out);

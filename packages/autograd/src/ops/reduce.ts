@@ -14,6 +14,7 @@ import { maxAxes, minAxes, reducedShape, sumAxes } from '../kernels/reduce.js';
 import { divScalarInto } from '../kernels/unary.js';
 import { type Jvp, type Vjp, applyOp, defineOps } from './define.js';
 import type { ReduceParams } from './params.js';
+import { describeReduction } from './describe.js';
 import { expectTensor } from './operands.js';
 import { type AxisArg, axisOptions } from '../options.js';
 import { broadcastTo, reshape } from './movement.js';
@@ -120,12 +121,14 @@ const extremumJvp: Jvp<ReduceParams> = ([t], { inputs: [x], output, params: { ax
 /** The reductions, each forward beside its vjp. */
 export const REDUCE_OPS = defineOps({
   sum: {
+    describeParams: describeReduction,
     forward: ([x], { axes, keepdims }) =>
       new Tensor(sumAxes(x!.data, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
     vjp: (g, { inputs: [x], params }) => [expandReduced(g, x!.shape, params.axes)],
     jvp: ([t], { params: { axes, keepdims } }) => sum(t!, { axis: axes, keepdims }),
   },
   mean: {
+    describeParams: describeReduction,
     forward: ([x], { axes, keepdims }) => {
       const out = sumAxes(x!.data, x!.shape, axes);
       const n = reducedCount(x!.shape, axes);
@@ -138,12 +141,14 @@ export const REDUCE_OPS = defineOps({
     jvp: ([t], { params: { axes, keepdims } }) => mean(t!, { axis: axes, keepdims }),
   },
   max: {
+    describeParams: describeReduction,
     forward: ([x], { axes, keepdims }) =>
       new Tensor(maxAxes(x!.data, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
     vjp: extremumVjp,
     jvp: extremumJvp,
   },
   min: {
+    describeParams: describeReduction,
     forward: ([x], { axes, keepdims }) =>
       new Tensor(minAxes(x!.data, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
     vjp: extremumVjp,

@@ -8,7 +8,6 @@ import { checkSize, describeValue, formatShape, normalizeAxis, sizeOf } from '..
 import { Tensor } from '../tensor.js';
 import { copyBox } from '../kernels/movement.js';
 import { applyOp, defineOps } from './define.js';
-import type { BoxParams } from './params.js';
 import { expectTensor } from './operands.js';
 import { unsqueeze } from './movement.js';
 import { zerosLike } from '../creation.js';
@@ -105,6 +104,7 @@ export function pad(x: Tensor, widths: readonly (readonly [before: number, after
 /** The block ops (slice, pad, concat), each forward beside its vjp. */
 export const SLICING_OPS = defineOps({
   slice: {
+    describeParams: ({ starts, ends }) => `[${starts.map((s, d) => `${s}:${ends[d]}`).join(', ')}]`,
     forward: ([x], { starts, ends }) => {
       const shape = starts.map((s, d) => ends[d]! - s);
       const out = allocate(x!.dtype, sizeOf(shape));
@@ -123,6 +123,8 @@ export const SLICING_OPS = defineOps({
     jvp: ([t], { params: { starts, ends } }) => sliceBlock(t!, starts, ends),
   },
   pad: {
+    describeParams: ({ starts, full }, [x]) =>
+      x === undefined ? '' : `widths [${starts.map((s, d) => `[${s}, ${full[d]! - s - x.shape[d]!}]`).join(', ')}]`,
     forward: ([x], { starts, full }) => {
       const out = allocate(x!.dtype, sizeOf(full));
       copyBox(
@@ -146,6 +148,7 @@ export const SLICING_OPS = defineOps({
     jvp: ([t], { params: { starts, full } }) => padBlock(t!, starts, full),
   },
   concat: {
+    describeParams: (axis) => `axis ${axis}`,
     forward: (xs, axis) => {
       const first = xs[0]!;
       const shape = [...first.shape];

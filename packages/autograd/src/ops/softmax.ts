@@ -9,10 +9,11 @@ import { reducedShape } from '../kernels/reduce.js';
 import { applyOp, defineOps } from './define.js';
 import { expectTensor } from './operands.js';
 import { mul, sub } from './elementwise.js';
-import { exp } from './unary.js';
+import { exp } from './elementwise.js';
 import { type AxisArg, axisOptions } from '../options.js';
 import { type ReduceOptions, expandReduced, reduceParams, sum } from './reduce.js';
 import type { ReduceParams } from './params.js';
+import { describeLanes, describeReduction } from './describe.js';
 
 /** Options of {@link softmax} and {@link logSoftmax}. */
 export interface SoftmaxOptions {
@@ -34,6 +35,7 @@ export function logsumexp(x: Tensor, options?: AxisArg<ReduceOptions>): Tensor {
 /** The log-sum-exp family, each forward beside its vjp. */
 export const SOFTMAX_OPS = defineOps({
   logsumexp: {
+    describeParams: describeReduction,
     forward: ([x], { axes, keepdims }) =>
       new Tensor(logsumexpKernel(x!.data, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
     // ∂ lse / ∂x = softmax(x): the softmax op keeps this finite at ±Infinity and differentiable again.
@@ -42,6 +44,7 @@ export const SOFTMAX_OPS = defineOps({
       sum(mul(t!, softmax(x!, { axis: axes })), { axis: axes, keepdims }),
   },
   softmax: {
+    describeParams: describeLanes,
     forward: ([x], { axes }) => new Tensor(softmaxKernel(x!.data, x!.shape, axes), x!.shape),
     // J = diag(y) − y yᵀ per lane, so ḡJ = y·(ḡ − Σ ḡ·y).
     vjp: (g, { output: y, params: { axes } }) => [mul(y, sub(g, sum(mul(g, y), { axis: axes, keepdims: true })))],
@@ -49,6 +52,7 @@ export const SOFTMAX_OPS = defineOps({
     jvp: ([t], { output: y, params: { axes } }) => mul(y, sub(t!, sum(mul(t!, y), { axis: axes, keepdims: true }))),
   },
   logSoftmax: {
+    describeParams: describeLanes,
     forward: ([x], { axes }) => new Tensor(logSoftmaxKernel(x!.data, x!.shape, axes), x!.shape),
     // J = I − 1·softmaxᵀ per lane, so ḡJ = ḡ − softmax·Σ ḡ; softmax = exp(output) needs no recompute.
     vjp: (g, { output, params: { axes } }) => [sub(g, mul(exp(output), sum(g, { axis: axes, keepdims: true })))],

@@ -7,7 +7,6 @@
 import type { BuiltinOp } from './define.js';
 import type { OpName } from './params.js';
 import { ELEMENTWISE_OPS } from './elementwise.js';
-import { UNARY_OPS } from './unary.js';
 import { REDUCE_OPS } from './reduce.js';
 import { SOFTMAX_OPS } from './softmax.js';
 import { MOVEMENT_OPS } from './movement.js';
@@ -20,7 +19,6 @@ import { CAST_OPS } from './cast.js';
 /** Every built-in op's spec (name, forward, vjp), keyed by its name. */
 export const OPS = {
   ...ELEMENTWISE_OPS,
-  ...UNARY_OPS,
   ...REDUCE_OPS,
   ...SOFTMAX_OPS,
   ...MOVEMENT_OPS,

@@ -132,6 +132,9 @@ function resolveRange(r: [number, number] | null, d: number): [number, number] {
   return [r[0] < 0 ? r[0] + d : r[0], r[1] < 0 ? r[1] + d : r[1]];
 }
 
+/** A row of any parameter type: the table mixes them. */
+type AnyCase = OpCase<any>;
+
 /** Why an op has no rows, and where it is checked instead. */
 export interface Exempt {
   readonly exempt: string;
@@ -142,7 +145,7 @@ export interface Exempt {
  * has none) does not compile. Public functions that record another op (transpose records permute,
  * stack concat) are rows of that op.
  */
-export const opCases: { readonly [K in OpName]: readonly OpCase<any>[] | Exempt } = {
+export const opCases: { readonly [K in OpName]: readonly AnyCase[] | Exempt } = {
   add: [
     binary('add', tg.add, (x, y) => x + y, gen.real, gen.real),
     {
@@ -525,6 +528,6 @@ export const opCases: { readonly [K in OpName]: readonly OpCase<any>[] | Exempt 
 };
 
 /** Every row of {@link opCases}, in table order. */
-export const cases: readonly OpCase<any>[] = Object.values(opCases).flatMap((c: readonly OpCase<any>[] | Exempt) =>
+export const cases: readonly AnyCase[] = Object.values(opCases).flatMap((c: readonly AnyCase[] | Exempt) =>
   'exempt' in c ? [] : c,
 );

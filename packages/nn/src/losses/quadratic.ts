@@ -12,7 +12,6 @@ function check(where: string, output: Tensor, target: Tensor): void {
  * (or summed) over the m samples of the batch. ∇_a C = (a − y) / m.
  */
 export class QuadraticCost extends ReducedCost {
-  /** 'quadratic'. */
   readonly name = 'quadratic';
   /** ½ Σ (a − y)² / m (or without / m for 'sum'). */
   forward(output: Tensor, target: Tensor): Tensor {
@@ -35,7 +34,6 @@ export class QuadraticCost extends ReducedCost {
  * number of output units.
  */
 export class MSECost extends ReducedCost {
-  /** 'mse'. */
   readonly name = 'mse';
   /** Σ (a − y)² / (m n). */
   forward(output: Tensor, target: Tensor): Tensor {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matmul, sigmoid, sum, tensor, formatTape, tapeNodes, toDot } from '@tapegrad/autograd';
+import { clamp, matmul, sigmoid, sum, tensor, formatTape, tapeNodes, toDot } from '@tapegrad/autograd';
 
 function smallNet() {
   const x = tensor([
@@ -24,16 +24,16 @@ describe('tape inspection', () => {
   it('lists a small net as text (snapshot)', () => {
     const { x, W, b, loss } = smallNet();
     expect(formatTape(loss, { names: { x, W, b } })).toMatchInlineSnapshot(`
-      "%0 = leaf x          [2, 2]  float64
-      %1 = leaf W          [3, 2]  float64  (requires grad)
-      %2 = matmul(%0, %1)  [2, 3]  float64
-      %3 = leaf b          [3]     float64  (requires grad)
-      %4 = add(%2, %3)     [2, 3]  float64
-      %5 = sigmoid(%4)     [2, 3]  float64
-      %6 = mul(%5, %5)     [2, 3]  float64
-      %7 = sum(%6)         []      float64
-      %8 = const 0.5       []      float64
-      %9 = mul(%7, %8)     []      float64  (output)"
+      "%0 = leaf x                      [2, 2]  float64
+      %1 = leaf W                      [3, 2]  float64  (requires grad)
+      %2 = matmul(%0, %1; transposeB)  [2, 3]  float64
+      %3 = leaf b                      [3]     float64  (requires grad)
+      %4 = add(%2, %3)                 [2, 3]  float64
+      %5 = sigmoid(%4)                 [2, 3]  float64
+      %6 = mul(%5, %5)                 [2, 3]  float64
+      %7 = sum(%6)                     []      float64
+      %8 = const 0.5                   []      float64
+      %9 = mul(%7, %8)                 []      float64  (output)"
     `);
   });
 
@@ -86,6 +86,26 @@ describe('tape inspection', () => {
     const edges = dot.split('\n').filter((l) => l.includes('->'));
     const entries = tapeNodes(loss);
     expect(edges).toHaveLength(entries.reduce((s, e) => s + e.inputs.length, 0));
+  });
+
+  it('prints the parameters the shapes do not tell: transposes, axes, keepdims, clamp bounds', () => {
+    const x = tensor(
+      [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+        [7, 8],
+      ],
+      { requiresGrad: true },
+    );
+    const w = tensor([[1, -1]], { requiresGrad: true });
+    const z = matmul(x, w, { transposeB: true });
+    const y = sum(clamp(z, 0), { axis: 0, keepdims: true });
+    const text = formatTape(y, { names: { x, w } });
+    expect(text).toMatch(/%2 = matmul\(%0, %1; transposeB\)\s+\[4, 1\]/);
+    expect(text).toMatch(/clamp\(%2; min 0\)/);
+    expect(text).toMatch(/sum\(%3; axes \[0\], keepdims\)\s+\[1, 1\]/);
+    expect(toDot(y)).toMatch(/label="matmul\(transposeB\)\\n\[4, 1\] float64"/);
   });
 
   it('lists a leaf output as a single entry', () => {

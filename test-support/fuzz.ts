@@ -63,15 +63,6 @@ export function expectNamedError(f: () => unknown, cls: NamedError, mentions: re
   return thrown;
 }
 
-/** Runs `f`, turning any throw into a failure that says what was thrown; returns its result. */
-export function expectOk<T>(f: () => T, what: string): T {
-  try {
-    return f();
-  } catch (e) {
-    throw new Error(`${what}: unexpected ${describeThrown(e)}`);
-  }
-}
-
 /**
  * Runs `f`, which may legitimately succeed or fail: success returns the value, failure must be
  * a named library error whose message mentions `mentions`.

@@ -95,7 +95,7 @@ describe('grad / valueAndGrad', () => {
   });
 
   it('takes argnums as a number or a list, and zeros for unused arguments', () => {
-    const f = (a: Tensor, b: Tensor, c: Tensor) => sum(a.mul(b));
+    const f = (a: Tensor, b: Tensor, _c: Tensor) => sum(a.mul(b));
     const a = tensor([1, 2]);
     const b = tensor([3, 4]);
     const c = tensor([9]);

@@ -17,7 +17,6 @@ export class Node {
   readonly op: OpSpec<any>;
   /** The tensors the op read. Emptied when the tape is released. */
   inputs: readonly Tensor[];
-  /** The tensor the op produced. */
   readonly output: Tensor;
   /**
    * The op's non-tensor parameters (axes, shapes, ...; a customVjp's residual tensors). Set to
@@ -33,16 +32,6 @@ export class Node {
   readonly stack: string | undefined;
   /** True once a backward pass freed this node's saved tensors. */
   released = false;
-  /**
-   * @internal Scratch marks of the backward engine, only meaningful during one uninterrupted
-   * pass over the graph: the number of the last walk that visited this node, and of the last
-   * pass that found it leads to a requested input. Numbers unique per pass make "seen" a field
-   * compare instead of a Set lookup, with nothing to clear afterwards.
-   */
-  walkMark = 0;
-  /** @internal See {@link Node.walkMark}. */
-  neededMark = 0;
-
   constructor(op: OpSpec<any>, inputs: readonly Tensor[], output: Tensor, params: unknown, stack: string | undefined) {
     this.op = op;
     this.inputs = inputs;
@@ -59,20 +48,10 @@ export class Node {
     return this.savedVersions === null ? 0 : this.savedVersions[i]!;
   }
 
-  /** Versions of inputs and output (last) at record time (all zeros once released). */
-  get versions(): readonly number[] {
-    return this.savedVersions ?? new Array<number>(this.inputs.length + 1).fill(0);
-  }
-
   /** Frees what the vjp would need (inputs and params); a later backward through this node throws. */
   release(): void {
     this.released = true;
     this.inputs = NO_INPUTS;
     this.params = null;
   }
-}
-
-/** How many nodes have been created so far (a diagnostic for tests and leak checks). */
-export function nodesCreated(): number {
-  return engine.nextNodeId - 1;
 }

@@ -1,0 +1,125 @@
+/**
+ * The sweep and the planner on hand-built tapes: nodes made directly (no op runs a forward), each
+ * with a vjp that multiplies by a fixed factor, so every adjoint is a hand-worked number.
+ */
+import { describe, expect, it } from 'vitest';
+import { GradError, Node, type OpSpec, Tensor } from '@tapegrad/autograd';
+import { allNeeds, planNeeds, reachableNodes } from '../src/engine/plan.js';
+import { type Sweep, sweep } from '../src/engine/sweep.js';
+
+const leaf = (v: number, requiresGrad = true): Tensor => new Tensor(Float64Array.of(v), [], { requiresGrad });
+
+/** y = Σ factor_i · x_i as a tape node (the value is irrelevant to the sweep): ∂y/∂x_i = factor_i. */
+function record(name: string, inputs: Tensor[], factors: number[]): Tensor {
+  const spec: OpSpec<void> = {
+    name,
+    forward: () => {
+      throw new Error('hand-built nodes never run forward');
+    },
+    vjp: (g, { needsGrad }) =>
+      factors.map((f, i) => (needsGrad[i] ? new Tensor(Float64Array.of(g.data[0]! * f), []) : null)),
+  };
+  const out = new Tensor(Float64Array.of(0), []);
+  out._setNode(new Node(spec, inputs, out, undefined, undefined));
+  return out;
+}
+
+function run(roots: Tensor[], overrides: Partial<Sweep> = {}): Map<Tensor, Tensor> {
+  const nodes = reachableNodes(roots);
+  return sweep({
+    caller: 'gradients',
+    nodes,
+    needs: allNeeds(nodes),
+    seeds: roots.map((r) => [r, new Tensor(Float64Array.of(1), [])] as const),
+    keep: (t) => t.isLeaf,
+    createGraph: false,
+    retainGraph: true,
+    anomaly: false,
+    ...overrides,
+  });
+}
+
+const value = (m: Map<Tensor, Tensor>, t: Tensor): number | undefined => m.get(t)?.data[0];
+
+describe('sweep on hand-built nodes', () => {
+  it('sums the paths of a diamond: y = 2u + 5v with u = 3x, v = 7x gives ∂y/∂x = 2·3 + 5·7 = 41', () => {
+    const x = leaf(1);
+    const u = record('u', [x], [3]);
+    const v = record('v', [x], [7]);
+    const y = record('y', [u, v], [2, 5]);
+    const adjoints = run([y]);
+    expect(value(adjoints, x)).toBe(41);
+    // Intermediate adjoints are dropped once used, unless kept.
+    expect(adjoints.has(u)).toBe(false);
+    expect(value(run([y], { keep: (t) => t === u || t.isLeaf }), u)).toBe(2);
+  });
+
+  it('adds the seeds of a root given twice, and of two roots sharing an input', () => {
+    const x = leaf(1);
+    const y = record('y', [x], [4]);
+    expect(value(run([y, y]), x)).toBe(8);
+    const z = record('z', [x], [10]);
+    expect(value(run([y, z]), x)).toBe(14);
+  });
+
+  it('skips the nodes the plan prunes and the inputs it does not need', () => {
+    const x = leaf(1);
+    const w = leaf(1);
+    const h = record('h', [x, w], [3, 100]);
+    const y = record('y', [h], [2]);
+    const nodes = reachableNodes([y]);
+    const needs = planNeeds(nodes, new Set([x]));
+    expect(needs).toEqual([[true], [true, false]]);
+    expect(nodes.map((n) => n.op.name)).toEqual(['y', 'h']);
+    const adjoints = run([y], { needs, keep: (t) => t === x });
+    expect(value(adjoints, x)).toBe(6);
+    expect(adjoints.has(w)).toBe(false);
+    // A node leading only to other leaves is not needed at all.
+    const side = record('side', [w], [1]);
+    const y2 = record('y2', [y, side], [1, 1]);
+    const nodes2 = reachableNodes([y2]);
+    const plan2 = planNeeds(nodes2, new Set([x]));
+    expect(nodes2.map((n, k) => [n.op.name, plan2[k] !== null])).toEqual([
+      ['y2', true],
+      ['side', false],
+      ['y', true],
+      ['h', true],
+    ]);
+  });
+
+  it('releases each node it ran unless retainGraph, and refuses a released node on a needed path', () => {
+    const x = leaf(1);
+    const y = record('y', [x], [2]);
+    run([y], { retainGraph: false });
+    expect(y.gradFn!.released).toBe(true);
+    const nodes = reachableNodes([y]);
+    expect(() =>
+      sweep({
+        caller: 'gradients',
+        nodes,
+        needs: [[true]],
+        seeds: [[y, new Tensor(Float64Array.of(1), [])]],
+        keep: (t) => t === x,
+        createGraph: false,
+        retainGraph: true,
+        anomaly: false,
+      }),
+    ).toThrow(GradError);
+  });
+
+  it('refuses a vjp that returns the wrong number of gradients, naming the op', () => {
+    const x = leaf(1);
+    const y = record('twoForOne', [x], [1, 1]);
+    expect(() => run([y])).toThrow(/'twoForOne': the vjp returned 2 gradient\(s\) for 1 input/);
+  });
+
+  it('orders nodes by descending id and visits each once', () => {
+    const x = leaf(1);
+    let t = x;
+    for (let i = 0; i < 5; i++) t = record(`n${i}`, [t, t], [1, 1]);
+    const nodes = reachableNodes([t]);
+    expect(nodes.map((n) => n.op.name)).toEqual(['n4', 'n3', 'n2', 'n1', 'n0']);
+    // Each node doubles the gradient: 2⁵.
+    expect(value(run([t]), x)).toBe(32);
+  });
+});
