@@ -7,6 +7,8 @@ import { bindTensorMethods } from './tensor.js';
 import * as ops from './ops/index.js';
 import { backward } from './engine/backward.js';
 
+// Tensor methods call the op functions and backward() through this binding, so that tensor.ts
+// imports neither; package.json lists this file under sideEffects so bundlers keep the call.
 bindTensorMethods({ ops, backward });
 
 export { Tensor, type TensorLike, type NestedArray, type GradHook } from './tensor.js';
