@@ -6,7 +6,7 @@ import { layers } from './scripts/eslint/layers.mjs';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'docs/api/**', 'out/**', '**/.vite/**', 'coverage/**'],
+    ignores: ['**/dist/**', '**/node_modules/**', 'docs/api/**', '**/out/**', '**/.vite/**', 'coverage/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -31,11 +31,6 @@ export interface CaseResult {
   readonly jitFirstCallSeconds: number | null;
 }
 
-/** A peer that was not part of a case at all (as opposed to one that failed). */
-export function notRun(why: string): Figure {
-  return { missing: why };
-}
-
 /** The value of a figure, or null when it is missing. */
 export function valueOf(f: Figure): number | null {
   return 'value' in f ? f.value : null;

@@ -1,4 +1,4 @@
-import { Tensor, Rng, ArgumentError, type DType, checkOptions } from '@tapegrad/autograd';
+import { Rng, ArgumentError, type DType, checkOptions } from '@tapegrad/autograd';
 import { Module } from '../module.js';
 import type { Parameter } from '../parameter.js';
 import { Linear } from './linear.js';

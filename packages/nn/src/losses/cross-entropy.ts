@@ -31,7 +31,6 @@ const LOG_FLOOR = Math.exp(-100);
  * numerically better choice.
  */
 export class BCECost extends ReducedCost {
-  /** 'bce'. */
   readonly name = 'bce';
   /** −Σ [y ln a + (1 − y) ln(1 − a)] / m. */
   forward(output: Tensor, target: Tensor): Tensor {
@@ -77,7 +76,6 @@ export class BCECost extends ReducedCost {
  * softplus(x) − x y, which equals the BCE of σ(x) but never takes the log of 0. ∇_x C = σ(x) − y.
  */
 export class BCEWithLogitsCost extends ReducedCost {
-  /** 'bceWithLogits'. */
   readonly name = 'bceWithLogits';
   /**
    * Σ [softplus(x) − x y] / m, evaluated as Σ [y softplus(−x) + (1 − y) softplus(x)] / m with
@@ -117,7 +115,6 @@ export class BCEWithLogitsCost extends ReducedCost {
  * ∇_x C = softmax(x) − y.
  */
 export class SoftmaxCrossEntropyCost extends ReducedCost {
-  /** 'softmaxCrossEntropy'. */
   readonly name = 'softmaxCrossEntropy';
   /** −Σ y ⊙ logSoftmax(x) / m. */
   forward(output: Tensor, target: Tensor): Tensor {
@@ -162,7 +159,6 @@ export class SoftmaxCrossEntropyCost extends ReducedCost {
  * {@link SoftmaxCrossEntropyCost} computes the same cost more stably.
  */
 export class LogLikelihoodCost extends ReducedCost {
-  /** 'logLikelihood'. */
   readonly name = 'logLikelihood';
   /** −Σ y ⊙ ln a / m. */
   forward(output: Tensor, target: Tensor): Tensor {
