@@ -12,7 +12,7 @@ import {
 import { Tensor } from '../tensor.js';
 import { maxAxes, minAxes, reducedShape, sumAxes } from '../kernels/reduce.js';
 import { divScalarInto } from '../kernels/unary.js';
-import { type Jvp, type Vjp, applyOp, defineOps } from './define.js';
+import { type Jvp, type OpRules, type Vjp, applyOp, defineOps } from './define.js';
 import type { ReduceParams } from './params.js';
 import { describeReduction } from './describe.js';
 import { expectTensor } from './operands.js';
@@ -118,7 +118,18 @@ const extremumVjp: Vjp<ReduceParams> = (g, { inputs: [x], output, params: { axes
 const extremumJvp: Jvp<ReduceParams> = ([t], { inputs: [x], output, params: { axes, keepdims } }) =>
   sum(mul(t!, extremumWeights(x!, output, axes)), { axis: axes, keepdims });
 
-/** The reductions, each forward beside its vjp. */
+/** The rules of max or min, which differ only in their kernel: ties share the gradient evenly. */
+function extremum(kernel: typeof maxAxes): OpRules<ReduceParams> {
+  return {
+    describeParams: describeReduction,
+    forward: ([x], { axes, keepdims }) =>
+      new Tensor(kernel(x!.data, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
+    vjp: extremumVjp,
+    jvp: extremumJvp,
+  };
+}
+
+/** The reductions, each forward beside its derivative rules. */
 export const REDUCE_OPS = defineOps({
   sum: {
     describeParams: describeReduction,
@@ -140,20 +151,8 @@ export const REDUCE_OPS = defineOps({
     ],
     jvp: ([t], { params: { axes, keepdims } }) => mean(t!, { axis: axes, keepdims }),
   },
-  max: {
-    describeParams: describeReduction,
-    forward: ([x], { axes, keepdims }) =>
-      new Tensor(maxAxes(x!.data, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
-    vjp: extremumVjp,
-    jvp: extremumJvp,
-  },
-  min: {
-    describeParams: describeReduction,
-    forward: ([x], { axes, keepdims }) =>
-      new Tensor(minAxes(x!.data, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
-    vjp: extremumVjp,
-    jvp: extremumJvp,
-  },
+  max: extremum(maxAxes),
+  min: extremum(minAxes),
 });
 
 /** Largest value over `axis` (all axes by default); NaN propagates. Ties share the gradient evenly. */
