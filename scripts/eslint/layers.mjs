@@ -3,7 +3,7 @@
  * meet only through their public entry.
  *
  * - In packages/autograd/src a value import may only reach the same or a lower layer:
- *   base (errors, shape, dtype, options, random) ← kernels ← tensor (tensor, creation, tape/) ←
+ *   base (errors, shape, dtype, options, random, process) ← kernels ← tensor (tensor, creation, tape/) ←
  *   ops ← engine ← public API (check/, inspect/, index.ts). `import type` is exempt: it is erased
  *   and orders nothing at run time (tensor.ts names the op functions' types, for instance).
  * - A package imports another only as `@tapegrad/<name>` (never a deep path), and no relative
@@ -19,7 +19,7 @@ function layerOf(root, file) {
   const rel = relative(resolve(root, 'packages/autograd/src'), file).split(sep).join('/');
   if (rel.startsWith('..')) return -1;
   const top = rel.split('/')[0].replace(/\.[jt]s$/, '');
-  if (['errors', 'shape', 'dtype', 'options', 'random'].includes(top)) return 0;
+  if (['errors', 'shape', 'dtype', 'options', 'random', 'process'].includes(top)) return 0;
   if (top === 'kernels') return 1;
   if (['tensor', 'creation', 'tape'].includes(top)) return 2;
   if (top === 'ops') return 3;

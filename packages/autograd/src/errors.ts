@@ -3,7 +3,7 @@
  * with a message that names the op, the shapes involved and the fix.
  * @packageDocumentation
  */
-import { brandClass } from './tape/process.js';
+import { brandClass } from './process.js';
 
 /** Base class of every error tapegrad throws on purpose. Catch this to catch them all. */
 export class TapegradError extends Error {

@@ -15,7 +15,7 @@ export { Tensor, type TensorLike, type NestedArray, type GradHook } from './tens
 export { type DType, type FloatArray, DEFAULT_DTYPE, checkDType, promoteTypes } from './dtype.js';
 export { type Shape, broadcastShapes, describeValue, formatShape, shapesEqual, sizeOf } from './shape.js';
 export { Rng } from './random.js';
-export { brandClass } from './tape/process.js';
+export { brandClass } from './process.js';
 export * from './errors.js';
 export { checkOptions, didYouMean, axisOptions, type AxisArg, type AxisOptions } from './options.js';
 export {

@@ -1,4 +1,4 @@
-import { brandClass } from './tape/process.js';
+import { brandClass } from './process.js';
 import { ArgumentError } from './errors.js';
 import { describeValue } from './shape.js';
 

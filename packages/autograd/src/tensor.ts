@@ -5,7 +5,7 @@ import type { Node } from './tape/node.js';
 import { isGradEnabled } from './tape/mode.js';
 import type { backward, BackwardOptions } from './engine/backward.js';
 import type * as OpFunctions from './ops/index.js';
-import { brandClass } from './tape/process.js';
+import { brandClass } from './process.js';
 import { checkOptions } from './options.js';
 import type { ReduceOptions } from './ops/reduce.js';
 import type { SoftmaxOptions } from './ops/softmax.js';

@@ -22,7 +22,7 @@ import {
   trainTestSplit,
 } from '@tapegrad/nn';
 import { ArgumentError, TapegradError, tensor, zeros } from '@tapegrad/autograd';
-import { check, expectNamedError, fuzz, junk, okOrNamed } from '../../autograd/test/support/fuzz.js';
+import { check, expectNamedError, fuzz, junk, okOrNamed } from '../../../test-support/fuzz.js';
 import { plan } from '../../../test-support/fuzz-budget.js';
 
 const name = fc.oneof(

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { Tensor, type TensorLike } from '../tensor.js';
-import { ArgumentError, DTypeError, GradError, ShapeError } from '../errors.js';
+import { DTypeError, GradError, ShapeError } from '../errors.js';
 import { describeValue, formatShape, shapesEqual } from '../shape.js';
 import { add } from '../ops/elementwise.js';
 import { clone } from '../ops/movement.js';

@@ -13,7 +13,7 @@ import { gradients } from './backward.js';
 import { isGradEnabled, setGradEnabled } from '../tape/mode.js';
 import { detachKeepingTangents } from '../tape/forward.js';
 import { type TreeDef, treeFlatten, treeUnflatten } from './pytree.js';
-import { engine } from '../tape/process.js';
+import { engine } from '../process.js';
 
 /** Options of {@link grad} and {@link valueAndGrad}. */
 export interface GradOptions {

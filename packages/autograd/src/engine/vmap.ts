@@ -13,7 +13,7 @@ import '../ops/batching.js';
 import { type VmapLevel, vmapState } from '../tape/vmap-state.js';
 import { BatchTracer } from '../tape/batch-tracer.js';
 import { treeFlatten, treeUnflatten } from './pytree.js';
-import { engine } from '../tape/process.js';
+import { engine } from '../process.js';
 
 /** Options of {@link vmap}. */
 export interface VmapOptions {

@@ -9,7 +9,7 @@ import { Tensor } from '../tensor.js';
 import { ArgumentError } from '../errors.js';
 import { type Shape, formatShape, sizeOf } from '../shape.js';
 import type { VmapLevel } from './vmap-state.js';
-import { brandClass } from './process.js';
+import { brandClass } from '../process.js';
 
 const NO_STORAGE = new Float64Array(0);
 const NO_SHAPE: Shape = Object.freeze([0]);

@@ -11,7 +11,7 @@
 import type { Tensor } from '../tensor.js';
 import { GradError } from '../errors.js';
 import { formatShape, shapesEqual } from '../shape.js';
-import { engine } from './process.js';
+import { engine } from '../process.js';
 
 /** One jvp call's tangents, keyed by the tensors they perturb. */
 export interface TangentLevel {

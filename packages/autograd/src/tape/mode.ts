@@ -4,7 +4,7 @@
  */
 import { ArgumentError } from '../errors.js';
 import { describeValue } from '../shape.js';
-import { engine } from './process.js';
+import { engine } from '../process.js';
 
 /** True while ops are recorded on the tape (the default). */
 export function isGradEnabled(): boolean {

@@ -1,6 +1,6 @@
 import type { Tensor } from '../tensor.js';
 import type { OpSpec } from '../ops/define.js';
-import { engine } from './process.js';
+import { engine } from '../process.js';
 
 /** What a released node holds instead of its inputs: one shared empty list, not one per node. */
 const NO_INPUTS: readonly Tensor[] = Object.freeze([]);

@@ -79,10 +79,11 @@ export abstract class LRScheduler {
   }
 
   /** Advances one epoch and sets the new rates. Call it once per epoch, after that epoch's steps. */
-  step(): void {
-    if (arguments.length > 0) {
+  step(...unexpected: unknown[]): void {
+    // Plain-JS callers may pass a metric by habit (PyTorch's ReduceLROnPlateau takes one); refuse it.
+    if (unexpected.length > 0) {
       throw new ArgumentError(
-        `${this.name}.step: takes no arguments (only ReduceLROnPlateau.step takes a metric); got ${describeValue(arguments[0])}.`,
+        `${this.name}.step: takes no arguments (only ReduceLROnPlateau.step takes a metric); got ${describeValue(unexpected[0])}.`,
       );
     }
     this.lastEpoch++;
