@@ -42,6 +42,15 @@ const M = () =>
     { requiresGrad: true },
   );
 
+/** Values with no ties (so max-pooling has no kink), from a fixed formula. */
+const IMG = (shape: number[]) => {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tensor(
+    Array.from({ length: n }, (_, i) => Math.sin(1.7 * i + 0.3) + 0.01 * i),
+    { shape, requiresGrad: true },
+  );
+};
+
 type Case = { op: string; f: (...xs: Tensor[]) => Tensor; inputs: () => Tensor[] };
 
 const cases: Case[] = [
@@ -105,6 +114,19 @@ const cases: Case[] = [
   },
   { op: 'clamp', f: (a) => ag.clamp(a.mul(a), 0.05, 1), inputs: () => [A()] },
   { op: 'matmul', f: (a, m) => ag.matmul(a, m), inputs: () => [A(), M()] },
+  {
+    op: 'conv2d',
+    f: (x, w, b) => ag.conv2d(x, w, b, { stride: [2, 1], padding: 1, dilation: [1, 2] }),
+    inputs: () => [IMG([2, 2, 4, 5]), IMG([3, 2, 2, 2]), IMG([3])],
+  },
+  { op: 'maxPool2d', f: (x) => ag.maxPool2d(x, { kernelSize: 2 }), inputs: () => [IMG([1, 2, 4, 4])] },
+  { op: 'avgPool2d', f: (x) => ag.avgPool2d(x, { kernelSize: [2, 3], stride: 1 }), inputs: () => [IMG([1, 2, 3, 4])] },
+  { op: 'im2col', f: (x) => ag.im2col(x, { kernelSize: 2, padding: 1, stride: 2 }), inputs: () => [IMG([1, 2, 3, 3])] },
+  {
+    op: 'col2im',
+    f: (c) => ag.col2im(c, [1, 2, 3, 3], { kernelSize: 2, padding: 1, stride: 2 }),
+    inputs: () => [IMG([1, 8, 4])],
+  },
 ];
 
 // Ops without a derivative (their outputs never require grad) and helpers that are not ops.

@@ -7,8 +7,11 @@
  * @packageDocumentation
  */
 import type { Tensor } from '../tensor.js';
-import type { OpName, ParamsOf, ReduceParams, ArgParams, IndexParams } from './params.js';
+import type { OpName, ParamsOf, ReduceParams, ArgParams, IndexParams, ImageWindow, Window } from './params.js';
 import { broadcastTo, reshape } from './movement.js';
+import { matmul } from './linalg.js';
+import { im2col } from './conv.js';
+import { windowGrid } from '../kernels/conv.js';
 
 /** What a batching rule receives besides the inputs and the per-example parameters. */
 export interface BatchContext<P> {
@@ -86,6 +89,37 @@ const overLanes: BatchRule<IndexParams> = ([x], _batched, p, { apply, size }) =>
   });
 };
 
+/** [B, N, ...] as [B·N, ...]: image ops treat the vmap batch as more images. */
+const foldBatch = (x: Tensor): Tensor => reshape(x, [x.shape[0]! * x.shape[1]!, ...x.shape.slice(2)]);
+const unfoldBatch = (y: Tensor, size: number): Tensor => reshape(y, [size, y.shape[0]! / size, ...y.shape.slice(1)]);
+
+/** Pooling: the batch joins the images. */
+const overImages: BatchRule<Window> = ([x], _batched, win, { apply, size }) =>
+  unfoldBatch(apply([foldBatch(x!)], win), size);
+
+/** im2col and col2im: the batch joins the images, and the recorded image shape grows with it. */
+const overImageShape: BatchRule<ImageWindow> = ([x], _batched, p, { apply, size }) =>
+  unfoldBatch(apply([foldBatch(x!)], { ...p, image: [size * p.image[0]!, ...p.image.slice(1)] }), size);
+
+/**
+ * conv2d: with one shared weight the batch joins the images (one op). A batched weight is a
+ * different filter bank per example: columns of each example's images times its own weight, one
+ * broadcast matmul ([B, 1, O, K] · [B, N, K, L] or [N, K, L]).
+ */
+const conv2dRule: BatchRule<Window> = ([x, w], batched, win, { apply, size }) => {
+  if (!batched[1]) return unfoldBatch(apply([foldBatch(x!), w!], win), size);
+  const options = { kernelSize: win.kernel, stride: win.stride, padding: win.padding, dilation: win.dilation };
+  const images = batched[0] ? foldBatch(x!) : x!;
+  let columns = im2col(images, options);
+  if (batched[0]) columns = unfoldBatch(columns, size);
+  const [, O, C, kh, kw] = w!.shape as [number, number, number, number, number];
+  const y = matmul(reshape(w!, [size, 1, O, C * kh * kw]), columns);
+  const N = images.shape[0]! / (batched[0] ? size : 1);
+  const [H, W] = [x!.shape[x!.ndim - 2]!, x!.shape[x!.ndim - 1]!];
+  const [OH, OW] = windowGrid(H, W, win);
+  return reshape(y, [size, N, O, OH, OW]);
+};
+
 /** Every built-in op's batching rule, by name. */
 export const BATCH_RULES = {
   add: elementwise,
@@ -152,4 +186,9 @@ export const BATCH_RULES = {
     ),
   gather: overLanes,
   scatterAdd: overLanes,
+  conv2d: conv2dRule,
+  im2col: overImageShape,
+  col2im: overImageShape,
+  maxPool2d: overImages,
+  avgPool2d: overImages,
 } satisfies { readonly [K in OpName]: BatchRule<ParamsOf<K>> };

@@ -30,4 +30,15 @@ export { type Indices, gather, takeAlongAxis } from './gather.js';
 export { eq, ne, gt, ge, lt, le, where, type ArgReduceOptions, argmax, argmin } from './compare.js';
 export { type MatmulOptions, matmul } from './linalg.js';
 export { cast } from './cast.js';
+export {
+  type Pair,
+  type Conv2dOptions,
+  type Pool2dOptions,
+  type WindowOptions,
+  conv2d,
+  maxPool2d,
+  avgPool2d,
+  im2col,
+  col2im,
+} from './conv.js';
 export type { ReduceParams } from './params.js';

@@ -6,6 +6,9 @@
  */
 import type { DType } from '../dtype.js';
 import type { LaneLayout } from '../kernels/gather.js';
+import type { Window } from '../kernels/conv.js';
+
+export type { Window } from '../kernels/conv.js';
 
 /** Resolved reduction parameters, as recorded on the tape. */
 export interface ReduceParams {
@@ -54,6 +57,12 @@ export interface IndexParams {
   readonly small: readonly number[];
   /** Shape of the indexed tensor (the scatter-add output). */
   readonly large: readonly number[];
+}
+
+/** A sliding window over images of a given shape: what im2col reads and col2im writes. */
+export interface ImageWindow extends Window {
+  /** The image shape [N, C, H, W] (the input of im2col, the output of col2im). */
+  readonly image: readonly number[];
 }
 
 /**
@@ -111,6 +120,12 @@ export interface OpParams {
   matmul: MatmulParams;
   /** The target dtype. */
   cast: DType;
+  conv2d: Window;
+  im2col: ImageWindow;
+  col2im: ImageWindow;
+  /** Pooling windows have no padding and no dilation (both recorded as their neutral values). */
+  maxPool2d: Window;
+  avgPool2d: Window;
 }
 
 /** The name of a built-in op. */

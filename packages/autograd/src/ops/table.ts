@@ -15,6 +15,7 @@ import { GATHER_OPS } from './gather.js';
 import { COMPARE_OPS } from './compare.js';
 import { LINALG_OPS } from './linalg.js';
 import { CAST_OPS } from './cast.js';
+import { CONV_OPS } from './conv.js';
 
 /** Every built-in op's spec (name, forward, vjp), keyed by its name. */
 export const OPS = {
@@ -27,4 +28,5 @@ export const OPS = {
   ...COMPARE_OPS,
   ...LINALG_OPS,
   ...CAST_OPS,
+  ...CONV_OPS,
 } satisfies { readonly [K in OpName]: BuiltinOp<K> };

@@ -143,3 +143,93 @@ function readBatched(a: Arr, batchIdx: readonly number[], r: number, c: number):
   const idx = bshape.map((d, k) => (d === 1 ? 0 : batchIdx[off + k]!));
   return at(a, [...idx, r, c]);
 }
+
+/** A window in the naive references' terms: [height, width] pairs. */
+export interface NaiveWindow {
+  kernel: [number, number];
+  stride: [number, number];
+  padding: [number, number];
+  dilation: [number, number];
+}
+
+/** Output height and width of a window over an h × w image. */
+export function windowOut(h: number, w: number, win: NaiveWindow): [number, number] {
+  const out = (size: number, a: 0 | 1): number =>
+    Math.floor((size + 2 * win.padding[a] - win.dilation[a] * (win.kernel[a] - 1) - 1) / win.stride[a]) + 1;
+  return [out(h, 0), out(w, 1)];
+}
+
+/** x[n, c, ih, iw] for the tap (i, j) of output position (oh, ow), or null in the padding. */
+function tap(
+  x: Arr,
+  n: number,
+  c: number,
+  oh: number,
+  ow: number,
+  i: number,
+  j: number,
+  win: NaiveWindow,
+): number | null {
+  const ih = oh * win.stride[0] - win.padding[0] + i * win.dilation[0];
+  const iw = ow * win.stride[1] - win.padding[1] + j * win.dilation[1];
+  if (ih < 0 || iw < 0 || ih >= x.shape[2]! || iw >= x.shape[3]!) return null;
+  return at(x, [n, c, ih, iw]);
+}
+
+/** The textbook cross-correlation sum, y[n,o,oh,ow] = b[o] + Σ_{c,i,j} x[n,c,…]·w[o,c,i,j]. */
+export function conv2d(x: Arr, w: Arr, b: Arr | null, win: NaiveWindow): Arr {
+  const [N, C, H, W] = x.shape as number[];
+  const [O, , kh, kw] = w.shape as number[];
+  const [OH, OW] = windowOut(H!, W!, win);
+  return build([N!, O!, OH, OW], ([n, o, oh, ow]) => {
+    let s = b ? b.data[o!]! : 0;
+    for (let c = 0; c < C!; c++)
+      for (let i = 0; i < kh!; i++)
+        for (let j = 0; j < kw!; j++) s += (tap(x, n!, c, oh!, ow!, i, j, win) ?? 0) * at(w, [o!, c, i, j]);
+    return s;
+  });
+}
+
+/** Every window as a column: [N, C·kh·kw, OH·OW]. */
+export function im2col(x: Arr, win: NaiveWindow): Arr {
+  const [N, C, H, W] = x.shape as number[];
+  const [kh, kw] = win.kernel;
+  const [OH, OW] = windowOut(H!, W!, win);
+  return build([N!, C! * kh * kw, OH * OW], ([n, r, l]) => {
+    const c = Math.floor(r! / (kh * kw));
+    const i = Math.floor((r! % (kh * kw)) / kw);
+    return tap(x, n!, c, Math.floor(l! / OW), l! % OW, i, r! % kw, win) ?? 0;
+  });
+}
+
+/** The adjoint of im2col, from its definition: each image entry sums the column entries that read it. */
+export function col2im(cols: Arr, image: readonly number[], win: NaiveWindow): Arr {
+  const [H, W] = image.slice(2) as number[];
+  const [kh, kw] = win.kernel;
+  const [OH, OW] = windowOut(H!, W!, win);
+  return build([...image], ([n, c, h, w]) => {
+    let s = 0;
+    for (let i = 0; i < kh; i++)
+      for (let j = 0; j < kw; j++)
+        for (let oh = 0; oh < OH; oh++)
+          for (let ow = 0; ow < OW; ow++) {
+            const ih = oh * win.stride[0] - win.padding[0] + i * win.dilation[0];
+            const iw = ow * win.stride[1] - win.padding[1] + j * win.dilation[1];
+            if (ih === h && iw === w) s += at(cols, [n!, (c! * kh + i) * kw + j, oh * OW + ow]);
+          }
+    return s;
+  });
+}
+
+/** Max or mean of each window of every plane (no padding, no dilation). */
+export function pool2d(x: Arr, kernel: [number, number], stride: [number, number], f: (v: number[]) => number): Arr {
+  const win: NaiveWindow = { kernel, stride, padding: [0, 0], dilation: [1, 1] };
+  const [N, C, H, W] = x.shape as number[];
+  const [OH, OW] = windowOut(H!, W!, win);
+  return build([N!, C!, OH, OW], ([n, c, oh, ow]) => {
+    const v: number[] = [];
+    for (let i = 0; i < kernel[0]; i++)
+      for (let j = 0; j < kernel[1]; j++) v.push(tap(x, n!, c!, oh!, ow!, i, j, win)!);
+    return f(v);
+  });
+}

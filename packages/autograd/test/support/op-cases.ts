@@ -135,6 +135,56 @@ function resolveRange(r: [number, number] | null, d: number): [number, number] {
 /** A row of any parameter type: the table mixes them. */
 type AnyCase = OpCase<any>;
 
+const small = (min: number, max: number): fc.Arbitrary<number> => fc.integer({ min, max });
+const pairOf = (min: number, max: number): fc.Arbitrary<[number, number]> => fc.tuple(small(min, max), small(min, max));
+
+/** A window (kernel, stride, padding, dilation) and an image shape [N, C, H, W] it fits. */
+function windowAndImage(opts: { padding: boolean; dilation: boolean }): fc.Arbitrary<{
+  win: naive.NaiveWindow;
+  image: number[];
+}> {
+  return fc
+    .record({
+      kernel: pairOf(1, 3),
+      stride: pairOf(1, 2),
+      padding: opts.padding ? pairOf(0, 1) : fc.constant<[number, number]>([0, 0]),
+      dilation: opts.dilation ? pairOf(1, 2) : fc.constant<[number, number]>([1, 1]),
+    })
+    .chain((win) => {
+      const need = (a: 0 | 1): number => Math.max(1, win.dilation[a] * (win.kernel[a] - 1) + 1 - 2 * win.padding[a]);
+      return fc
+        .tuple(small(1, 2), small(1, 2), small(0, 2), small(0, 2))
+        .map(([n, c, eh, ew]) => ({ win, image: [n, c, need(0) + eh, need(1) + ew] }));
+    });
+}
+
+/** A window's options as the public functions take them, a pair collapsed to one number where equal. */
+function spell(win: naive.NaiveWindow): { kernelSize: tg.Pair; stride: tg.Pair; padding: tg.Pair; dilation: tg.Pair } {
+  const one = (p: [number, number]): tg.Pair => (p[0] === p[1] ? p[0] : p);
+  return {
+    kernelSize: one(win.kernel),
+    stride: one(win.stride),
+    padding: one(win.padding),
+    dilation: one(win.dilation),
+  };
+}
+
+interface ConvP {
+  win: naive.NaiveWindow;
+  bias: boolean;
+}
+
+function pool(name: 'maxPool2d' | 'avgPool2d', f: (v: number[]) => number, g: gen.Gen): OpCase<naive.NaiveWindow> {
+  return {
+    name,
+    sample: windowAndImage({ padding: false, dilation: false })
+      .filter(({ image }) => count(image) <= 64)
+      .chain(({ win, image }) => fc.record({ inputs: fc.tuple(arr(image, g)), params: fc.constant(win) })),
+    run: (win, x) => tg[name](x!, { kernelSize: win.kernel, stride: win.stride }),
+    ref: (win, x) => naive.pool2d(x!, win.kernel, win.stride, f),
+  };
+}
+
 /** Why an op has no rows, and where it is checked instead. */
 export interface Exempt {
   readonly exempt: string;
@@ -525,6 +575,52 @@ export const opCases: { readonly [K in OpName]: readonly AnyCase[] | Exempt } = 
   argmax: { exempt: 'not differentiable' },
   argmin: { exempt: 'not differentiable' },
   sign: { exempt: 'not differentiable' },
+  conv2d: [
+    {
+      name: 'conv2d',
+      sample: windowAndImage({ padding: true, dilation: true }).chain(({ win, image }) =>
+        fc.tuple(small(1, 2), fc.boolean()).chain(([out, bias]) =>
+          fc.record({
+            inputs: fc.tuple(
+              arr(image, gen.real),
+              arr([out, image[1]!, ...win.kernel], gen.real),
+              ...(bias ? [arr([out], gen.real)] : []),
+            ),
+            params: fc.constant<ConvP>({ win, bias }),
+          }),
+        ),
+      ),
+      run: ({ win }: ConvP, x, w, b) => {
+        const { kernelSize: _, ...options } = spell(win);
+        return tg.conv2d(x!, w!, b, options);
+      },
+      ref: ({ win }: ConvP, x, w, b) => naive.conv2d(x!, w!, b ?? null, win),
+    },
+  ],
+  im2col: [
+    {
+      name: 'im2col',
+      sample: windowAndImage({ padding: true, dilation: true }).chain(({ win, image }) =>
+        fc.record({ inputs: fc.tuple(arr(image, gen.real)), params: fc.constant(win) }),
+      ),
+      run: (win: naive.NaiveWindow, x) => tg.im2col(x!, spell(win)),
+      ref: (win: naive.NaiveWindow, x) => naive.im2col(x!, win),
+    },
+  ],
+  col2im: [
+    {
+      name: 'col2im',
+      sample: windowAndImage({ padding: true, dilation: true }).chain(({ win, image }) => {
+        const [OH, OW] = naive.windowOut(image[2]!, image[3]!, win);
+        const columns = [image[0]!, image[1]! * win.kernel[0] * win.kernel[1], OH * OW];
+        return fc.record({ inputs: fc.tuple(arr(columns, gen.real)), params: fc.constant({ win, image }) });
+      }),
+      run: ({ win, image }: { win: naive.NaiveWindow; image: number[] }, c) => tg.col2im(c!, image, spell(win)),
+      ref: ({ win, image }: { win: naive.NaiveWindow; image: number[] }, c) => naive.col2im(c!, image, win),
+    },
+  ],
+  maxPool2d: [pool('maxPool2d', (v) => Math.max(...v), gen.distinct)],
+  avgPool2d: [pool('avgPool2d', (v) => v.reduce((a, b) => a + b, 0) / v.length, gen.real)],
 };
 
 /** Every row of {@link opCases}, in table order. */
