@@ -12,6 +12,9 @@ export {
   type LoadStateDictOptions,
   type BackpropContext,
   type LayerBackprop,
+  type ForwardHook,
+  type BackwardHook,
+  type HookHandle,
 } from './module.js';
 export { initLinear, INIT_SCHEMES, type InitScheme, type InitFunction } from './init.js';
 export { Linear, type LinearOptions } from './layers/linear.js';

@@ -54,6 +54,25 @@ export interface LayerBackprop {
 }
 
 /**
+ * Runs after a module's forward when it is called through {@link Module.call} (as Sequential
+ * calls its stages): sees the input and the output, and may return a tensor to use instead.
+ */
+export type ForwardHook = (module: Module, input: Tensor, output: Tensor) => Tensor | void;
+
+/**
+ * Runs when the tape's backward pass reaches the output of a module called through
+ * {@link Module.call}: receives ∂C/∂output (the δ at the module's output) and may return a
+ * replacement of the same shape. The hand-derived backprop does not run these.
+ */
+export type BackwardHook = (module: Module, gradOutput: Tensor) => Tensor | void;
+
+/** What registering a hook returns: `remove()` unregisters it. */
+export interface HookHandle {
+  /** Unregisters the hook; later calls do nothing. */
+  remove(): void;
+}
+
+/**
  * The base class of every layer and network. A module owns parameters and child modules,
  * registered by name, and computes `forward(x)`. Names compose with dots (`"0.weight"`), so a
  * state dict of a nested network is a flat, ordered map.
@@ -61,6 +80,9 @@ export interface LayerBackprop {
 export abstract class Module {
   private readonly ownParameters = new Map<string, Parameter>();
   private readonly ownChildren = new Map<string, Module>();
+  private readonly ownBuffers = new Map<string, Tensor>();
+  private readonly forwardHooks = new Set<ForwardHook>();
+  private readonly backwardHooks = new Set<BackwardHook>();
   private parentLink: { parent: Module; key: string } | null = null;
   private savedForBackprop: unknown = undefined;
   /** True in training mode (the default); layers such as dropout read it. */
@@ -110,6 +132,70 @@ export abstract class Module {
     }
     this.ownParameters.set(name, p);
     return p;
+  }
+
+  /**
+   * Registers (or replaces) a buffer: state that belongs to the module but is not trained (a
+   * step count, running statistics). Buffers are saved and loaded by `stateDict` after the
+   * parameters, and are not returned by `parameters()`, so no optimizer updates them.
+   */
+  protected registerBuffer(name: string, value: Tensor): Tensor {
+    checkName(this, name);
+    if (!(value instanceof Tensor) || value instanceof Parameter || value.requiresGrad) {
+      throw new ArgumentError(
+        `${this.describe()}.registerBuffer('${name}'): expected a Tensor that does not require grad; ` +
+          `register trained state with registerParameter instead.`,
+      );
+    }
+    if (this.ownParameters.has(name)) {
+      throw new ArgumentError(`${this.describe()}.registerBuffer('${name}'): '${name}' is already a parameter.`);
+    }
+    this.ownBuffers.set(name, value);
+    return value;
+  }
+
+  /** Every buffer of this module and its descendants, with dotted names, depth first. */
+  namedBuffers(prefix = ''): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [name, b] of this.ownBuffers) out.push([prefix + name, b]);
+    for (const [name, child] of this.ownChildren) out.push(...child.namedBuffers(`${prefix}${name}.`));
+    return out;
+  }
+
+  /**
+   * Registers a hook run after every {@link Module.call} of this module, in registration order;
+   * see {@link ForwardHook}.
+   */
+  registerForwardHook(hook: ForwardHook): HookHandle {
+    return addHook(this, this.forwardHooks, hook, 'registerForwardHook');
+  }
+
+  /** Registers a hook on the tape's gradient at this module's output; see {@link BackwardHook}. */
+  registerBackwardHook(hook: BackwardHook): HookHandle {
+    return addHook(this, this.backwardHooks, hook, 'registerBackwardHook');
+  }
+
+  /**
+   * `forward(x)` with the module's hooks: forward hooks run on the result (each may replace it),
+   * then backward hooks are attached to the output when it is on the tape. Sequential calls its
+   * stages this way; calling `forward` directly skips the hooks.
+   */
+  call(x: Tensor): Tensor {
+    let y = this.forward(x);
+    for (const hook of this.forwardHooks) {
+      const replaced = hook(this, x, y);
+      if (replaced === undefined) continue;
+      if (!(replaced instanceof Tensor)) {
+        throw new ArgumentError(
+          `${this.label()}: a forward hook returned ${describeValue(replaced)}; return a Tensor or nothing.`,
+        );
+      }
+      y = replaced;
+    }
+    if (this.backwardHooks.size > 0 && y.requiresGrad) {
+      for (const hook of this.backwardHooks) y.registerHook((g) => hook(this, g));
+    }
+    return y;
   }
 
   /** Registers (or replaces) a child module under `name` and returns it. */
@@ -204,11 +290,15 @@ export abstract class Module {
     return this.train(false);
   }
 
-  /** Copies of every parameter's values, detached from the tape, in registration order. */
+  /** Copies of every parameter's values, detached from the tape, in registration order, then of every buffer. */
   stateDict(): StateDict {
     const out: StateDict = new Map();
-    for (const [name, p] of this.namedParameters()) out.set(name, new Tensor(p.data.slice(), p.shape));
+    for (const [name, p] of this.namedState()) out.set(name, new Tensor(p.data.slice(), p.shape));
     return out;
+  }
+
+  private namedState(): [string, Tensor][] {
+    return [...this.namedParameters(), ...this.namedBuffers()];
   }
 
   /**
@@ -219,8 +309,8 @@ export abstract class Module {
   loadStateDict(state: StateDict | Record<string, Tensor>, options?: LoadStateDictOptions): void {
     const strict = checkOptions('loadStateDict', options, ['strict']).strict ?? true;
     const entries = new Map(stateEntries('loadStateDict', state, false));
-    const params = new Map(this.namedParameters());
-    const plan: [Parameter, Tensor][] = [];
+    const params = new Map(this.namedState());
+    const plan: [Tensor, Tensor][] = [];
     const missing = [...params.keys()].filter((k) => !entries.has(k));
     const unexpected = [...entries.keys()].filter((k) => !params.has(k));
     if (strict && (missing.length > 0 || unexpected.length > 0)) {
@@ -273,6 +363,16 @@ export function stateEntries(where: string, state: unknown, tensorsOnly = true):
       throw new StateDictError(`${where}: entry '${name}' is ${describeValue(t)}, not a Tensor.`);
   }
   return entries as [string, Tensor][];
+}
+
+function addHook<H>(m: Module, hooks: Set<H>, hook: H, where: string): HookHandle {
+  if (typeof hook !== 'function') {
+    throw new ArgumentError(`${m.describe()}.${where}: the hook must be a function, got ${describeValue(hook)}.`);
+  }
+  // A wrapper makes each registration its own entry, so registering one function twice runs it twice.
+  const entry = ((...args: unknown[]) => (hook as (...a: unknown[]) => unknown)(...args)) as H;
+  hooks.add(entry);
+  return { remove: () => void hooks.delete(entry) };
 }
 
 function checkName(m: Module, name: string): void {

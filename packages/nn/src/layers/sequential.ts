@@ -81,7 +81,7 @@ export class Sequential extends Module {
     let y = x;
     for (let i = start; i < this.items.length; i++) {
       const module = this.items[i]!;
-      const output = module.forward(y);
+      const output = module.call(y);
       const saved = module.takeSaved();
       records?.push({ index: i, name: String(i), module, input: y, output, saved });
       y = output;
