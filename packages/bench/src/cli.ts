@@ -36,7 +36,7 @@ export function benchCommand(): Command {
     .name('bench')
     .description(
       'Measure tapegrad beside TensorFlow.js (cpu, wasm) and jax-js (wasm: jit and eager) in one process: ' +
-        'W1 matmul, W2 MLP training, W3 tape overhead. Progress goes to stderr; the report (Markdown, with ' +
+        'W1 matmul, W2 MLP training, W3 tape overhead, W4 conv net training. Progress goes to stderr; the report (Markdown, with ' +
         'the ratios ours ÷ each peer) goes to stdout, and to a file only with --write. A full run takes ' +
         'about 5 minutes on 2 cores.',
     )

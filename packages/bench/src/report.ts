@@ -1,7 +1,16 @@
 /** Rendering of results: a progress line per case while running, and the Markdown report at the end. */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { type CaseResult, PEERS, type Target, ratio, targetMet, targetRatios, valueOf } from './results.js';
+import {
+  type CaseResult,
+  PEERS,
+  type Target,
+  WORKLOAD_IDS,
+  ratio,
+  targetMet,
+  targetRatios,
+  valueOf,
+} from './results.js';
 
 /** Facts about the machine and software that the figures depend on. */
 export interface MachineInfo {
@@ -70,6 +79,7 @@ const TITLES: Record<string, string> = {
   W1: 'W1 — matmul C = A·B, square n×n (GFLOP/s = 2n³/s, higher is better)',
   W2: 'W2 — sigmoid MLP training, quadratic cost, plain SGD (samples/s, higher is better)',
   W3: 'W3 — tape overhead: chain of elementwise ops on [4], forward + gradient w.r.t. the input (µs per op, lower is better)',
+  W4: "W4 — Nielsen's chapter-6 conv net training step, batch 10 (images/s, higher is better)",
 };
 
 /** The ratio table: a row per case and variant of ours, a column per peer. */
@@ -145,7 +155,7 @@ export function markdown(
       : []),
     '',
   ];
-  for (const w of ['W1', 'W2', 'W3']) {
+  for (const w of WORKLOAD_IDS) {
     const rs = results.filter((r) => r.workload === w);
     if (rs.length === 0) continue;
     out.push(`## ${TITLES[w] ?? w}`, '', ...ratioTable(rs), '', "Peers' figures:", '', ...peerTable(rs), '');

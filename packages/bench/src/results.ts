@@ -1,8 +1,8 @@
 /** The shape of every measured figure, shared by the workloads, the progress lines and the report. */
 import type { Figure } from './harness.js';
 
-/** The workloads, in the order of the report (W1 matmul, W2 MLP training, W3 tape overhead). */
-export const WORKLOAD_IDS = ['W1', 'W2', 'W3'] as const;
+/** The workloads, in the order of the report (W1 matmul, W2 MLP training, W3 tape overhead, W4 conv net training). */
+export const WORKLOAD_IDS = ['W1', 'W2', 'W3', 'W4'] as const;
 
 /** One of {@link WORKLOAD_IDS}. */
 export type WorkloadId = (typeof WORKLOAD_IDS)[number];

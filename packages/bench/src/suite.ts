@@ -4,6 +4,7 @@ import type { CaseResult, Peer, Target, WorkloadId } from './results.js';
 import { runMatmul } from './workloads/matmul.js';
 import { runMlp } from './workloads/mlp.js';
 import { runTape } from './workloads/tape.js';
+import { runConv } from './workloads/conv.js';
 
 /** Each workload's runner, by id, in the order of the report. */
 export const WORKLOADS: Readonly<Record<WorkloadId, (mode: RunMode, onCase?: CaseProgress) => Promise<CaseResult[]>>> =
@@ -11,6 +12,7 @@ export const WORKLOADS: Readonly<Record<WorkloadId, (mode: RunMode, onCase?: Cas
     W1: runMatmul,
     W2: runMlp,
     W3: runTape,
+    W4: runConv,
   };
 
 /** Runs the selected workloads (all by default), reporting each case as it starts and each result as it ends. */
@@ -118,4 +120,7 @@ export const NOTES: readonly string[] = [
   "W2 closed-form rows train `@tapegrad/nn`'s `mlp` with `closedFormBackprop` (Nielsen's BP1–BP4, no tape) and `SGD.step(grads)`.",
   'W3 alternates mul by a constant [4] tensor, add of a constant [4] tensor and sigmoid; ours takes `gradients(y, [x], {gradOutputs: [ones]})`, tfjs `tf.grad(f)(x)` inside `tf.tidy`, jax-js `grad` of the sum. ' +
     'jax-js jit compiles the whole chain and its gradient into one program, so its figure is not bookkeeping per op but a fused kernel: it shows what tracing buys, not a like-for-like tape.',
+  "W4 is one SGD step (η = 0.1) of Nielsen's chapter-6 net on 10 images of 28×28: conv 5×5 with 20 maps, 2×2 max-pool, sigmoid, fully connected 100 sigmoid, softmax 10, log-likelihood cost. " +
+    "Ours runs `@tapegrad/nn`'s Conv2d/MaxPool2d/Flatten/Linear/Softmax through `trainStep`, NCHW, with gradients from the tape (conv2d's vjp: im2col + gemm) or from each layer's hand-derived backprop (closed-form); " +
+    'tfjs runs `tf.conv2d` (NHWC, its layout on cpu and wasm), `tf.maxPool`, `tf.losses.softmaxCrossEntropy` under `tf.train.sgd(...).minimize`, from the same initial values. tfjs-wasm 4.22 registers no `Conv2DBackpropFilter` kernel, so it cannot train this net and its column is empty. jax-js is not measured in W4.',
 ];
