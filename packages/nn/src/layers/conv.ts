@@ -222,18 +222,6 @@ abstract class Pool2d extends Module {
     this.stride = pairOf(name, 'stride', o.stride ?? this.kernelSize, 1);
   }
 
-  protected window(): { kernelSize: [number, number]; stride: [number, number] } {
-    return { kernelSize: [...this.kernelSize], stride: [...this.stride] };
-  }
-
-  protected name(kind: string): string {
-    const s =
-      this.stride[0] === this.kernelSize[0] && this.stride[1] === this.kernelSize[1]
-        ? ''
-        : `, stride ${this.stride.join('×')}`;
-    return `${kind}(${this.kernelSize.join('×')}${s})`;
-  }
-
   /**
    * Spreads δ back over each window with weights `weightOf(window values, pooled value)` per
    * tap: the one loop of both pooling backprops.
@@ -272,6 +260,15 @@ abstract class Pool2d extends Module {
   }
 }
 
+function windowOf(p: Pool2d): { kernelSize: [number, number]; stride: [number, number] } {
+  return { kernelSize: [...p.kernelSize], stride: [...p.stride] };
+}
+
+function poolName(kind: string, p: Pool2d): string {
+  const tiled = p.stride[0] === p.kernelSize[0] && p.stride[1] === p.kernelSize[1];
+  return `${kind}(${p.kernelSize.join('×')}${tiled ? '' : `, stride ${p.stride.join('×')}`})`;
+}
+
 /**
  * Max-pooling, as in Nielsen's chapter 6 (2×2 windows after a convolutional layer): each output
  * is the largest activation of its window.
@@ -284,7 +281,7 @@ export class MaxPool2d extends Pool2d {
 
   /** The maximum of each window of every channel of x [N, C, H, W]. */
   forward(x: Tensor): Tensor {
-    return maxPool2d(expectImages(this, x), this.window());
+    return maxPool2d(expectImages(this, x), windowOf(this));
   }
 
   /**
@@ -309,7 +306,7 @@ export class MaxPool2d extends Pool2d {
 
   /** `MaxPool2d(2×2)`. */
   describe(): string {
-    return this.name('MaxPool2d');
+    return poolName('MaxPool2d', this);
   }
 }
 
@@ -322,7 +319,7 @@ export class AvgPool2d extends Pool2d {
 
   /** The mean of each window of every channel of x [N, C, H, W]. */
   forward(x: Tensor): Tensor {
-    return avgPool2d(expectImages(this, x), this.window());
+    return avgPool2d(expectImages(this, x), windowOf(this));
   }
 
   /** Each input of a window moved the mean by 1/(kh·kw), so it gets δ/(kh·kw). */
@@ -342,6 +339,6 @@ export class AvgPool2d extends Pool2d {
 
   /** `AvgPool2d(2×2)`. */
   describe(): string {
-    return this.name('AvgPool2d');
+    return poolName('AvgPool2d', this);
   }
 }
