@@ -28,7 +28,7 @@ describe('command-line entries', () => {
     ]) {
       expect(demo).toContain(flag);
     }
-    for (const entry of ['xor', 'compare', 'custom-layer', 'hessian'])
+    for (const entry of ['xor', 'compare', 'custom-layer', 'hessian', 'conv'])
       expect(run(entry, ['--help'])).toMatch(/^Usage: /);
   });
 
