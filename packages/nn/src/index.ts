@@ -35,7 +35,7 @@ export {
   type ActivationName,
 } from './layers/activations.js';
 export { Sequential, type StageRecord } from './layers/sequential.js';
-export { Conv2d, MaxPool2d, AvgPool2d, type Conv2dOptions, type Pool2dLayerOptions } from './layers/conv.js';
+export { Conv2d, MaxPool2d, AvgPool2d, type Conv2dLayerOptions, type Pool2dLayerOptions } from './layers/conv.js';
 export { Flatten } from './layers/flatten.js';
 export { Dropout, type DropoutOptions } from './layers/dropout.js';
 export {

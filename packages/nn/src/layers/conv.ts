@@ -23,7 +23,7 @@ import { initLinear, type InitScheme } from '../init.js';
 import { allocLike, describeValue, expectPositiveInt, expectTensor } from '../util.js';
 
 /** Options of {@link Conv2d}. */
-export interface Conv2dOptions {
+export interface Conv2dLayerOptions {
   /** The seeded generator the initial weights are drawn from (required: randomness is never implicit). */
   rng: Rng;
   /** Step between windows (default 1). */
@@ -90,7 +90,7 @@ export class Conv2d extends Module {
     readonly inChannels: number,
     readonly outChannels: number,
     kernelSize: Pair,
-    options: Conv2dOptions,
+    options: Conv2dLayerOptions,
   ) {
     super();
     const where = `Conv2d(${inChannels} → ${outChannels})`;
