@@ -116,10 +116,7 @@ export const CONV_OPS = defineOps({
     },
     // Bilinear in (x, weight).
     jvp: ([tx, tw], { inputs: [x, w], params: win, output }) =>
-      tangentSum(
-        [tx && correlate(tx, w!, win), tw && correlate(x!, tw, win)],
-        output,
-      ),
+      tangentSum([tx && correlate(tx, w!, win), tw && correlate(x!, tw, win)], output),
   },
   im2col: {
     forward: ([x], p) => {
