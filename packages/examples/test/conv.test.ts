@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, Tensor } from '@tapegrad/autograd';
-import { BOOK_ACCURACY, CONV_DEFAULTS, chapter6Net, runConv, type DigitSet } from '../src/conv/run.js';
+import { BOOK_ACCURACY, CONV_DEFAULTS, chapter6Net, runConv } from '../src/conv/run.js';
+import type { Dataset } from '../src/data/mnist.js';
 
 /** Synthetic 28×28 "digits": class k lights a bar at row 2k, so a conv net separates them quickly. */
-function bars(n: number, seed: number): DigitSet {
+function bars(n: number, seed: number): Dataset {
   const rng = new Rng(seed);
   const x = new Float64Array(n * 784);
   const y = new Float64Array(n * 10);

@@ -16,7 +16,7 @@ const program = new Command()
   .option('--lr <eta>', 'learning rate η (the book: 0.1)', positiveNumber, CONV_DEFAULTS.lr)
   .option('--seed <n>', 'seed of the Rng for initialisation and shuffling', integer, CONV_DEFAULTS.seed)
   .option('--minutes <m>', 'stop training after m minutes, cutting the epoch in progress short', positiveNumber)
-  .option('--limit <n>', 'use only about n digits in total, for quick runs', positiveInt)
+  .option('--limit <n>', 'use only about n digits of training + test in all, for quick runs', positiveInt)
   .showHelpAfterError();
 
 interface Flags {
@@ -34,9 +34,12 @@ function main(): void {
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
   const t0 = performance.now();
   const data = loadMnistSplit(flags.limit === undefined ? {} : { limit: flags.limit });
-  log(`MNIST: ${data.train.size} training and ${data.test.size} test digits`);
+  log(
+    `MNIST: ${data.train.size} training, ${data.validation.size} validation and ${data.test.size} test digits (Nielsen's split)`,
+  );
   const result = runConv({
     train: data.train,
+    validation: data.validation,
     test: data.test,
     epochs: flags.epochs,
     batchSize: flags.batchSize,

@@ -20,6 +20,7 @@ import {
   trainStep,
   type InitFunction,
 } from '@tapegrad/nn';
+import { type Dataset, accuracy } from '../data/mnist.js';
 
 /** The book's accuracy for this net (chapter 6): 98.78% on the test set after 60 epochs. */
 export const BOOK_ACCURACY = 0.9878;
@@ -27,19 +28,11 @@ export const BOOK_ACCURACY = 0.9878;
 /** The book's setup (chapter 6): `net.SGD(training_data, 60, 10, 0.1, validation_data, test_data)`. */
 export const CONV_DEFAULTS = { epochs: 60, batchSize: 10, lr: 0.1, seed: 1, maps: 20, hidden: 100 } as const;
 
-/** Images as rows of 784 pixels in [0, 1], one-hot targets and the digit of each row. */
-export interface DigitSet {
-  readonly x: Tensor;
-  readonly y: Tensor;
-  readonly labels: Int32Array;
-  readonly size: number;
-}
-
 /** What {@link runConv} needs. */
 export interface ConvRunOptions {
-  readonly train: DigitSet;
-  readonly validation?: DigitSet;
-  readonly test: DigitSet;
+  readonly train: Dataset;
+  readonly validation?: Dataset;
+  readonly test: Dataset;
   readonly epochs: number;
   readonly batchSize: number;
   readonly lr: number;
@@ -103,24 +96,20 @@ export function chapter6Net(
 const images = (x: Tensor): Tensor => reshape(x, [x.shape[0]!, 1, 28, 28]);
 
 /** Accuracy of `net` on a set, in slices small enough that im2col stays a few MB. */
-export function accuracyOf(net: Sequential, data: DigitSet, slice = 250): number {
+export function accuracyOf(net: Sequential, data: Dataset, slice = 250): number {
   let hits = 0;
   noGrad(() => {
     for (let start = 0; start < data.size; start += slice) {
       const rows = Array.from({ length: Math.min(slice, data.size - start) }, (_, i) => start + i);
       const out = net.forward(images(takeRows(data.x, rows)));
-      for (let r = 0; r < rows.length; r++) {
-        let best = 0;
-        for (let k = 1; k < 10; k++) if (out.data[r * 10 + k]! > out.data[r * 10 + best]!) best = k;
-        if (best === data.labels[start + r]) hits++;
-      }
+      hits += rows.length * accuracy(out, data.labels.subarray(start, start + rows.length));
     }
   });
   return data.size === 0 ? 0 : hits / data.size;
 }
 
 /** The per-layer comparison of the tape with the hand-derived backprops on the first `m` training digits. */
-export function compareOn(net: Sequential, data: DigitSet, m = 10): string {
+export function compareOn(net: Sequential, data: Dataset, m = 10): string {
   const rows = Array.from({ length: Math.min(m, data.size) }, (_, i) => i);
   return compareBackprop(net, images(takeRows(data.x, rows)), takeRows(data.y, rows), {
     cost: 'logLikelihood',
