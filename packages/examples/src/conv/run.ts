@@ -95,9 +95,11 @@ export function chapter6Net(
 
 const images = (x: Tensor): Tensor => reshape(x, [x.shape[0]!, 1, 28, 28]);
 
-/** Accuracy of `net` on a set, in slices small enough that im2col stays a few MB. */
+/** Accuracy of `net` on a set in evaluation mode, in slices small enough that im2col stays a few MB. */
 export function accuracyOf(net: Sequential, data: Dataset, slice = 250): number {
   let hits = 0;
+  const wasTraining = net.training;
+  net.eval();
   noGrad(() => {
     for (let start = 0; start < data.size; start += slice) {
       const rows = Array.from({ length: Math.min(slice, data.size - start) }, (_, i) => start + i);
@@ -105,6 +107,7 @@ export function accuracyOf(net: Sequential, data: Dataset, slice = 250): number 
       hits += rows.length * accuracy(out, data.labels.subarray(start, start + rows.length));
     }
   });
+  net.train(wasTraining);
   return data.size === 0 ? 0 : hits / data.size;
 }
 
