@@ -104,13 +104,23 @@ describe('benchmark suite (quick mode)', () => {
     expect(new Set(results.map((r) => r.workload))).toEqual(new Set(WORKLOAD_IDS));
     for (const r of results) {
       for (const o of r.ours) expect(o.value > 0 && Number.isFinite(o.value), `${r.label} ${o.variant}`).toBe(true);
-      for (const p of PEERS) expect(r.peers[p], `${r.label}: ${p}`).toHaveProperty('value');
-      expect(r.jitFirstCallSeconds).toBeGreaterThan(0);
+      // W4 trains a conv net: tfjs-wasm 4.22 has no Conv2DBackpropFilter kernel, and jax-js is not measured.
+      const absent: readonly string[] = r.workload === 'W4' ? ['tfjs-wasm', 'jax-js jit', 'jax-js eager'] : [];
+      for (const p of PEERS)
+        expect(r.peers[p], `${r.label}: ${p}`).toHaveProperty(absent.includes(p) ? 'missing' : 'value');
+      if (r.workload === 'W4')
+        expect(r.peers['tfjs-wasm']).toEqual({ missing: expect.stringContaining('Conv2DBackpropFilter') });
+      else expect(r.jitFirstCallSeconds).toBeGreaterThan(0);
     }
     const w2 = results.filter((r) => r.workload === 'W2').map((r) => `${r.label}: ${r.ours.map((o) => o.variant)}`);
     expect(w2).toEqual([
       '[16, 8, 4] batch 5, float32: tape,tape, js kernels,closed-form,closed-form, js kernels',
       '[16, 8, 4] batch 5, float64 (tfjs: float32): tape,tape, js kernels,closed-form,closed-form, js kernels',
+    ]);
+    const w4 = results.filter((r) => r.workload === 'W4').map((r) => `${r.label}: ${r.ours.map((o) => o.variant)}`);
+    expect(w4).toEqual([
+      'chapter-6 conv net, batch 10, float32: tape,tape, js kernels,closed-form,closed-form, js kernels',
+      'chapter-6 conv net, batch 10, float64 (tfjs: float32): tape,tape, js kernels,closed-form,closed-form, js kernels',
     ]);
   });
 
