@@ -13,7 +13,6 @@ import { gemm } from '../kernels/matmul.js';
 import { type Window, col2imKernel, im2colKernel, poolKernel, windowGrid } from '../kernels/conv.js';
 import { applyOp, defineOps } from './define.js';
 import { expectTensor } from './operands.js';
-import type { ImageWindow } from './params.js';
 import { add, div, mul, tangentSum } from './elementwise.js';
 import { eq } from './compare.js';
 import { reshape } from './movement.js';
@@ -87,9 +86,21 @@ function maxWeights(x: Tensor, output: Tensor, win: Window): Tensor {
 }
 
 /** The convolution and pooling ops, each forward beside its vjp and jvp. */
+
+/** A window's kernel, and its stride, padding and dilation where they are not the defaults. */
+function describeWindow(w: Window): string {
+  const pair = ([a, b]: readonly [number, number]): string => (a === b ? `${a}` : `[${a}, ${b}]`);
+  const parts = [`kernel ${pair(w.kernel)}`];
+  if (w.stride[0] !== 1 || w.stride[1] !== 1) parts.push(`stride ${pair(w.stride)}`);
+  if (w.padding[0] !== 0 || w.padding[1] !== 0) parts.push(`padding ${pair(w.padding)}`);
+  if (w.dilation[0] !== 1 || w.dilation[1] !== 1) parts.push(`dilation ${pair(w.dilation)}`);
+  return parts.join(', ');
+}
+
 export const CONV_OPS = defineOps({
   /** Cross-correlation of x [N, C, H, W] with weight [O, C, kh, kw]: weight[O, C·kh·kw] · im2col(x). */
   conv2d: {
+    describeParams: describeWindow,
     forward: ([x, w], win) => {
       const [N, C, H, W] = x!.shape as [number, number, number, number];
       const O = w!.shape[0]!;
@@ -119,6 +130,7 @@ export const CONV_OPS = defineOps({
       tangentSum([tx && correlate(tx, w!, win), tw && correlate(x!, tw, win)], output),
   },
   im2col: {
+    describeParams: describeWindow,
     forward: ([x], p) => {
       const [, C, H, W] = p.image as [number, number, number, number];
       const [OH, OW] = windowGrid(H, W, p);
@@ -129,11 +141,13 @@ export const CONV_OPS = defineOps({
     jvp: ([t], { params }) => cols(t!, params),
   },
   col2im: {
+    describeParams: describeWindow,
     forward: ([c], p) => new Tensor(col2imKernel(c!.data, p.image, p), p.image),
     vjp: (g, { params }) => [cols(g, params)],
     jvp: ([t], { params }) => image(t!, params.image, params),
   },
   maxPool2d: {
+    describeParams: describeWindow,
     forward: ([x], win) => new Tensor(poolKernel(x!.data, x!.shape, win, 'max'), pooledShape(x!.shape, win)),
     vjp: (g, { inputs: [x], output, params: win }) => {
       const weights = maxWeights(x!, output, win);
@@ -144,6 +158,7 @@ export const CONV_OPS = defineOps({
       reshape(sum(mul(cols(planes(t!), win), maxWeights(x!, output, win)), { axis: 1 }), output.shape),
   },
   avgPool2d: {
+    describeParams: describeWindow,
     forward: ([x], win) => new Tensor(poolKernel(x!.data, x!.shape, win, 'avg'), pooledShape(x!.shape, win)),
     vjp: (g, { inputs: [x], params: win }) => {
       const P = planes(x!);
