@@ -28,6 +28,9 @@ export class ArgumentError extends TapegradError {}
 /** Thrown in anomaly mode at the first op that produced NaN or Infinity. */
 export class AnomalyError extends TapegradError {}
 
+/** A kernel worker thread failed during an op; the pool is rebuilt at the next multi-threaded call. */
+export class WorkerError extends TapegradError {}
+
 // One identity per process for each class, whichever build (ESM or CJS) threw the error.
 brandClass(TapegradError, 'TapegradError');
 brandClass(ShapeError, 'ShapeError');
@@ -35,3 +38,4 @@ brandClass(DTypeError, 'DTypeError');
 brandClass(GradError, 'GradError');
 brandClass(ArgumentError, 'ArgumentError');
 brandClass(AnomalyError, 'AnomalyError');
+brandClass(WorkerError, 'WorkerError');

@@ -87,3 +87,4 @@ export {
 export { tapeNodes, type TapeEntry, type TapeOptions } from './inspect/tape.js';
 export { formatTape, toDot } from './inspect/format.js';
 export { setBackend, getBackend, backendReady, type BackendName } from './kernels/backend.js';
+export { setNumThreads, getNumThreads } from './kernels/threads.js';

@@ -2,7 +2,7 @@
  * The configurations of our library that every workload measures. Each is a row of its own in
  * every case, beside the same peer figures.
  */
-import { getBackend, setBackend } from '@tapegrad/autograd';
+import { getBackend, getNumThreads, setBackend, setNumThreads } from '@tapegrad/autograd';
 
 /** One configuration of tapegrad. */
 export interface OurSetup {
@@ -12,12 +12,26 @@ export interface OurSetup {
   readonly enter?: () => () => void;
 }
 
+/** A setup running the kernels on `threads` threads, restoring the previous count on leaving. */
+function onThreads(threads: number): OurSetup {
+  return {
+    name: threads === 1 ? '1 thread' : `${threads} threads`,
+    enter: () => {
+      const before = getNumThreads();
+      setNumThreads(threads);
+      return () => setNumThreads(before);
+    },
+  };
+}
+
 /**
  * Our setups, in the order of the report: the library as a user gets it (the WebAssembly SIMD128
- * kernels in Node), and the TypeScript kernels, so the backends' ratio is read off one run.
+ * kernels on the cores available, or TAPEGRAD_NUM_THREADS), the same on one thread, so each case
+ * reports 1 and N threads in the same run, and the TypeScript kernels (always one thread).
  */
 export const OUR_SETUPS: readonly OurSetup[] = [
   { name: '' },
+  ...(getNumThreads() === 1 ? [] : [onThreads(1)]),
   {
     name: 'js kernels',
     enter: () => {

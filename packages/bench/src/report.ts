@@ -1,6 +1,7 @@
 /** Rendering of results: a progress line per case while running, and the Markdown report at the end. */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { getNumThreads } from '@tapegrad/autograd';
 import {
   type CaseResult,
   PEERS,
@@ -143,6 +144,7 @@ export function markdown(
     '## Machine',
     '',
     `- CPU: ${info.cpu}, ${info.cores} cores visible`,
+    `- tapegrad rows run on ${getNumThreads()} thread(s) (its default: the cores available, or TAPEGRAD_NUM_THREADS); rows marked "1 thread" on one`,
     `- Node ${info.node}`,
     `- TensorFlow.js ${info.tfjs} (\`@tensorflow/tfjs\` union package): cpu backend, and wasm backend (${info.wasm})`,
     `- jax-js ${info.jaxjs} (\`@jax-js/jax\`): wasm device`,

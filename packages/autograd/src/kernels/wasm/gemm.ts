@@ -9,6 +9,8 @@
 import type { FloatArray } from '../../dtype.js';
 import { align16, reserve, viewF32, viewF64 } from './arena.js';
 import { wasmKernels } from './instance.js';
+import { runParallel } from './pool.js';
+import { gemmThreads } from '../threads.js';
 
 /** Scratch bytes per element size, queried once from the module. */
 const scratchBytes: number[] = [];
@@ -44,15 +46,21 @@ export function wasmGemm(
   const bPtr = align16(aPtr + aLen * size);
   const cPtr = align16(bPtr + bLen * size);
   const scratch = align16(cPtr + cLen * size);
-  const need = scratch + (scratchBytes[size] ??= wasm.exports.gemmScratchBytes(size));
+  const threads = gemmThreads(wasm, m, n, k);
+  const stride = align16((scratchBytes[size] ??= wasm.exports.gemmScratchBytes(size)));
+  const need = scratch + threads * stride;
   // The module computes byte offsets in i32: beyond 2 GiB the TypeScript kernel takes over.
   if (need > 0x7fffffff || !reserve(wasm, need)) return false;
   const view = f64 ? viewF64(wasm) : viewF32(wasm);
   view.set(aOff === 0 && a.length === aLen ? a : a.subarray(aOff, aOff + aLen), aPtr / size);
   view.set(bOff === 0 && b.length === bLen ? b : b.subarray(bOff, bOff + bLen), bPtr / size);
   view.set(cOff === 0 && c.length === cLen ? c : c.subarray(cOff, cOff + cLen), cPtr / size);
-  const run = f64 ? wasm.exports.gemmF64 : wasm.exports.gemmF32;
-  run(transA ? 1 : 0, transB ? 1 : 0, m, n, k, aPtr, bPtr, cPtr, 0, m, 0, n, scratch);
+  if (threads > 1) {
+    runParallel(f64, transA, transB, m, n, k, aPtr, bPtr, cPtr, scratch, stride);
+  } else {
+    const run = f64 ? wasm.exports.gemmF64 : wasm.exports.gemmF32;
+    run(transA ? 1 : 0, transB ? 1 : 0, m, n, k, aPtr, bPtr, cPtr, 0, m, 0, n, scratch);
+  }
   c.set(view.subarray(cPtr / size, cPtr / size + cLen), cOff);
   return true;
 }

@@ -1,0 +1,91 @@
+/**
+ * How many threads the wasm kernels use. Products run on a pool of workers sharing the module's
+ * memory (kernels/wasm/pool.ts); the API stays synchronous, the calling thread working too.
+ *
+ * The count is {@link setNumThreads}, else the environment variable `TAPEGRAD_NUM_THREADS` (read
+ * once, at the first product large enough to split), else the cores available. Results are
+ * bit-identical for every count: each output element is computed whole by one thread, in the
+ * same order whichever thread it is.
+ */
+import { ArgumentError } from '../errors.js';
+import type { WasmKernels } from './wasm/instance.js';
+import { closePool, ensurePool } from './wasm/pool.js';
+
+/** The most threads accepted: past this the control block's task counts would not pay. */
+const MAX_THREADS = 64;
+
+/**
+ * Products of fewer multiply-adds stay on the calling thread: waking a worker (tens of µs) costs
+ * more than it saves. Measured with `pnpm bench --only threads` (packages/bench): at 2 threads a
+ * split pays from about 64×64×64 up.
+ */
+export const PARALLEL_MIN = 1 << 18;
+
+/** null: the default; undefined: not yet resolved from the environment. */
+let chosen: number | null | undefined;
+let noticed = false;
+
+function parseThreads(where: string, value: unknown, text = false): number {
+  const n = text && typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  if (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_THREADS) return n;
+  throw new ArgumentError(
+    `${where}: expected a whole number of threads from 1 to ${MAX_THREADS}, got ${JSON.stringify(value)}; 1 runs every kernel on the calling thread.`,
+  );
+}
+
+/** Cores available: os.availableParallelism in Node, navigator.hardwareConcurrency in browsers. */
+function coresAvailable(): number {
+  const g = globalThis as {
+    process?: { getBuiltinModule?: (id: string) => unknown };
+    navigator?: { hardwareConcurrency?: number };
+  };
+  const os = g.process?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
+  const cores = os?.availableParallelism?.() ?? g.navigator?.hardwareConcurrency ?? 1;
+  return Math.max(1, Math.min(MAX_THREADS, cores));
+}
+
+function requested(): number {
+  if (chosen === undefined) {
+    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[
+      'TAPEGRAD_NUM_THREADS'
+    ];
+    chosen = env === undefined || env === '' ? null : parseThreads('TAPEGRAD_NUM_THREADS', env, true);
+  }
+  return chosen ?? coresAvailable();
+}
+
+/**
+ * Sets how many threads the wasm kernels use (1 to 64; the calling thread counts as one).
+ * Overrides `TAPEGRAD_NUM_THREADS`. Where SharedArrayBuffer is missing (a page without
+ * cross-origin isolation) everything runs on one thread whatever the count, and a notice says so
+ * once. The TypeScript kernels (`setBackend('js')`) always run on one thread.
+ */
+export function setNumThreads(n: number): void {
+  chosen = parseThreads('setNumThreads', n);
+  if (chosen === 1) closePool();
+}
+
+/** The thread count requested: the one set, else `TAPEGRAD_NUM_THREADS`, else the cores available. */
+export function getNumThreads(): number {
+  return requested();
+}
+
+/**
+ * How many threads a product of m·n·k multiply-adds runs on, opening the pool if needed: 1 below
+ * {@link PARALLEL_MIN}, with one thread requested, or where memory cannot be shared.
+ */
+export function gemmThreads(wasm: WasmKernels, m: number, n: number, k: number): number {
+  if (m * n * k < PARALLEL_MIN || (m < 8 && n < 16)) return 1;
+  const want = requested();
+  if (want === 1) return 1;
+  if (!wasm.shared) {
+    if (!noticed) {
+      noticed = true;
+      console.warn(
+        'tapegrad: SharedArrayBuffer is unavailable (serve the page cross-origin isolated, with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp), so kernels run on one thread.',
+      );
+    }
+    return 1;
+  }
+  return ensurePool(wasm, want);
+}

@@ -1,0 +1,225 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import fc from 'fast-check';
+import {
+  ArgumentError,
+  Rng,
+  WorkerError,
+  getBackend,
+  getNumThreads,
+  matmul,
+  randn,
+  setNumThreads,
+  type FloatArray,
+} from '@tapegrad/autograd';
+import { gemm } from '../src/kernels/matmul.js';
+import { PARALLEL_MIN, gemmThreads } from '../src/kernels/threads.js';
+import { injectWorkerFault, poolThreads, splitOutput } from '../src/kernels/wasm/pool.js';
+import { wasmKernels, type WasmKernels } from '../src/kernels/wasm/instance.js';
+
+const initial = getNumThreads();
+const onWasm = getBackend() === 'wasm';
+
+afterEach(() => {
+  setNumThreads(initial);
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
+
+function filled(f64: boolean, size: number, rng: Rng): FloatArray {
+  const x = f64 ? new Float64Array(size) : new Float32Array(size);
+  for (let i = 0; i < size; i++) x[i] = rng.normal();
+  return x;
+}
+
+/** gemm of fresh random operands (and a random starting C) on `threads` threads. */
+function product(threads: number, f64: boolean, transA: boolean, transB: boolean, m: number, n: number, k: number) {
+  const rng = new Rng(m * 7919 + n * 104729 + k);
+  const a = filled(f64, m * k, rng);
+  const b = filled(f64, k * n, rng);
+  const c = filled(f64, m * n, rng);
+  setNumThreads(threads);
+  gemm(transA, transB, m, n, k, a, 0, b, 0, c, 0);
+  return c;
+}
+
+function bytesOf(x: FloatArray): Uint8Array {
+  return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+}
+
+describe('setNumThreads', () => {
+  it('takes whole numbers from 1 to 64 and names the fix otherwise', () => {
+    for (const bad of [0, -1, 1.5, Number.NaN, 65, Infinity]) {
+      expect(() => setNumThreads(bad)).toThrow(ArgumentError);
+    }
+    expect(() => setNumThreads(0)).toThrow(/setNumThreads: expected a whole number of threads from 1 to 64, got 0/);
+    expect(() => setNumThreads('2' as unknown as number)).toThrow(/got "2"/);
+    setNumThreads(3);
+    expect(getNumThreads()).toBe(3);
+  });
+
+  it('reads TAPEGRAD_NUM_THREADS once, and an invalid value is an ArgumentError', async () => {
+    vi.resetModules();
+    vi.stubEnv('TAPEGRAD_NUM_THREADS', '3');
+    expect((await import('../src/kernels/threads.js')).getNumThreads()).toBe(3);
+    vi.resetModules();
+    vi.stubEnv('TAPEGRAD_NUM_THREADS', 'two');
+    const bad = await import('../src/kernels/threads.js');
+    const errors = await import('../src/errors.js');
+    expect(() => bad.getNumThreads()).toThrow(errors.ArgumentError);
+    expect(() => bad.getNumThreads()).toThrow(/TAPEGRAD_NUM_THREADS: expected a whole number of threads/);
+    bad.setNumThreads(2); // an explicit count overrides the environment
+    expect(bad.getNumThreads()).toBe(2);
+  });
+
+  it('defaults to the cores available', async () => {
+    vi.resetModules();
+    vi.stubEnv('TAPEGRAD_NUM_THREADS', '');
+    const os = await import('node:os');
+    expect((await import('../src/kernels/threads.js')).getNumThreads()).toBe(Math.min(64, os.availableParallelism()));
+  });
+});
+
+describe('splitting an output', () => {
+  it('covers every element once, in whole panels', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 600 }),
+        fc.integer({ min: 1, max: 600 }),
+        fc.integer({ min: 1, max: 128 }),
+        (m, n, tasks) => {
+          const s = splitOutput(m, n, tasks);
+          expect(s.rowsPer % 4).toBe(0);
+          expect(s.colsPer % 8).toBe(0);
+          expect(s.rowTasks * s.colTasks).toBeLessThanOrEqual(Math.max(tasks, 1) * 2);
+          // The grid reaches the last row and column, and no task starts past the output.
+          expect((s.rowTasks - 1) * s.rowsPer).toBeLessThan(m);
+          expect(s.rowTasks * s.rowsPer).toBeGreaterThanOrEqual(m);
+          expect((s.colTasks - 1) * s.colsPer).toBeLessThan(n);
+          expect(s.colTasks * s.colsPer).toBeGreaterThanOrEqual(n);
+        },
+      ),
+    );
+  });
+});
+
+describe.runIf(onWasm)('the worker pool', () => {
+  it('gives bit-identical products on 1, 2, 3 and 4 threads, for every dtype and transpose flag', () => {
+    const shapes: [number, number, number][] = [
+      [64, 64, 64],
+      [67, 45, 129],
+      [5, 300, 260],
+      [301, 9, 200],
+      [128, 130, 257],
+    ];
+    const flags = [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const;
+    // Thread counts outermost: each change of count restarts the pool.
+    const runs = [1, 2, 3, 4].map((threads) => {
+      const outputs = [true, false].flatMap((f64) =>
+        flags.flatMap(([transA, transB]) => shapes.map(([m, n, k]) => product(threads, f64, transA, transB, m, n, k))),
+      );
+      expect(poolThreads()).toBe(threads);
+      return outputs;
+    });
+    for (const outputs of runs.slice(1)) {
+      outputs.forEach((c, i) => expect(bytesOf(c)).toEqual(bytesOf(runs[0]![i]!)));
+    }
+  });
+
+  it('gives bit-identical products for random shapes around the split threshold', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 140 }),
+        fc.integer({ min: 1, max: 140 }),
+        fc.integer({ min: 16, max: 300 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.boolean(),
+        (m, n, k, f64, transA, transB) => {
+          const one = product(1, f64, transA, transB, m, n, k);
+          const two = product(2, f64, transA, transB, m, n, k); // setNumThreads(1) closed the pool: it reopens
+          expect(bytesOf(two)).toEqual(bytesOf(one));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('gives bit-identical matmul gradients through the tape on 1 and 2 threads', () => {
+    const run = (threads: number) => {
+      setNumThreads(threads);
+      const rng = new Rng(5);
+      const x = randn([64, 784], { rng });
+      const w = randn([128, 784], { rng, requiresGrad: true });
+      const y = matmul(x, w.transpose());
+      y.mul(y).sum().backward();
+      return [y.data, w.grad!.data];
+    };
+    const [y1, g1] = run(1);
+    const [y2, g2] = run(2);
+    expect(bytesOf(y2!)).toEqual(bytesOf(y1!));
+    expect(bytesOf(g2!)).toEqual(bytesOf(g1!));
+  });
+
+  it('keeps products below the threshold on the calling thread', () => {
+    const wasm = wasmKernels()!;
+    setNumThreads(2);
+    expect(gemmThreads(wasm, 32, 32, 32)).toBe(1);
+    expect(32 * 32 * 32).toBeLessThan(PARALLEL_MIN);
+    expect(gemmThreads(wasm, 64, 64, 64)).toBe(2);
+    setNumThreads(1);
+    expect(gemmThreads(wasm, 256, 256, 256)).toBe(1);
+  });
+
+  it('runs on one thread, saying so once, where memory cannot be shared', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const unshared: WasmKernels = { ...wasmKernels()!, shared: false };
+    setNumThreads(2);
+    expect(gemmThreads(unshared, 256, 256, 256)).toBe(1);
+    expect(gemmThreads(unshared, 256, 256, 256)).toBe(1);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]![0])).toMatch(/SharedArrayBuffer is unavailable.*Cross-Origin-Opener-Policy/);
+  });
+
+  it('turns a failing worker into a WorkerError, then restarts the pool and computes correctly', () => {
+    const m = 128;
+    const want = product(1, true, false, false, m, m, m);
+    let caught: unknown = null;
+    // The fault fires in whichever worker claims a task first; the caller may take them all on a
+    // busy machine, so try a few products.
+    for (let attempt = 0; attempt < 200 && caught === null; attempt++) {
+      try {
+        product(2, true, false, false, m, m, m); // opens the pool (or meets an earlier attempt's fault)
+        injectWorkerFault();
+        product(2, true, false, false, m, m, m);
+      } catch (e) {
+        caught = e;
+      }
+    }
+    expect(caught).toBeInstanceOf(WorkerError);
+    expect(String((caught as Error).message)).toMatch(
+      /gemm \(128×128 by 128×128\): kernel thread \d failed: fault injected by a test/,
+    );
+    const again = product(2, true, false, false, m, m, m);
+    expect(poolThreads()).toBe(2);
+    expect(bytesOf(again)).toEqual(bytesOf(want));
+  });
+
+  it('never keeps a Node process alive', () => {
+    const script = fileURLToPath(new URL('./support/exit-with-pool.ts', import.meta.url));
+    const result = spawnSync(process.execPath, ['--conditions=@tapegrad/source', '--import', 'tsx', script], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe('threads 2 pool 2 c 128');
+    expect(result.status).toBe(0);
+  });
+});
