@@ -12,6 +12,15 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
 };
 
+/**
+ * Cross-origin isolation, which gives the page SharedArrayBuffer and so the kernels' worker pool
+ * (the same headers as web/vite.config.ts sends).
+ */
+export const ISOLATION_HEADERS = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+} as const;
+
 /** A running static server and how to stop it. */
 export interface StaticServer {
   /** http://127.0.0.1:<port>/ */
@@ -34,7 +43,10 @@ export async function serveStatic(root: string): Promise<StaticServer> {
       return;
     }
     readFile(file).then(
-      (body) => res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body),
+      (body) =>
+        res
+          .writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...ISOLATION_HEADERS })
+          .end(body),
       () => res.writeHead(404).end('not found'),
     );
   });

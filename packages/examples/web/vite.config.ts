@@ -4,6 +4,12 @@ import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
+/** COOP/COEP: without them a page has no SharedArrayBuffer and tapegrad runs on one thread. */
+const ISOLATION = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 /**
  * Fails the build when anything in the bundle imports a Node builtin. Vite's default is to swap
  * it for an empty stub with a warning, which turns a package bug into a runtime error in the page.
@@ -42,6 +48,7 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: true,
   },
-  server: { host: '127.0.0.1' },
-  preview: { host: '127.0.0.1' },
+  // Cross-origin isolation gives the page SharedArrayBuffer, so the kernels run on a worker pool.
+  server: { host: '127.0.0.1', headers: ISOLATION },
+  preview: { host: '127.0.0.1', headers: ISOLATION },
 });
