@@ -5,6 +5,7 @@ import { QUICK_MODE } from '../src/harness.js';
 import { jaxArray, np, useJaxWasm } from '../src/jaxjs.js';
 import { type MachineInfo, markdown } from '../src/report.js';
 import { type CaseResult, PEERS, WORKLOAD_IDS } from '../src/results.js';
+import { OUR_SETUPS, variantName } from '../src/ours.js';
 import { runSuite, targetsOf } from '../src/suite.js';
 import { useBackend } from '../src/tfjs.js';
 import { jaxMatmulDiscrepancy, matmulDiscrepancy } from '../src/workloads/matmul.js';
@@ -113,14 +114,17 @@ describe('benchmark suite (quick mode)', () => {
       else expect(r.jitFirstCallSeconds).toBeGreaterThan(0);
     }
     const w2 = results.filter((r) => r.workload === 'W2').map((r) => `${r.label}: ${r.ours.map((o) => o.variant)}`);
+    // Every path on every setup: the default, '1 thread' where there are more cores, 'js kernels'.
+    expect(OUR_SETUPS.map((s) => s.name)).toEqual(['', ...(OUR_SETUPS.length === 3 ? ['1 thread'] : []), 'js kernels']);
+    const rows = ['tape', 'closed-form'].flatMap((path) => OUR_SETUPS.map((s) => variantName(path, s))).join(',');
     expect(w2).toEqual([
-      '[16, 8, 4] batch 5, float32: tape,tape, js kernels,closed-form,closed-form, js kernels',
-      '[16, 8, 4] batch 5, float64 (tfjs: float32): tape,tape, js kernels,closed-form,closed-form, js kernels',
+      `[16, 8, 4] batch 5, float32: ${rows}`,
+      `[16, 8, 4] batch 5, float64 (tfjs: float32): ${rows}`,
     ]);
     const w4 = results.filter((r) => r.workload === 'W4').map((r) => `${r.label}: ${r.ours.map((o) => o.variant)}`);
     expect(w4).toEqual([
-      'chapter-6 conv net, batch 10, float32: tape,tape, js kernels,closed-form,closed-form, js kernels',
-      'chapter-6 conv net, batch 10, float64 (tfjs: float32): tape,tape, js kernels,closed-form,closed-form, js kernels',
+      `chapter-6 conv net, batch 10, float32: ${rows}`,
+      `chapter-6 conv net, batch 10, float64 (tfjs: float32): ${rows}`,
     ]);
   });
 
