@@ -73,11 +73,13 @@ describe('setNumThreads', () => {
     expect(bad.getNumThreads()).toBe(2);
   });
 
-  it('defaults to the cores available', async () => {
+  it('defaults to one thread (the pool is opt-in), and knows the cores available', async () => {
     vi.resetModules();
     vi.stubEnv('TAPEGRAD_NUM_THREADS', '');
     const os = await import('node:os');
-    expect((await import('../src/kernels/threads.js')).getNumThreads()).toBe(Math.min(64, os.availableParallelism()));
+    const threads = await import('../src/kernels/threads.js');
+    expect(threads.getNumThreads()).toBe(1);
+    expect(threads.coresAvailable()).toBe(Math.min(64, os.availableParallelism()));
   });
 });
 
