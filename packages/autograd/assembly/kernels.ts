@@ -21,9 +21,10 @@ export function gemmScratchBytes(size: i32): i32 {
 }
 
 /**
- * C[rowStart:rowEnd, colStart:colEnd] += op(A) · op(B) in float64, where A (m×k, or k×m when
+ * C[rowStart:rowEnd, colStart:colEnd] = op(A) · op(B) in float64, where A (m×k, or k×m when
  * `transA`), B (k×n, or n×k when `transB`) and C (m×n) are row-major at byte offsets a, b, c.
  * `scratch` points at `gemmScratchBytes(8)` bytes aligned to 16 that no other caller uses.
+ * The rectangle of C is overwritten, never read: the caller need not copy or clear it first.
  */
 export function gemmF64(
   transA: bool,
@@ -89,10 +90,18 @@ function gemm<T>(
   const pa = scratch;
   const pb = pa + <usize>(MR * KC * size);
   const tile = pb + <usize>(KC * NC * size);
+  if (k == 0) {
+    for (let r = rowStart; r < rowEnd; r++) {
+      memory.fill(c + <usize>((r * n + colStart) * size), 0, <usize>((colEnd - colStart) * size));
+    }
+    return;
+  }
   for (let j0 = colStart; j0 < colEnd; j0 += NC) {
     const nc = min(NC, colEnd - j0);
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = min(KC, k - p0);
+      // The first block of the depth writes C; later blocks add to it.
+      const add = p0 > 0;
       for (let jj = 0; jj < nc; jj += NR) {
         pack<T>(b, p0 * rsB + (j0 + jj) * csB, csB, rsB, min(NR, nc - jj), NR, kc, pb + <usize>(jj * kc * size));
       }
@@ -104,14 +113,14 @@ function gemm<T>(
           const panel = pb + <usize>(jj * kc * size);
           const co = c + <usize>((i0 * n + j0 + jj) * size);
           if (rows == MR && cols == NR) {
-            micro<T>(pa, panel, kc, co, n * size);
+            micro<T>(pa, panel, kc, co, n * size, add);
           } else {
-            memory.fill(tile, 0, MR * NR * size);
-            micro<T>(pa, panel, kc, tile, NR * size);
+            micro<T>(pa, panel, kc, tile, NR * size, false);
             for (let r = 0; r < rows; r++) {
               for (let q = 0; q < cols; q++) {
                 const at = co + <usize>((r * n + q) * size);
-                store<T>(at, load<T>(at) + load<T>(tile + <usize>((r * NR + q) * size)));
+                const v = load<T>(tile + <usize>((r * NR + q) * size));
+                store<T>(at, add ? load<T>(at) + v : v);
               }
             }
           }
@@ -158,10 +167,11 @@ function pack<T>(
 }
 
 /**
- * c[MR×NR at `c`, row stride `ldc` bytes] += Apanel · Bpanel over `kc` steps: eight vector sums
- * (4 rows × 2 vectors) in locals, one splat per A element and two vector loads per step of B.
+ * c[MR×NR at `c`, row stride `ldc` bytes] = Apanel · Bpanel over `kc` steps, plus c's old value
+ * when `add`: eight vector sums (4 rows × 2 vectors) in locals, one splat per A element and two
+ * vector loads per step of B.
  */
-function micro<T>(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32): void {
+function micro<T>(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, add: bool): void {
   const size = <usize>sizeof<T>();
   let c00 = v128.splat<T>(0);
   let c01 = c00,
@@ -191,17 +201,27 @@ function micro<T>(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32): void {
   }
   let o = c;
   const step = <usize>ldc;
-  v128.store(o, v128.add<T>(v128.load(o), c00));
-  v128.store(o, v128.add<T>(v128.load(o, 16), c01), 16);
+  if (add) {
+    c00 = v128.add<T>(c00, v128.load(o));
+    c01 = v128.add<T>(c01, v128.load(o, 16));
+    c10 = v128.add<T>(c10, v128.load(o + step));
+    c11 = v128.add<T>(c11, v128.load(o + step, 16));
+    c20 = v128.add<T>(c20, v128.load(o + 2 * step));
+    c21 = v128.add<T>(c21, v128.load(o + 2 * step, 16));
+    c30 = v128.add<T>(c30, v128.load(o + 3 * step));
+    c31 = v128.add<T>(c31, v128.load(o + 3 * step, 16));
+  }
+  v128.store(o, c00);
+  v128.store(o, c01, 16);
   o += step;
-  v128.store(o, v128.add<T>(v128.load(o), c10));
-  v128.store(o, v128.add<T>(v128.load(o, 16), c11), 16);
+  v128.store(o, c10);
+  v128.store(o, c11, 16);
   o += step;
-  v128.store(o, v128.add<T>(v128.load(o), c20));
-  v128.store(o, v128.add<T>(v128.load(o, 16), c21), 16);
+  v128.store(o, c20);
+  v128.store(o, c21, 16);
   o += step;
-  v128.store(o, v128.add<T>(v128.load(o), c30));
-  v128.store(o, v128.add<T>(v128.load(o, 16), c31), 16);
+  v128.store(o, c30);
+  v128.store(o, c31, 16);
 }
 
 /** All lanes set to the element at `ptr`. */

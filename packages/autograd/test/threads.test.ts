@@ -15,7 +15,8 @@ import {
 } from '@tapegrad/autograd';
 import { gemm } from '../src/kernels/matmul.js';
 import { PARALLEL_MIN, gemmThreads } from '../src/kernels/threads.js';
-import { injectWorkerFault, poolThreads, splitOutput } from '../src/kernels/wasm/pool.js';
+import { injectWorkerFault, poolThreads, setStallFloor } from '../src/kernels/wasm/pool.js';
+import { splitOutput } from '../src/kernels/wasm/split.js';
 import { wasmKernels, type WasmKernels } from '../src/kernels/wasm/instance.js';
 
 const initial = getNumThreads();
@@ -90,8 +91,9 @@ describe('splitting an output', () => {
         fc.integer({ min: 1, max: 600 }),
         fc.integer({ min: 1, max: 600 }),
         fc.integer({ min: 1, max: 128 }),
-        (m, n, tasks) => {
-          const s = splitOutput(m, n, tasks);
+        fc.boolean(),
+        (m, n, tasks, f64) => {
+          const s = splitOutput(m, n, tasks, f64);
           expect(s.rowsPer % 4).toBe(0);
           expect(s.colsPer % 8).toBe(0);
           expect(s.rowTasks * s.colTasks).toBeLessThanOrEqual(Math.max(tasks, 1) * 2);
@@ -104,6 +106,19 @@ describe('splitting an output', () => {
       ),
     );
   });
+
+  it('cuts the side that makes each task pack less', () => {
+    // A batch of 64 rows against 128 outputs (an MLP layer's forward): cutting rows would make
+    // both tasks pack all of op(B), cutting columns halves it.
+    expect(splitOutput(64, 128, 2, false)).toEqual({ rowsPer: 64, colsPer: 64, rowTasks: 1, colTasks: 2 });
+    // Tall and narrow: only rows can be cut.
+    expect(splitOutput(600, 8, 2, true)).toEqual({ rowsPer: 300, colsPer: 8, rowTasks: 2, colTasks: 1 });
+    // Square: two halves either way, one task per thread.
+    const square = splitOutput(256, 256, 2, true);
+    expect(square.rowTasks * square.colTasks).toBe(2);
+    // Fewer panels than threads: a task per panel.
+    expect(splitOutput(4, 8, 4, false)).toEqual({ rowsPer: 4, colsPer: 8, rowTasks: 1, colTasks: 1 });
+  });
 });
 
 describe.runIf(onWasm)('the worker pool', () => {
@@ -114,6 +129,7 @@ describe.runIf(onWasm)('the worker pool', () => {
       [5, 300, 260],
       [301, 9, 200],
       [128, 130, 257],
+      [520, 24, 40], // on 2 threads each task is 260 rows: two chunks of the heartbeat
     ];
     const flags = [
       [false, false],
@@ -208,6 +224,34 @@ describe.runIf(onWasm)('the worker pool', () => {
     expect(String((caught as Error).message)).toMatch(
       /gemm \(128×128 by 128×128\): kernel thread \d failed: fault injected by a test/,
     );
+    const again = product(2, true, false, false, m, m, m);
+    expect(poolThreads()).toBe(2);
+    expect(bytesOf(again)).toEqual(bytesOf(want));
+  });
+
+  it('turns a worker that dies holding a task into a WorkerError, not a hang, then restarts the pool', () => {
+    const m = 128;
+    const want = product(1, true, false, false, m, m, m);
+    setStallFloor(300);
+    try {
+      let caught: unknown = null;
+      // As above: the fault reaches a worker only if one claims a task before the caller takes all.
+      for (let attempt = 0; attempt < 200 && caught === null; attempt++) {
+        try {
+          product(2, true, false, false, m, m, m);
+          injectWorkerFault('exit');
+          product(2, true, false, false, m, m, m);
+        } catch (e) {
+          caught = e;
+        }
+      }
+      expect(caught).toBeInstanceOf(WorkerError);
+      expect(String((caught as Error).message)).toMatch(
+        /gemm \(128×128 by 128×128\): a kernel thread stopped answering \(no progress for 300 ms: it died or hung\)/,
+      );
+    } finally {
+      setStallFloor(10_000);
+    }
     const again = product(2, true, false, false, m, m, m);
     expect(poolThreads()).toBe(2);
     expect(bytesOf(again)).toEqual(bytesOf(want));

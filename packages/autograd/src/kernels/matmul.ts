@@ -44,10 +44,10 @@ let packedB: Float64Array | null = null;
 const tile = new Float64Array(MR * NR);
 
 /**
- * c[m×n] += op(A)[m×k] · op(B)[k×n] on row-major blocks starting at the given offsets, where
+ * c[m×n] = op(A)[m×k] · op(B)[k×n] on row-major blocks starting at the given offsets, where
  * op(A) = A (stored m×k) or Aᵀ (A stored k×m) when `transA`, and likewise op(B) = B (stored k×n)
- * or Bᵀ (B stored n×k) when `transB`. Accumulates into `c`: pass a zeroed block for a plain
- * product. Every product is computed (no zero skipping), so NaN and ±Infinity propagate exactly
+ * or Bᵀ (B stored n×k) when `transB`. The block of `c` is overwritten, never read (so the SIMD128
+ * path copies nothing in for it). Every product is computed (no zero skipping), so NaN and ±Infinity propagate exactly
  * as in the textbook triple loop; only the summation order differs.
  *
  * Runs on the selected backend (kernels/backend.ts): the SIMD128 module for products above
@@ -84,7 +84,10 @@ export function gemmJs(
   c: FloatArray,
   cOff: number,
 ): void {
-  if (m === 0 || n === 0 || k === 0) return;
+  if (m === 0 || n === 0) return;
+  // The loops below accumulate, so the block starts from zero (k = 0 leaves it zero).
+  c.fill(0, cOff, cOff + m * n);
+  if (k === 0) return;
   // Element (i, p) of op(A) is a[aOff + i·rsA + p·csA]; element (p, j) of op(B) is b[bOff + p·rsB + j·csB].
   const rsA = transA ? 1 : k;
   const csA = transA ? m : 1;

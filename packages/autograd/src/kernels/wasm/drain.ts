@@ -18,8 +18,10 @@ export const LAYOUT = {
   error: 3,
   /** Set to 1 to make workers leave their loop. */
   stop: 4,
-  /** Test hook: 1 makes the next task a worker (not the caller) runs throw. */
+  /** Test hook: the next task a worker (not the caller) claims throws (1) or stops its thread (2). */
   fault: 5,
+  /** Bumped after every chunk any thread finishes: the caller's sign that the job is moving. */
+  beat: 6,
   /** The gemm: 1 for float64, 0 for float32. */
   f64: 8,
   transA: 9,
@@ -37,6 +39,8 @@ export const LAYOUT = {
   /** Scratch of thread t starts at scratch + t · scratchStride (bytes). */
   scratch: 20,
   scratchStride: 21,
+  /** Rows and columns of one chunk: a task runs as chunks, beating between them. */
+  CHUNK: 256,
   /** Bits of `claim` holding the task index; tasks per job stay below 2^CLAIM_BITS. */
   CLAIM_BITS: 12,
   /** Words of the control block; the failing task's message follows as UTF-8. */
@@ -70,30 +74,47 @@ export function drain(ctl: Int32Array, L: Layout, gemmF64: Gemm, gemmF32: Gemm, 
     ran++;
     // The job cannot finish while this task is unfinished, so its parameters are stable now.
     try {
-      if (thread !== 0 && Atomics.load(ctl, L.fault) === 1 && Atomics.compareExchange(ctl, L.fault, 1, 0) === 1) {
-        throw new Error('fault injected by a test');
+      if (thread !== 0 && Atomics.load(ctl, L.fault) !== 0) {
+        const fault = Atomics.exchange(ctl, L.fault, 0);
+        if (fault === 1) throw new Error('fault injected by a test');
+        if (fault === 2) {
+          // A thread that dies holding a task: Node ends a worker on process.exit; elsewhere it
+          // sleeps until the pool is closed, which looks the same to the caller.
+          (globalThis as { process?: { exit?: (code: number) => void } }).process?.exit?.(1);
+          Atomics.wait(ctl, L.stop, 0);
+          return ran;
+        }
       }
       const colTasks = ctl[L.colTasks]!;
       const rowStart = Math.floor(index / colTasks) * ctl[L.rowsPer]!;
       const colStart = (index % colTasks) * ctl[L.colsPer]!;
       const m = ctl[L.m]!;
       const n = ctl[L.n]!;
+      const rowEnd = Math.min(m, rowStart + ctl[L.rowsPer]!);
+      const colEnd = Math.min(n, colStart + ctl[L.colsPer]!);
       const run = ctl[L.f64] === 1 ? gemmF64 : gemmF32;
-      run(
-        ctl[L.transA]!,
-        ctl[L.transB]!,
-        m,
-        n,
-        ctl[L.k]!,
-        ctl[L.a]!,
-        ctl[L.b]!,
-        ctl[L.c]!,
-        rowStart,
-        Math.min(m, rowStart + ctl[L.rowsPer]!),
-        colStart,
-        Math.min(n, colStart + ctl[L.colsPer]!),
-        ctl[L.scratch]! + thread * ctl[L.scratchStride]!,
-      );
+      // Chunks of CHUNK columns are the kernel's own blocks (no extra packing); chunks of rows
+      // repack op(B) once per CHUNK rows, a small price for a heartbeat on the largest products.
+      for (let r = rowStart; r < rowEnd; r += L.CHUNK) {
+        for (let q = colStart; q < colEnd; q += L.CHUNK) {
+          run(
+            ctl[L.transA]!,
+            ctl[L.transB]!,
+            m,
+            n,
+            ctl[L.k]!,
+            ctl[L.a]!,
+            ctl[L.b]!,
+            ctl[L.c]!,
+            r,
+            Math.min(rowEnd, r + L.CHUNK),
+            q,
+            Math.min(colEnd, q + L.CHUNK),
+            ctl[L.scratch]! + thread * ctl[L.scratchStride]!,
+          );
+          Atomics.add(ctl, L.beat, 1);
+        }
+      }
     } catch (e) {
       if (Atomics.compareExchange(ctl, L.error, 0, thread + 1) === 0) {
         const text = new TextEncoder().encode(String(e instanceof Error ? e.message : e));

@@ -1,6 +1,7 @@
 /**
  * gemm on the SIMD128 module: operands are copied into the arena (O(n²) beside the O(n³)
- * product), the module packs and multiplies, and the result block is copied back.
+ * product), the module packs and multiplies, and the result block is copied back. The output is
+ * written, never read, so nothing is copied in for it.
  *
  * float64 outputs sum in float64 (two lanes). float32 outputs sum in float32 (four lanes), as
  * BLAS sgemm does, where the TypeScript kernel sums float32 products in float64; the two agree to
@@ -16,7 +17,7 @@ import { gemmThreads } from '../threads.js';
 const scratchBytes: number[] = [];
 
 /**
- * c[m×n at cOff] += op(A)·op(B) as {@link gemm} in kernels/matmul.ts; returns false, having
+ * c[m×n at cOff] = op(A)·op(B) as {@link gemm} in kernels/matmul.ts; returns false, having
  * touched nothing, when the module is not loaded or its memory cannot hold the operands.
  */
 export function wasmGemm(
@@ -54,7 +55,6 @@ export function wasmGemm(
   const view = f64 ? viewF64(wasm) : viewF32(wasm);
   view.set(aOff === 0 && a.length === aLen ? a : a.subarray(aOff, aOff + aLen), aPtr / size);
   view.set(bOff === 0 && b.length === bLen ? b : b.subarray(bOff, bOff + bLen), bPtr / size);
-  view.set(cOff === 0 && c.length === cLen ? c : c.subarray(cOff, cOff + cLen), cPtr / size);
   if (threads > 1) {
     runParallel(f64, transA, transB, m, n, k, aPtr, bPtr, cPtr, scratch, stride);
   } else {

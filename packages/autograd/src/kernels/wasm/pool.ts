@@ -11,6 +11,7 @@
 import { WorkerError } from '../../errors.js';
 import { drain, LAYOUT as L, type WorkerStart } from './drain.js';
 import type { WasmKernels } from './instance.js';
+import { splitOutput } from './split.js';
 import { WORKER_SOURCE } from './worker-source.js';
 
 /** The part of a Node or Web Worker the pool uses. */
@@ -109,35 +110,6 @@ function canWait(ctl: Int32Array): boolean {
   return waitAllowed;
 }
 
-/** The rectangle grid of one job: output rows per task, columns per task, and task counts. */
-export interface Split {
-  readonly rowsPer: number;
-  readonly colsPer: number;
-  readonly rowTasks: number;
-  readonly colTasks: number;
-}
-
-/**
- * Cuts an m×n output into about `tasks` rectangles along its longer side first, in whole
- * micro-kernel panels (rows in fours, columns in eights, which suits both dtypes' panel widths).
- */
-export function splitOutput(m: number, n: number, tasks: number): Split {
-  const rowPanels = Math.ceil(m / 4);
-  const colPanels = Math.ceil(n / 8);
-  let rowTasks: number;
-  let colTasks: number;
-  if (rowPanels >= colPanels) {
-    rowTasks = Math.min(tasks, rowPanels);
-    colTasks = Math.min(Math.ceil(tasks / rowTasks), colPanels);
-  } else {
-    colTasks = Math.min(tasks, colPanels);
-    rowTasks = Math.min(Math.ceil(tasks / colTasks), rowPanels);
-  }
-  const rowsPer = Math.ceil(rowPanels / rowTasks) * 4;
-  const colsPer = Math.ceil(colPanels / colTasks) * 8;
-  return { rowsPer, colsPer, rowTasks: Math.ceil(m / rowsPer), colTasks: Math.ceil(n / colsPer) };
-}
-
 /**
  * Opens (or reopens, at a new size or after a failure) the pool for `threads` threads on `wasm`;
  * returns the threads it has, which is 1 where no worker can be created.
@@ -169,7 +141,9 @@ export function runParallel(
   const p = pool;
   if (p === null) throw new WorkerError('gemm: the worker pool is not open (call ensurePool first).');
   const ctl = p.ctl;
-  const split = splitOutput(m, n, Math.max(8, 2 * (p.workers.length + 1)));
+  // One task per thread: more tasks would each pack their panels again. A thread the machine has
+  // not scheduled yet simply claims none, and the others take its task.
+  const split = splitOutput(m, n, p.workers.length + 1, f64);
   const total = split.rowTasks * split.colTasks;
   ctl[L.f64] = f64 ? 1 : 0;
   ctl[L.transA] = transA ? 1 : 0;
@@ -197,22 +171,63 @@ export function runParallel(
     gemmF32: (...args: number[]) => void;
   };
   drain(ctl, L, exports.gemmF64, exports.gemmF32, 0);
-  const sleep = canWait(ctl);
-  for (let done = Atomics.load(ctl, L.done); done < total; done = Atomics.load(ctl, L.done)) {
-    if (sleep) Atomics.wait(ctl, L.done, done);
-  }
+  const limit = stallMs(split.rowsPer, split.colsPer, k);
+  const stalled = waitForJob(ctl, total, limit);
   const failed = Atomics.load(ctl, L.error);
-  if (failed !== 0) {
-    const length = ctl[L.WORDS - 1]!;
+  if (stalled || failed !== 0) {
+    const length = failed === 0 ? 0 : ctl[L.WORDS - 1]!;
     const message = new TextDecoder().decode(new Uint8Array(ctl.buffer, L.WORDS * 4, length).slice());
     closePool();
+    const what = stalled
+      ? `a kernel thread stopped answering (no progress for ${Math.round(limit)} ms: it died or hung)`
+      : `kernel thread ${failed - 1} failed: ${message}`;
     throw new WorkerError(
-      `gemm (${m}×${k} by ${k}×${n}): kernel thread ${failed - 1} failed: ${message}. The worker pool is restarted at the next call; setNumThreads(1) avoids it.`,
+      `gemm (${m}×${k} by ${k}×${n}): ${what}. The worker pool is restarted at the next call; setNumThreads(1) avoids it.`,
     );
   }
 }
 
-/** Test hook: the next task a worker (not the calling thread) claims throws. */
-export function injectWorkerFault(): void {
-  if (pool !== null) Atomics.store(pool.ctl, L.fault, 1);
+/** The shortest silence taken for a dead thread; tests shorten it. */
+let stallFloorMs = 10_000;
+
+/**
+ * How long the caller waits without a heartbeat before calling the job stalled: a chunk of
+ * CHUNK² outputs at a pessimistic 10^8 multiply-adds per second (20–100 times below this module's
+ * speed), and never less than the floor.
+ */
+function stallMs(rowsPer: number, colsPer: number, k: number): number {
+  const chunk = Math.min(rowsPer, L.CHUNK) * Math.min(colsPer, L.CHUNK) * k;
+  return Math.max(stallFloorMs, chunk / 1e5);
+}
+
+/**
+ * Waits until every task of the job is done; returns true instead if no thread finished a chunk
+ * for `limitMs` (a worker killed mid-task never reports, and blocking forever would hang the app).
+ */
+function waitForJob(ctl: Int32Array, total: number, limitMs: number): boolean {
+  const sleep = canWait(ctl);
+  let beat = Atomics.load(ctl, L.beat);
+  let since = performance.now();
+  for (let done = Atomics.load(ctl, L.done); done < total; done = Atomics.load(ctl, L.done)) {
+    // Sleep in slices, so a silent thread is noticed; a notify on `done` ends a slice at once.
+    if (sleep) Atomics.wait(ctl, L.done, done, 20);
+    const now = Atomics.load(ctl, L.beat);
+    if (now !== beat) {
+      beat = now;
+      since = performance.now();
+    } else if (performance.now() - since > limitMs) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Test hook: the shortest silence taken for a dead thread (restore with the default, 10,000). */
+export function setStallFloor(ms: number): void {
+  stallFloorMs = ms;
+}
+
+/** Test hook: the next task a worker (not the calling thread) claims throws, or stops its thread. */
+export function injectWorkerFault(kind: 'throw' | 'exit' = 'throw'): void {
+  if (pool !== null) Atomics.store(pool.ctl, L.fault, kind === 'throw' ? 1 : 2);
 }
