@@ -16,10 +16,29 @@ const MAX_THREADS = 64;
 
 /**
  * Products of fewer multiply-adds stay on the calling thread: waking a worker (tens of µs) costs
- * more than it saves. Measured with `pnpm bench --only threads` (packages/bench): at 2 threads a
- * split pays from about 64×64×64 up.
+ * more than it saves. Measured with `npx -y pnpm@10 --filter @tapegrad/bench threshold:threads`,
+ * which sets `TAPEGRAD_PARALLEL_MIN=0` to time the split below it too.
  */
 export const PARALLEL_MIN = 1 << 18;
+
+/** PARALLEL_MIN, or `TAPEGRAD_PARALLEL_MIN` (read once) for measuring the threshold itself. */
+let parallelMin: number | undefined;
+
+function minToSplit(): number {
+  if (parallelMin === undefined) {
+    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[
+      'TAPEGRAD_PARALLEL_MIN'
+    ];
+    if (env === undefined || env === '') parallelMin = PARALLEL_MIN;
+    else if (/^\s*\d+\s*$/.test(env)) parallelMin = Number(env);
+    else {
+      throw new ArgumentError(
+        `TAPEGRAD_PARALLEL_MIN: expected a whole number of multiply-adds, got ${JSON.stringify(env)}; unset it for the measured default ${PARALLEL_MIN}.`,
+      );
+    }
+  }
+  return parallelMin;
+}
 
 /** null: the default; undefined: not yet resolved from the environment. */
 let chosen: number | null | undefined;
@@ -80,7 +99,7 @@ export function getNumThreads(): number {
  * {@link PARALLEL_MIN}, with one thread requested, or where memory cannot be shared.
  */
 export function gemmThreads(wasm: WasmKernels, m: number, n: number, k: number): number {
-  if (m * n * k < PARALLEL_MIN || (m < 8 && n < 16)) return 1;
+  if (m * n * k < minToSplit() || (m < 8 && n < 16)) return 1;
   const want = requested();
   if (want === 1) return 1;
   if (!wasm.shared) {

@@ -1,0 +1,92 @@
+/**
+ * Where a second thread starts to pay: times `matmul` on one thread and on N (interleaved rounds,
+ * median per size) for square products and for the products of an MLP training step, and prints
+ * the ratio one thread ÷ N threads (above 1: the pool pays). This is the measurement behind
+ * PARALLEL_MIN in packages/autograd/src/kernels/threads.ts; the script's command sets
+ * `TAPEGRAD_PARALLEL_MIN=0`, so products below the threshold are split too and both sides of it
+ * are measured.
+ *
+ * `npx -y pnpm@10 --filter @tapegrad/bench threshold:threads [threads]`; run it on an idle machine:
+ * a second thread cannot pay where the second core is busy.
+ */
+import { availableParallelism } from 'node:os';
+import { Rng, matmul, randn, setNumThreads, type DType, type Tensor } from '@tapegrad/autograd';
+
+const threads = Number(process.argv[2] ?? Math.max(2, availableParallelism()));
+const rounds = 7;
+const rng = new Rng(14);
+
+interface Case {
+  readonly name: string;
+  readonly a: Tensor;
+  readonly b: Tensor;
+  readonly transposeA?: boolean;
+  readonly transposeB?: boolean;
+}
+
+function square(n: number, dtype: DType): Case {
+  return { name: `${n}×${n}×${n} ${dtype}`, a: randn([n, n], { rng, dtype }), b: randn([n, n], { rng, dtype }) };
+}
+
+/** The two large products of a training step of a [784, hidden, 10] net at a batch size. */
+function mlp(batch: number, hidden: number, dtype: DType): Case[] {
+  const x = randn([batch, 784], { rng, dtype });
+  const w = randn([hidden, 784], { rng, dtype });
+  const delta = randn([batch, hidden], { rng, dtype });
+  return [
+    { name: `forward x·Wᵀ ${batch}×784→${hidden} ${dtype}`, a: x, b: w, transposeB: true },
+    { name: `weight grad δᵀ·x ${hidden}×${batch}→784 ${dtype}`, a: delta, b: x, transposeA: true },
+  ];
+}
+
+/** Mean µs per call over calls filling at least 50 ms. */
+function time(c: Case): number {
+  const run = (): unknown => matmul(c.a, c.b, { transposeA: c.transposeA ?? false, transposeB: c.transposeB ?? false });
+  for (let i = 0; i < 3; i++) run();
+  let calls = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while (elapsed < 50) {
+    run();
+    calls++;
+    elapsed = performance.now() - start;
+  }
+  return (elapsed * 1000) / calls;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((p, q) => p - q);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+const cases: Case[] = [];
+for (const dtype of ['float64', 'float32'] as const) {
+  for (const n of [32, 48, 64, 96, 128, 192, 256, 512]) cases.push(square(n, dtype));
+  for (const [batch, hidden] of [
+    [10, 30],
+    [10, 100],
+    [64, 128],
+    [256, 128],
+  ] as const) {
+    cases.push(...mlp(batch, hidden, dtype));
+  }
+}
+
+console.log(`one thread ÷ ${threads} threads, median of ${rounds} interleaved rounds (above 1: the pool pays)`);
+console.log('| product | multiply-adds | 1 thread (µs) | ratio |');
+console.log('|---|---:|---:|---:|');
+for (const c of cases) {
+  const one: number[] = [];
+  const many: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    setNumThreads(1);
+    one.push(time(c));
+    setNumThreads(threads);
+    many.push(time(c));
+  }
+  const [m, k] = c.transposeA ? [c.a.shape[1]!, c.a.shape[0]!] : [c.a.shape[0]!, c.a.shape[1]!];
+  const n = c.transposeB ? c.b.shape[0]! : c.b.shape[1]!;
+  const macs = m * n * k;
+  console.log(`| ${c.name} | ${macs} | ${median(one).toFixed(1)} | ${(median(one) / median(many)).toFixed(2)}× |`);
+}
+process.exit(0);
