@@ -74,6 +74,32 @@ describe('setNumThreads', () => {
     expect(bad.getNumThreads()).toBe(2);
   });
 
+  it('reads TAPEGRAD_PARALLEL_MIN once (0 splits every product), and an invalid value is an ArgumentError', async () => {
+    vi.resetModules();
+    vi.stubEnv('TAPEGRAD_PARALLEL_MIN', 'lots');
+    const bad = await import('../src/kernels/threads.js');
+    const errors = await import('../src/errors.js');
+    const wasm = { shared: false } as WasmKernels;
+    bad.setNumThreads(2);
+    expect(() => bad.gemmThreads(wasm, 64, 64, 64)).toThrow(errors.ArgumentError);
+    expect(() => bad.gemmThreads(wasm, 64, 64, 64)).toThrow(/TAPEGRAD_PARALLEL_MIN: expected a whole number/);
+    vi.resetModules();
+    vi.stubEnv('TAPEGRAD_PARALLEL_MIN', '0');
+    const zero = await import('../src/kernels/threads.js');
+    zero.setNumThreads(2);
+    // Past the threshold the split is only refused for the unshared memory, with its notice; at
+    // the default threshold a 16×16×16 product never gets that far.
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    expect(zero.gemmThreads(wasm, 16, 16, 16)).toBe(1);
+    expect(warn).toHaveBeenCalledOnce();
+    vi.resetModules();
+    vi.stubEnv('TAPEGRAD_PARALLEL_MIN', '');
+    const usual = await import('../src/kernels/threads.js');
+    usual.setNumThreads(2);
+    expect(usual.gemmThreads(wasm, 16, 16, 16)).toBe(1);
+    expect(warn).toHaveBeenCalledOnce();
+  });
+
   it('defaults to one thread (the pool is opt-in), and knows the cores available', async () => {
     vi.resetModules();
     vi.stubEnv('TAPEGRAD_NUM_THREADS', '');
