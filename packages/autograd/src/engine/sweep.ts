@@ -14,6 +14,7 @@ import { sumToShape } from '../ops/reduce.js';
 import type { Node } from '../tape/node.js';
 import { checkBackwardAnomaly } from '../tape/anomaly.js';
 import { runVjp } from './vjp.js';
+import { positionOf } from './plan.js';
 
 /** The public entry point a sweep runs for, so that its errors name what the caller called. */
 export type Caller = 'backward' | 'gradients';
@@ -45,21 +46,33 @@ export interface Sweep {
  * hooks of kept leaves have run on them.
  */
 export function sweep(s: Sweep): Map<Tensor, Tensor> {
-  const adjoints = new Map<Tensor, Tensor>();
-  const accumulate = (t: Tensor, g: Tensor): void => {
-    const prev = adjoints.get(t);
-    adjoints.set(t, prev === undefined ? g : add(prev, g));
-  };
-  for (const [root, seed] of s.seeds) accumulate(root, seed);
   const { nodes, needs } = s;
+  // A non-leaf tensor is the output of exactly one node, so its adjoint waits in that node's slot
+  // until the node runs: no map operations per node. Leaves (and a tensor whose producer is not
+  // among the nodes) are summed in `adjoints`, which also gets each kept output once its node ran.
+  const pending = new Array<Tensor | undefined>(nodes.length);
+  const adjoints = new Map<Tensor, Tensor>();
+  // `after`: the position of the node handing the gradient on; a producer comes after its consumers.
+  const accumulate = (t: Tensor, g: Tensor, after: number): void => {
+    const producer = t.gradFn;
+    const p = producer === null ? -1 : positionOf(nodes, producer, after);
+    if (p >= 0) {
+      const prev = pending[p];
+      pending[p] = prev === undefined ? g : add(prev, g);
+    } else {
+      const prev = adjoints.get(t);
+      adjoints.set(t, prev === undefined ? g : add(prev, g));
+    }
+  };
+  for (const [root, seed] of s.seeds) accumulate(root, seed, -1);
   for (let k = 0; k < nodes.length; k++) {
+    const incoming = pending[k];
+    if (incoming === undefined) continue;
+    pending[k] = undefined;
     const node = nodes[k]!;
     const out = node.output;
-    const incoming = adjoints.get(out);
-    if (incoming === undefined) continue;
     const g = runHooks(out, incoming);
     if (s.keep(out)) adjoints.set(out, g);
-    else adjoints.delete(out);
     const needsGrad = needs[k];
     if (needsGrad === null || needsGrad === undefined) continue;
     // A gradient reaching a released node: skipping it would return a partial sum of the paths.
@@ -78,7 +91,7 @@ export function sweep(s: Sweep): Map<Tensor, Tensor> {
       if (!needsGrad[i] || gi === null || gi === undefined) continue;
       const fitted = fitGradient(node, i, gi);
       if (s.anomaly) checkBackwardAnomaly(node, i, fitted, g);
-      accumulate(inputs[i]!, fitted);
+      accumulate(inputs[i]!, fitted, k);
     }
     if (!s.retainGraph) node.release();
   }
