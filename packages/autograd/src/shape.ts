@@ -120,6 +120,15 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
   return out;
 }
 
+/**
+ * The output shape of an elementwise op on two operands: `a`'s own shape array when the shapes are
+ * equal (the common case; a tensor's shape is frozen, so the output can share it instead of
+ * copying and freezing a new one), else their broadcast ({@link broadcastShapes}).
+ */
+export function elementwiseShape(op: string, a: Shape, b: Shape): Shape {
+  return shapesEqual(a, b) ? a : broadcastShapes(op, a, b);
+}
+
 /** True when `from` broadcasts to `to` (so a gradient of shape `to` can be summed back to `from`). */
 export function broadcastsTo(from: Shape, to: Shape): boolean {
   if (from.length > to.length) return false;

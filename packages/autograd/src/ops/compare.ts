@@ -6,7 +6,7 @@
  */
 import { allocate, promoteTypes } from '../dtype.js';
 import { ShapeError } from '../errors.js';
-import { broadcastShapes, formatShape, normalizeAxis, sizeOf } from '../shape.js';
+import { broadcastShapes, elementwiseShape, formatShape, normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { type BinaryRow, binaryInto, selectInto } from '../kernels/elementwise.js';
 import { eqRow, geRow, gtRow, leRow, ltRow, neRow } from '../kernels/compare.js';
@@ -26,7 +26,7 @@ import { fitTangent } from './tangents.js';
 function comparison(row: BinaryRow): OpRules<void> {
   return {
     forward: ([a, b], _, name) => {
-      const shape = broadcastShapes(name, a!.shape, b!.shape);
+      const shape = elementwiseShape(name, a!.shape, b!.shape);
       const out = allocate(promoteTypes(a!.dtype, b!.dtype), sizeOf(shape));
       binaryInto(a!.data, a!.shape, b!.data, b!.shape, out, shape, row);
       return new Tensor(out, shape);

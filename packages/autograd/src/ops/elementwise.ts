@@ -5,7 +5,7 @@
  */
 import { allocate, promoteTypes } from '../dtype.js';
 import { ArgumentError } from '../errors.js';
-import { broadcastShapes, describeValue, shapesEqual, sizeOf } from '../shape.js';
+import { describeValue, elementwiseShape, sizeOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import {
   type BinaryRow,
@@ -52,8 +52,7 @@ export function tangentSum(terms: readonly (Tensor | null | undefined)[], output
 function binary(row: BinaryRow, vjp: Vjp<void>, jvp: Jvp<void>): OpRules<void> {
   return {
     forward: ([a, b], _, name) => {
-      // Equal shapes are the common case: reuse a's (frozen) shape, which the output can share.
-      const shape = shapesEqual(a!.shape, b!.shape) ? a!.shape : broadcastShapes(name, a!.shape, b!.shape);
+      const shape = elementwiseShape(name, a!.shape, b!.shape);
       const out = allocate(promoteTypes(a!.dtype, b!.dtype), sizeOf(shape));
       binaryInto(a!.data, a!.shape, b!.data, b!.shape, out, shape, row);
       return new Tensor(out, shape);
@@ -182,7 +181,7 @@ export const ELEMENTWISE_OPS = defineOps({
    */
   sigmoidGrad: {
     forward: ([g, s]) => {
-      const shape = broadcastShapes('sigmoidGrad', g!.shape, s!.shape);
+      const shape = elementwiseShape('sigmoidGrad', g!.shape, s!.shape);
       const out = allocate(promoteTypes(g!.dtype, s!.dtype), sizeOf(shape));
       binaryInto(g!.data, g!.shape, s!.data, s!.shape, out, shape, sigmoidGradRow);
       return new Tensor(out, shape);
