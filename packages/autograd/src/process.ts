@@ -59,7 +59,9 @@ export function brandClass(cls: abstract new (...args: never[]) => unknown, name
   if (Object.hasOwn(cls, Symbol.hasInstance)) return;
   Object.defineProperty(cls, Symbol.hasInstance, {
     value(this: object, value: unknown): boolean {
-      const own = Object.hasOwn(this, BRAND) ? (this as Record<symbol, symbol>)[BRAND] : undefined;
+      // `x instanceof Tensor` runs on every op: asked of the class itself, its mark is known here.
+      const own =
+        this === cls ? mark : Object.hasOwn(this, BRAND) ? (this as Record<symbol, symbol>)[BRAND] : undefined;
       if (own === undefined) return nativeInstanceOf.call(this, value);
       return (
         (typeof value === 'object' || typeof value === 'function') &&

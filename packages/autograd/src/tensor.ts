@@ -50,6 +50,13 @@ export type GradHook = (grad: Tensor) => Tensor | void;
 /** What gradHooks returns for a tensor without hooks (backward asks for every tensor it passes). */
 const NO_HOOKS: readonly GradHook[] = Object.freeze([]);
 
+/**
+ * The shape of the last tensor constructed, and its size: frozen and checked, so the constructor
+ * can take the next tensor of that very array on trust (one comparison instead of the checks).
+ */
+let lastShape: Shape | null = null;
+let lastSize = 0;
+
 /** A shared counter of in-place edits; views of one storage share it. */
 interface VersionCounter {
   value: number;
@@ -90,27 +97,38 @@ export class Tensor {
         `Tensor: storage must be a Float64Array or a Float32Array, got ${describeValue(data)}; use tensor(...) to convert other data.`,
       );
     }
-    // Every shape is checked, frozen or not (a user can freeze a bad one). A frozen shape gets only
-    // this inline loop, cheap for the few dims a tensor has, since every op output comes here.
-    const frozen = Object.isFrozen(shape);
-    let valid = frozen && Array.isArray(shape);
-    for (let i = 0; valid && i < shape.length; i++) {
-      const d = shape[i];
-      valid = typeof d === 'number' && Number.isInteger(d) && d >= 0;
+    // Every op output is built here, so this is hot. A frozen shape (another tensor's, as
+    // elementwise ops pass) is shared instead of copied, since nothing can change it; and the one
+    // checked last is known good, so a chain of ops on one shape skips even the inline checks.
+    let own: Shape;
+    let size: number;
+    if (shape === lastShape) {
+      own = shape;
+      size = lastSize;
+    } else {
+      // Any other shape is checked, frozen or not (a user can freeze a bad one); a frozen one gets
+      // only this inline loop, cheap for the few dims a tensor has.
+      const frozen = Object.isFrozen(shape);
+      let valid = frozen && Array.isArray(shape);
+      for (let i = 0; valid && i < shape.length; i++) {
+        const d = shape[i];
+        valid = typeof d === 'number' && Number.isInteger(d) && d >= 0;
+      }
+      if (!valid) checkShape('Tensor', shape);
+      own = frozen ? shape : Object.freeze(shape.slice());
+      size = sizeOf(own);
     }
-    if (!valid) checkShape('Tensor', shape);
-    const size = sizeOf(shape);
     if (data.length !== size) {
       throw new ArgumentError(
         `Tensor: data has ${data.length} elements but shape ${formatShape(shape)} needs ${size}.`,
       );
     }
     this.data = data;
-    // Every op output is built here, so this is hot: a shape that is already frozen (another
-    // tensor's, as elementwise ops pass) is shared instead of copied; nothing can change it.
-    this.shape = frozen ? shape : Object.freeze(shape.slice());
+    this.shape = own;
     this.dtype = dtype;
     this.size = size;
+    lastShape = own;
+    lastSize = size;
     if (options === undefined) {
       this.leafRequiresGrad = false;
       this.versionCounter = null;
