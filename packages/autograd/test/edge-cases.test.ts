@@ -206,6 +206,13 @@ describe('7. the Tensor constructor validates frozen shapes too', () => {
     const shape = Object.freeze([2]);
     expect(new Tensor(new Float64Array(2), shape).shape).toBe(shape);
   });
+
+  it('checks the data length against the shape just checked, and the checks against a new frozen one', () => {
+    const shape = new Tensor(new Float64Array(2), Object.freeze([2])).shape;
+    expect(() => new Tensor(new Float64Array(3), shape)).toThrow(/data has 3 elements but shape \[2\] needs 2/);
+    expect(new Tensor(new Float64Array(2), shape).shape).toBe(shape);
+    expect(() => new Tensor(new Float64Array(2), Object.freeze([2, -1]))).toThrow(ArgumentError);
+  });
 });
 
 describe('8. axes of 0-d tensors', () => {
