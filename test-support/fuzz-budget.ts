@@ -19,6 +19,7 @@ export const AUTOGRAD_FUZZ = {
   'engine: released tapes, seeds, in-place edits': { runs: 600, seed: 301 },
   'custom ops: wrong gradients': { runs: 600, seed: 302 },
   'hooks and gradients(): wrong arguments': { runs: 400, seed: 303 },
+  'engine: gradient buffers never alias': { runs: 400, seed: 304 },
   'stable ops: extreme and non-finite data': { runs: 600, seed: 401 },
   'options: null, junk and misspelled options everywhere': { runs: 1200, seed: 501 },
   'positional axes: same as the options form': { runs: 800, seed: 502 },

@@ -80,6 +80,11 @@ export class Tensor {
   private node: Node | null = null;
   private leafRequiresGrad: boolean;
   private storedGrad: Tensor | null = null;
+  /**
+   * True while `storedGrad` is a buffer backward made and nobody has read through `.grad` since:
+   * nothing outside the engine can hold it, so the next backward may add into it in place.
+   */
+  private gradUnread = false;
   private retainsGrad = false;
   private hooks: GradHook[] | null = null;
   /** Created on first need (an edit or a view), so a fresh op output allocates none. */
@@ -193,6 +198,8 @@ export class Tensor {
           `Call .retainGrad() on it before backward(), or ask for it directly with gradients(loss, [tensor]).`,
       );
     }
+    // The caller may keep this tensor from now on: later passes must not edit it.
+    this.gradUnread = false;
     return this.storedGrad;
   }
 
@@ -211,6 +218,24 @@ export class Tensor {
       );
     }
     this.storedGrad = value;
+    this.gradUnread = false;
+  }
+
+  /**
+   * @internal The stored gradient if nobody has read it through `.grad` since backward stored it
+   * (backward may then add into it in place), else null. Does not count as a read.
+   */
+  _unreadGrad(): Tensor | null {
+    return this.gradUnread ? this.storedGrad : null;
+  }
+
+  /**
+   * @internal Stores a gradient of this tensor's shape and dtype (backward checked both);
+   * `unread` says that nothing outside the engine holds it.
+   */
+  _storeGrad(grad: Tensor, unread: boolean): void {
+    this.storedGrad = grad;
+    this.gradUnread = unread;
   }
 
   /** Keeps `.grad` on this non-leaf tensor during backward (a no-op on leaves). */

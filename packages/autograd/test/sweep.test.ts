@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { GradError, Node, type OpSpec, Tensor } from '@tapegrad/autograd';
 import { allNeeds, planNeeds, reachableNodes } from '../src/engine/plan.js';
 import { type Sweep, sweep } from '../src/engine/sweep.js';
+import { defineOps } from '../src/ops/define.js';
 
 const leaf = (v: number, requiresGrad = true): Tensor => new Tensor(Float64Array.of(v), [], { requiresGrad });
 
@@ -36,8 +37,9 @@ function run(roots: Tensor[], overrides: Partial<Sweep> = {}): Map<Tensor, Tenso
     createGraph: false,
     retainGraph: true,
     anomaly: false,
+    inPlace: true,
     ...overrides,
-  });
+  }).adjoints;
 }
 
 const value = (m: Map<Tensor, Tensor>, t: Tensor): number | undefined => m.get(t)?.data[0];
@@ -104,6 +106,7 @@ describe('sweep on hand-built nodes', () => {
         createGraph: false,
         retainGraph: true,
         anomaly: false,
+        inPlace: true,
       }),
     ).toThrow(GradError);
   });
@@ -195,5 +198,99 @@ describe('sweep on hand-built nodes', () => {
       }),
       { numRuns: 300, seed: 0x5eed },
     );
+  });
+});
+
+/** A node of a built-in-like op (registered as defineOps registers the library's ops) whose vjp is `vjp`. */
+function recordBuiltin(
+  inputs: Tensor[],
+  vjp: (g: Tensor, inputs: readonly Tensor[], output: Tensor) => (Tensor | null)[],
+): Tensor {
+  const { probe } = defineOps({
+    probe: {
+      forward: () => {
+        throw new Error('hand-built nodes never run forward');
+      },
+      vjp: (g: Tensor, ctx: { inputs: readonly Tensor[]; output: Tensor }) => vjp(g, ctx.inputs, ctx.output),
+      jvp: null,
+    },
+  } as never) as unknown as Record<string, OpSpec<void>>;
+  const out = new Tensor(Float64Array.of(0), []);
+  out._setNode(new Node(probe!, inputs, out, undefined, undefined));
+  return out;
+}
+
+/** One sweep from `y`, seeded with a fresh ones (as backward's own seed is), keeping the leaves. */
+function owning(y: Tensor, overrides: Partial<Sweep> = {}) {
+  const nodes = reachableNodes([y]);
+  return sweep({
+    caller: 'backward',
+    nodes,
+    needs: allNeeds(nodes),
+    seeds: [[y, new Tensor(Float64Array.of(1), []), true]],
+    keep: (t) => t.isLeaf,
+    createGraph: false,
+    retainGraph: true,
+    anomaly: false,
+    inPlace: true,
+    ...overrides,
+  });
+}
+
+const times = (g: Tensor, f: number): Tensor => new Tensor(Float64Array.of(g.data[0]! * f), []);
+
+describe('which adjoints the sweep reports as held by nothing else', () => {
+  it('a fresh gradient of a built-in op, summed in place with the next one', () => {
+    const x = leaf(1);
+    const y = recordBuiltin([x, x], (g) => [times(g, 2), times(g, 3)]);
+    const { adjoints, owned } = owning(y);
+    expect(value(adjoints, x)).toBe(5);
+    expect(owned.has(adjoints.get(x)!)).toBe(true);
+  });
+
+  it('not the same fresh tensor handed to two inputs, nor an input or the output handed back, nor anything of a user-defined op', () => {
+    const [a, b, c] = [leaf(1), leaf(2), leaf(3)];
+    const shared = owning(
+      recordBuiltin([a, b], (g) => {
+        const h = times(g, 4);
+        return [h, h];
+      }),
+    );
+    expect(shared.adjoints.get(a)).toBe(shared.adjoints.get(b));
+    expect(shared.owned.size).toBe(0);
+    const handedBack = owning(recordBuiltin([c], (_g, [input]) => [input!]));
+    expect(handedBack.adjoints.get(c)).toBe(c);
+    expect(handedBack.owned.size).toBe(0);
+    const output = owning(recordBuiltin([c], (_g, _inputs, out) => [out]));
+    expect(output.owned.size).toBe(0);
+    const custom = owning(record('custom', [a], [5]));
+    expect(value(custom.adjoints, a)).toBe(5);
+    expect(custom.owned.size).toBe(0);
+  });
+
+  it('the incoming gradient passed on to one input only, and only if the seed was the engine’s and is not kept', () => {
+    const x = leaf(1);
+    const passOn = (): Tensor => recordBuiltin([x], (g) => [g]);
+    const once = owning(passOn());
+    expect(once.owned.has(once.adjoints.get(x)!)).toBe(true);
+    const y = passOn();
+    const userSeed = owning(y, { seeds: [[y, new Tensor(Float64Array.of(1), [])]] });
+    expect(value(userSeed.adjoints, x)).toBe(1);
+    expect(userSeed.owned.size).toBe(0);
+    const kept = owning(y, { keep: (t) => t === y || t.isLeaf });
+    expect(kept.adjoints.get(x)).toBe(kept.adjoints.get(y));
+    expect(kept.owned.size).toBe(0);
+    const twice = owning(recordBuiltin([x, leaf(2)], (g) => [g, g]));
+    expect(twice.owned.size).toBe(0);
+  });
+
+  it('nothing without inPlace', () => {
+    const x = leaf(1);
+    const { adjoints, owned } = owning(
+      recordBuiltin([x, x], (g) => [times(g, 2), times(g, 3)]),
+      { inPlace: false },
+    );
+    expect(value(adjoints, x)).toBe(5);
+    expect(owned.size).toBe(0);
   });
 });

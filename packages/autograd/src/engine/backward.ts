@@ -12,8 +12,10 @@ import { clone } from '../ops/movement.js';
 import { onesLike, scalarLike } from '../creation.js';
 import { isAnomalyEnabled, setAnomalyEnabled, setGradEnabled } from '../tape/mode.js';
 import { allNeeds, planNeeds, reachableNodes } from './plan.js';
-import { type Caller, releasedError, sweep } from './sweep.js';
-import { detachKeepingTangents } from '../tape/forward.js';
+import { type Caller, type SweepResult, releasedError, sweep } from './sweep.js';
+import { addInto } from './in-place.js';
+import { detachKeepingTangents, openLevels } from '../tape/forward.js';
+import { vmapState } from '../tape/vmap-state.js';
 import { checkOptions } from '../options.js';
 
 /** Options of `tensor.backward()`. */
@@ -61,14 +63,49 @@ function seedFor(caller: Caller, root: Tensor, seed: TensorLike | undefined, ind
   return g;
 }
 
+/** A copy of a gradient in a buffer of its own, off the tape. */
+function copyOf(g: Tensor): Tensor {
+  return new Tensor(g.data.slice(), g.shape);
+}
+
 /**
- * A gradient to store in a `.grad` field, in a buffer of its own: vjps hand one gradient to
- * several inputs (add returns g twice) and the seed may be the caller's tensor, and `.grad` may be
- * edited in place (clipping, optimizers), so sharing would corrupt the others. With createGraph
- * the copy is the recorded `clone` op, which keeps the gradient on the tape.
+ * Adds a pass's gradient `g` into `t.grad`. Every `.grad` gets a buffer of its own: vjps hand one
+ * gradient to several inputs (add returns g twice), the seed may be the caller's tensor, and
+ * `.grad` may be edited in place (clipping, optimizers), so sharing would corrupt the others. A
+ * gradient nothing else holds (`owned`, see SweepResult.owned) is stored as it is, and a stored
+ * gradient nobody has read since backward stored it is summed into in place; anything else is
+ * copied or summed into a new buffer. With createGraph every step is a recorded op (`clone`,
+ * `add`), which keeps the gradient on the tape.
  */
-function ownedGradient(g: Tensor, createGraph: boolean): Tensor {
-  return createGraph ? clone(g) : new Tensor(g.data.slice(), g.shape);
+function storeGradient(t: Tensor, g: Tensor, owned: boolean, createGraph: boolean): void {
+  if (createGraph) {
+    t.grad = t.grad === null ? clone(g) : add(t.grad, g);
+    return;
+  }
+  const unread = t._unreadGrad();
+  if (unread !== null) {
+    addInto(unread, g);
+    return;
+  }
+  // The stored gradient (if any) may be the caller's: reading it changes nothing.
+  const stored = t.grad;
+  if (stored === null) {
+    t._storeGrad(owned ? g : copyOf(g), true);
+  } else if (owned) {
+    addInto(g, stored); // floating-point addition commutes: the same values as stored + g
+    t._storeGrad(g, true);
+  } else {
+    t._storeGrad(add(stored, g), true);
+  }
+}
+
+/**
+ * Whether a pass may keep and edit gradient buffers it alone holds (see Sweep.inPlace): not when
+ * it records (createGraph), nor when forward-mode tangents or vmap's tracers ride on the gradient
+ * tensors themselves.
+ */
+function inPlaceAllowed(createGraph: boolean): boolean {
+  return !createGraph && openLevels().length === 0 && vmapState.depth === 0;
 }
 
 /** How a pass runs for backward() versus gradients(). */
@@ -90,7 +127,7 @@ function propagate(
   roots: readonly Tensor[],
   seeds: readonly (TensorLike | undefined)[],
   pass: PassOptions,
-): Map<Tensor, Tensor> {
+): SweepResult {
   const { caller, createGraph, retainGraph, targets } = pass;
   roots.forEach((r, i) => {
     if (!r.requiresGrad) {
@@ -103,7 +140,11 @@ function propagate(
   setAnomalyEnabled(false);
   try {
     return setGradEnabled(createGraph, () => {
-      const seeded = roots.map((r, i) => [r, recordedSeed(seedFor(caller, r, seeds[i], i), createGraph)] as const);
+      // A seed the engine made (ones, or a number broadcast) is a buffer nobody else holds.
+      const seeded = roots.map(
+        (r, i) =>
+          [r, recordedSeed(seedFor(caller, r, seeds[i], i), createGraph), !(seeds[i] instanceof Tensor)] as const,
+      );
       const nodes = reachableNodes(roots);
       // backward() runs every reachable node, so any released one is an error before anything runs.
       if (targets === null) for (const node of nodes) if (node.released) throw releasedError(caller, node);
@@ -116,6 +157,7 @@ function propagate(
         createGraph,
         retainGraph,
         anomaly,
+        inPlace: inPlaceAllowed(createGraph),
       });
     });
   } finally {
@@ -134,7 +176,7 @@ export function backward(
 ): void {
   const options = checkOptions('backward', given, ['retainGraph', 'createGraph']);
   const createGraph = options.createGraph ?? false;
-  const adjoints = propagate(roots, seeds ?? [], {
+  const { adjoints, owned } = propagate(roots, seeds ?? [], {
     caller: 'backward',
     createGraph,
     retainGraph: options.retainGraph ?? createGraph,
@@ -143,8 +185,7 @@ export function backward(
   setGradEnabled(createGraph, () => {
     for (const [t, g] of adjoints) {
       if (t.isLeaf ? !t.requiresGrad : !t.retainsGradient) continue;
-      // The first gradient stored gets its own buffer; accumulating with add makes a new one anyway.
-      t.grad = t.grad === null ? ownedGradient(g, createGraph) : add(t.grad, g);
+      storeGradient(t, g, owned.has(g), createGraph);
     }
   });
 }
@@ -211,7 +252,7 @@ export function gradients(
     }
   });
   const createGraph = options.createGraph ?? false;
-  const adjoints = propagate(outs, options.gradOutputs ?? [], {
+  const { adjoints, owned } = propagate(outs, options.gradOutputs ?? [], {
     caller: 'gradients',
     createGraph,
     retainGraph: options.retainGraph ?? createGraph,
@@ -219,7 +260,14 @@ export function gradients(
   });
   const result = ins.map((t, i) => {
     const g = adjoints.get(t);
-    if (g !== undefined) return createGraph ? g : detachKeepingTangents(g);
+    if (g !== undefined) {
+      if (createGraph) return g;
+      // A gradient nothing else holds is handed out as it is, once (an input named twice gets a
+      // copy the second time); any other gets a buffer of its own, so that no two results and
+      // no result and seed share one. With tangents or tracers riding on it, it stays a view.
+      if (owned.delete(g)) return g;
+      return inPlaceAllowed(createGraph) ? copyOf(g) : detachKeepingTangents(g);
+    }
     if (options.allowUnused) return null;
     throw new GradError(
       `gradients: input ${i} (shape ${formatShape(t.shape)}) was not used to compute the outputs. Pass {allowUnused: true} to get null for it.`,

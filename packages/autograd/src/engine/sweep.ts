@@ -15,6 +15,7 @@ import type { Node } from '../tape/node.js';
 import { checkBackwardAnomaly } from '../tape/anomaly.js';
 import { runVjp } from './vjp.js';
 import { positionOf } from './plan.js';
+import { addInto, ownedGradients } from './in-place.js';
 
 /** The public entry point a sweep runs for, so that its errors name what the caller called. */
 export type Caller = 'backward' | 'gradients';
@@ -27,8 +28,11 @@ export interface Sweep {
   readonly nodes: readonly Node[];
   /** Per node: which inputs need a gradient, or null to skip the node (see planNeeds). */
   readonly needs: readonly (readonly boolean[] | null)[];
-  /** The starting adjoints: each root with its seed gradient (a root given twice gets both). */
-  readonly seeds: readonly (readonly [root: Tensor, seed: Tensor])[];
+  /**
+   * The starting adjoints: each root with its seed gradient (a root given twice gets both), and
+   * whether the engine made that seed, so that nothing else holds it (default false).
+   */
+  readonly seeds: readonly (readonly [root: Tensor, seed: Tensor, fresh?: boolean])[];
   /** Whose adjoints to return; every other adjoint is dropped once its node has used it. */
   readonly keep: (t: Tensor) => boolean;
   /** Record the vjps, for higher-order gradients (the caller has switched recording on). */
@@ -37,44 +41,86 @@ export interface Sweep {
   readonly retainGraph: boolean;
   /** Check every gradient for NaN and Infinity, naming the op that produced it. */
   readonly anomaly: boolean;
+  /**
+   * Sum gradients into buffers that nothing but the sweep holds instead of allocating each sum,
+   * and report which adjoints are such buffers. Only for a pass that records nothing and where no
+   * forward-mode tangent or vmap tracer rides on a gradient (an in-place sum would lose it).
+   */
+  readonly inPlace: boolean;
+}
+
+/** What a sweep returns. */
+export interface SweepResult {
+  /** The adjoints of the tensors `keep` accepts; hooks of kept leaves have run on them. */
+  readonly adjoints: Map<Tensor, Tensor>;
+  /**
+   * The adjoints nothing else holds: no caller's seed, hook or user-defined vjp saw them, and no
+   * other tensor shares their buffer. The caller may keep them as they are or edit them in place.
+   * Always empty without {@link Sweep.inPlace}.
+   */
+  readonly owned: Set<Tensor>;
 }
 
 /**
  * Seeds the roots, visits the nodes by descending id, calls each needed vjp once with the node's
  * total incoming gradient (after the output's hooks), brings every gradient to its input's shape
- * and dtype, and sums gradients per tensor. Returns the adjoints of the tensors `keep` accepts;
- * hooks of kept leaves have run on them.
+ * and dtype, and sums gradients per tensor: in place when one of the two is a buffer the sweep
+ * alone holds and {@link Sweep.inPlace} allows it.
  */
-export function sweep(s: Sweep): Map<Tensor, Tensor> {
-  const { nodes, needs } = s;
+export function sweep(s: Sweep): SweepResult {
+  const { nodes, needs, inPlace } = s;
   // A non-leaf tensor is the output of exactly one node, so its adjoint waits in that node's slot
   // until the node runs: no map operations per node. Leaves (and a tensor whose producer is not
   // among the nodes) are summed in `adjoints`, which also gets each kept output once its node ran.
+  // Which adjoints only the sweep holds: per slot for the pending ones, in `owned` for the others.
   const pending = new Array<Tensor | undefined>(nodes.length);
+  const pendingOwned = new Uint8Array(nodes.length);
   const adjoints = new Map<Tensor, Tensor>();
+  const owned = new Set<Tensor>();
+  // prev + g, in whichever buffer only the sweep holds, else in a new one (which it then holds).
+  const plus = (prev: Tensor, prevOwned: boolean, g: Tensor, gOwned: boolean): Tensor => {
+    if (prevOwned) addInto(prev, g);
+    else if (gOwned)
+      addInto(g, prev); // floating-point addition commutes: the same values as prev + g
+    else return add(prev, g);
+    return prevOwned ? prev : g;
+  };
   // `after`: the position of the node handing the gradient on; a producer comes after its consumers.
-  const accumulate = (t: Tensor, g: Tensor, after: number): void => {
+  const accumulate = (t: Tensor, g: Tensor, gOwned: boolean, after: number): void => {
     const producer = t.gradFn;
     const p = producer === null ? -1 : positionOf(nodes, producer, after);
     if (p >= 0) {
       const prev = pending[p];
-      pending[p] = prev === undefined ? g : add(prev, g);
+      pending[p] = prev === undefined ? g : plus(prev, pendingOwned[p] === 1, g, gOwned);
+      pendingOwned[p] = prev === undefined ? (gOwned ? 1 : 0) : inPlace ? 1 : 0;
     } else {
       const prev = adjoints.get(t);
-      adjoints.set(t, prev === undefined ? g : add(prev, g));
+      const total = prev === undefined ? g : plus(prev, owned.has(prev), g, gOwned);
+      adjoints.set(t, total);
+      if (prev === undefined ? gOwned : inPlace) owned.add(total);
     }
   };
-  for (const [root, seed] of s.seeds) accumulate(root, seed, -1);
+  for (const [root, seed, fresh] of s.seeds) accumulate(root, seed, inPlace && fresh === true, -1);
+  // Per node, reused (entries past the node's inputs are stale): the fitted gradients, then which
+  // of them nothing else holds.
+  const fitted: (Tensor | null)[] = [];
+  const ownedFitted: boolean[] = [];
   for (let k = 0; k < nodes.length; k++) {
     const incoming = pending[k];
     if (incoming === undefined) continue;
     pending[k] = undefined;
     const node = nodes[k]!;
     const out = node.output;
+    // A hook sees the gradient and may keep it or return one of its own.
+    const gOwned = pendingOwned[k] === 1 && out.gradHooks.length === 0;
     const g = runHooks(out, incoming);
-    if (s.keep(out)) adjoints.set(out, g);
+    const kept = s.keep(out);
+    if (kept) adjoints.set(out, g);
     const needsGrad = needs[k];
-    if (needsGrad === null || needsGrad === undefined) continue;
+    if (needsGrad === null || needsGrad === undefined) {
+      if (kept && gOwned) owned.add(g);
+      continue;
+    }
     // A gradient reaching a released node: skipping it would return a partial sum of the paths.
     if (node.released) throw releasedError(s.caller, node);
     checkVersions(s.caller, node);
@@ -86,20 +132,34 @@ export function sweep(s: Sweep): Map<Tensor, Tensor> {
           `(shapes ${inputs.map((t) => formatShape(t.shape)).join(', ')}); return an array with one entry per input, null where there is none.`,
       );
     }
+    // Every gradient is fitted and checked before any sum edits a buffer in place.
     for (let i = 0; i < inputs.length; i++) {
       const gi: unknown = grads[i];
+      fitted[i] = null;
       if (!needsGrad[i] || gi === null || gi === undefined) continue;
-      const fitted = fitGradient(node, i, gi);
-      if (s.anomaly) checkBackwardAnomaly(node, i, fitted, g);
-      accumulate(inputs[i]!, fitted, k);
+      const f = fitGradient(node, i, gi);
+      if (s.anomaly) checkBackwardAnomaly(node, i, f, g);
+      fitted[i] = f;
+    }
+    const gStillOwned = inPlace && ownedGradients(node, g, gOwned, kept, fitted, ownedFitted);
+    if (kept && gStillOwned) owned.add(g);
+    for (let i = 0; i < inputs.length; i++) {
+      const f = fitted[i];
+      if (f) accumulate(inputs[i]!, f, inPlace && ownedFitted[i]!, k);
     }
     if (!s.retainGraph) node.release();
   }
   for (const [t, g] of adjoints) {
-    if (t.isLeaf && s.keep(t)) adjoints.set(t, runHooks(t, g));
-    else if (!s.keep(t)) adjoints.delete(t);
+    const keep = s.keep(t);
+    if (keep && t.isLeaf && t.gradHooks.length !== 0) {
+      owned.delete(g);
+      adjoints.set(t, runHooks(t, g));
+    } else if (!keep) {
+      owned.delete(g);
+      adjoints.delete(t);
+    }
   }
-  return adjoints;
+  return { adjoints, owned };
 }
 
 /** The error for a gradient that would have to go through a node an earlier pass released. */

@@ -96,6 +96,9 @@ export interface BuiltinOp<K extends OpName> extends OpSpec<ParamsOf<K>> {
   readonly jvp: Jvp<ParamsOf<K>> | null;
 }
 
+/** The specs made by {@link defineOps}: the library's own ops, as opposed to user-defined ones. */
+const BUILTIN_OPS = new WeakSet<object>();
+
 /**
  * Names a family of built-in ops by their keys: `defineOps({ sum: { forward, vjp } })` gives
  * `{ sum: { name: 'sum', forward, vjp } }`, each rule typed by the parameters its op records
@@ -105,8 +108,24 @@ export function defineOps<N extends OpName>(rules: { readonly [K in N]: OpRules<
   readonly [K in N]: BuiltinOp<K>;
 } {
   const named: Record<string, unknown> = {};
-  for (const [name, rule] of Object.entries(rules)) named[name] = { ...(rule as object), name };
+  for (const [name, rule] of Object.entries(rules)) {
+    const spec = { ...(rule as object), name };
+    BUILTIN_OPS.add(spec);
+    named[name] = spec;
+  }
   return named as { readonly [K in N]: BuiltinOp<K> };
+}
+
+/**
+ * True for the library's own ops. Run without recording, their vjps keep no reference to what they
+ * are given or compute, and every gradient they return lives in a buffer they allocated, unless
+ * it shares the buffer of the incoming gradient or of the op's inputs or output (the backward
+ * sweep checks those).
+ * A user-defined vjp may keep what it is given or return a tensor it holds, so the sweep never
+ * edits its gradients in place.
+ */
+export function isBuiltinOp(spec: OpSpec<any>): boolean {
+  return BUILTIN_OPS.has(spec);
 }
 
 /**
