@@ -62,7 +62,8 @@ function minRow(x: FloatArray, px: number, out: FloatArray, po: number, io: numb
  * folded to one value each. The outer dimensions are walked with an index counter, no recursion.
  */
 function foldAxes(x: FloatArray, shape: Shape, axes: readonly number[], init: number, row: FoldRow): FloatArray {
-  const out = allocate(dtypeOfArray(x), sizeOf(reducedShape(shape, axes, true))).fill(init);
+  const out = allocate(dtypeOfArray(x), sizeOf(reducedShape(shape, axes, true)));
+  if (init !== 0) out.fill(init); // storage starts zeroed
   if (x.length === 0) return out;
   const sizes: number[] = [];
   const reduced: boolean[] = [];

@@ -46,9 +46,15 @@ export function reduceParams(op: string, x: Tensor, arg?: AxisArg<ReduceOptions>
   return { axes, keepdims };
 }
 
-/** Expands a reduced gradient (or value) back over the reduced axes to `shape`. */
+/** Expands a reduced gradient (or value) back over the reduced axes (sorted, distinct) to `shape`. */
 export function expandReduced(g: Tensor, shape: Shape, axes: readonly number[]): Tensor {
-  return broadcastTo(reshape(g, reducedShape(shape, axes, true)), shape);
+  // A 0-d value, one that kept its dims, or one reduced over leading axes only broadcasts as it
+  // is; otherwise the reduced axes come back as size-1 dimensions first.
+  const aligned =
+    g.ndim === 0 ||
+    (g.ndim === shape.length && axes.every((a) => g.shape[a] === 1)) ||
+    (g.ndim === shape.length - axes.length && axes.every((a, i) => a === i));
+  return broadcastTo(aligned ? g : reshape(g, reducedShape(shape, axes, true)), shape);
 }
 
 /** Sum over `axis` (all axes by default); `sum(x, 0)` and `sum(x, [0, 1])` name the axes directly. */
@@ -70,9 +76,19 @@ export function sumToShape(g: Tensor, shape: Shape, op = 'sumToShape', inputInde
   }
   const lead = g.ndim - shape.length;
   const axes: number[] = [];
-  for (let i = 0; i < g.ndim; i++) if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
-  const summed = axes.length ? sum(g, { axis: axes, keepdims: true }) : g;
-  return reshape(summed, shape);
+  let inner = false; // whether a size-1 dimension of `shape` is summed over
+  for (let i = 0; i < g.ndim; i++) {
+    if (i < lead) axes.push(i);
+    else if (shape[i - lead] === 1 && g.shape[i] !== 1) {
+      axes.push(i);
+      inner = true;
+    }
+  }
+  if (axes.length === 0) return reshape(g, shape);
+  // Summing leading dimensions only leaves `shape` itself: the bias gradient of a linear layer
+  // needs no reshape after its column sum.
+  if (!inner) return applyOp(REDUCE_OPS.sum, [g], { axes, keepdims: false });
+  return reshape(applyOp(REDUCE_OPS.sum, [g], { axes, keepdims: true }), shape);
 }
 
 /** The number of elements folded into each output element of a reduction. */
