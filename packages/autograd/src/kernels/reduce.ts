@@ -82,14 +82,25 @@ function foldAxes(x: FloatArray, shape: Shape, axes: readonly number[], init: nu
     row(x, 0, out, 0, 0, 1); // a single element
     return out;
   }
-  const outStrides = new Array<number>(nd);
+  const inner = sizes[nd - 1]!;
+  const io = reduced[nd - 1] ? 0 : 1;
+  if (nd <= 2) {
+    // A full reduction, a column sum (the bias gradient) or row sums: rows one after another, the
+    // output moving on by one slot per row only when the rows' own dimension is kept.
+    const advance = nd === 2 && !reduced[0] ? 1 : 0;
+    for (let px = 0, po = 0; px < x.length; px += inner, po += advance) row(x, px, out, po, io, inner);
+    return out;
+  }
+  const outStrides: number[] = [];
+  const index: number[] = [];
+  for (let d = 0; d < nd; d++) {
+    outStrides.push(0);
+    index.push(0);
+  }
   for (let d = nd - 1, s = 1; d >= 0; d--) {
     outStrides[d] = reduced[d] ? 0 : s;
     if (!reduced[d]) s *= sizes[d]!;
   }
-  const inner = sizes[nd - 1]!;
-  const io = outStrides[nd - 1]!;
-  const index = new Array<number>(nd).fill(0);
   let po = 0;
   for (let px = 0; px < x.length; px += inner) {
     row(x, px, out, po, io, inner);
