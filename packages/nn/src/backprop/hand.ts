@@ -23,36 +23,37 @@ export function hasBackprop(m: Module): boolean {
  * forgotten gradient is an error naming the layer, never a silently wrong update.
  */
 export function checkLayerBackprop(module: Module, step: unknown, input: Tensor, needsDeltaIn: boolean): LayerBackprop {
-  const where = `${module.label()}.backprop`;
+  // Only an error needs the label, and building it walks the module's path: not on every step.
+  const where = (): string => `${module.label()}.backprop`;
   if (step === null || typeof step !== 'object' || !('grads' in step) || !('deltaIn' in step)) {
-    throw new ArgumentError(`${where}: must return {deltaIn, grads}, got ${describeValue(step)}.`);
+    throw new ArgumentError(`${where()}: must return {deltaIn, grads}, got ${describeValue(step)}.`);
   }
   const { deltaIn, grads } = step as LayerBackprop;
   if (deltaIn !== null && !(deltaIn instanceof Tensor)) {
     throw new ArgumentError(
-      `${where}: deltaIn is ${describeValue(deltaIn)}; return ∂C/∂input as a Tensor (or null for the first layer).`,
+      `${where()}: deltaIn is ${describeValue(deltaIn)}; return ∂C/∂input as a Tensor (or null for the first layer).`,
     );
   }
   if (deltaIn === null && needsDeltaIn) {
     throw new ArgumentError(
-      `${where}: returned deltaIn null, but a layer before it needs ∂C/∂input; null is only for the first layer.`,
+      `${where()}: returned deltaIn null, but a layer before it needs ∂C/∂input; null is only for the first layer.`,
     );
   }
   if (deltaIn !== null && !shapesEqual(deltaIn.shape, input.shape)) {
     throw new ShapeError(
-      `${where}: deltaIn has shape ${formatShape(deltaIn.shape)} but the input has shape ${formatShape(input.shape)}; ∂C/∂input has the input's shape.`,
+      `${where()}: deltaIn has shape ${formatShape(deltaIn.shape)} but the input has shape ${formatShape(input.shape)}; ∂C/∂input has the input's shape.`,
     );
   }
   if (grads === null || typeof grads !== 'object') {
     throw new ArgumentError(
-      `${where}: grads must be an object of parameter name → Tensor, got ${describeValue(grads)}.`,
+      `${where()}: grads must be an object of parameter name → Tensor, got ${describeValue(grads)}.`,
     );
   }
   const params = new Map(module.namedParameters());
   for (const name of Object.keys(grads)) {
     if (!params.has(name)) {
       throw new ArgumentError(
-        `${where}: returned a gradient for '${name}', which is not one of its parameters (${[...params.keys()].join(', ') || 'none'}).`,
+        `${where()}: returned a gradient for '${name}', which is not one of its parameters (${[...params.keys()].join(', ') || 'none'}).`,
       );
     }
   }
@@ -60,12 +61,12 @@ export function checkLayerBackprop(module: Module, step: unknown, input: Tensor,
     const g = grads[name];
     if (!(g instanceof Tensor)) {
       throw new ArgumentError(
-        `${where}: returned no gradient for its parameter '${name}'; every parameter needs ∂C/∂${name}.`,
+        `${where()}: returned no gradient for its parameter '${name}'; every parameter needs ∂C/∂${name}.`,
       );
     }
     if (!shapesEqual(g.shape, p.shape)) {
       throw new ShapeError(
-        `${where}: the gradient for '${name}' has shape ${formatShape(g.shape)} but the parameter has shape ${formatShape(p.shape)}.`,
+        `${where()}: the gradient for '${name}' has shape ${formatShape(g.shape)} but the parameter has shape ${formatShape(p.shape)}.`,
       );
     }
   }
