@@ -189,7 +189,8 @@ export class Tensor {
   /**
    * The accumulated gradient. On leaves, null until a backward pass reaches them. On non-leaf
    * tensors it is only kept after {@link Tensor.retainGrad}; reading it otherwise throws and
-   * says how to get it.
+   * says how to get it. A later backward pass never edits the tensor returned here (it stores a
+   * new sum instead), nor one assigned to `.grad`, and no two tensors' `.grad` share a buffer.
    */
   get grad(): Tensor | null {
     if (this.node !== null && !this.retainsGrad) {
