@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { GradError, Node, type OpSpec, Tensor } from '@tapegrad/autograd';
 import { allNeeds, planNeeds, reachableNodes } from '../src/engine/plan.js';
-import { type Sweep, sweep } from '../src/engine/sweep.js';
+import { type Sweep, type SweepResult, sweep } from '../src/engine/sweep.js';
 import { defineOps } from '../src/ops/define.js';
 
 const leaf = (v: number, requiresGrad = true): Tensor => new Tensor(Float64Array.of(v), [], { requiresGrad });
@@ -26,7 +26,8 @@ function record(name: string, inputs: Tensor[], factors: number[]): Tensor {
   return out;
 }
 
-function run(roots: Tensor[], overrides: Partial<Sweep> = {}): Map<Tensor, Tensor> {
+/** One sweep from `roots`, each seeded with 1, keeping the leaves' adjoints. */
+function sweepFrom(roots: Tensor[], overrides: Partial<Sweep> = {}): SweepResult {
   const nodes = reachableNodes(roots);
   return sweep({
     caller: 'gradients',
@@ -39,8 +40,11 @@ function run(roots: Tensor[], overrides: Partial<Sweep> = {}): Map<Tensor, Tenso
     anomaly: false,
     inPlace: true,
     ...overrides,
-  }).adjoints;
+  });
 }
+
+const run = (roots: Tensor[], overrides: Partial<Sweep> = {}): Map<Tensor, Tensor> =>
+  sweepFrom(roots, overrides).adjoints;
 
 const value = (m: Map<Tensor, Tensor>, t: Tensor): number | undefined => m.get(t)?.data[0];
 
@@ -220,22 +224,9 @@ function recordBuiltin(
   return out;
 }
 
-/** One sweep from `y`, seeded with a fresh ones (as backward's own seed is), keeping the leaves. */
-function owning(y: Tensor, overrides: Partial<Sweep> = {}) {
-  const nodes = reachableNodes([y]);
-  return sweep({
-    caller: 'backward',
-    nodes,
-    needs: allNeeds(nodes),
-    seeds: [[y, new Tensor(Float64Array.of(1), []), true]],
-    keep: (t) => t.isLeaf,
-    createGraph: false,
-    retainGraph: true,
-    anomaly: false,
-    inPlace: true,
-    ...overrides,
-  });
-}
+/** One sweep from `y`, seeded with a 1 the engine made (as backward's own seed is), keeping the leaves. */
+const owning = (y: Tensor, overrides: Partial<Sweep> = {}): SweepResult =>
+  sweepFrom([y], { seeds: [[y, new Tensor(Float64Array.of(1), []), true]], ...overrides });
 
 const times = (g: Tensor, f: number): Tensor => new Tensor(Float64Array.of(g.data[0]! * f), []);
 
