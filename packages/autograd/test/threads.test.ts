@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import {
   ArgumentError,
@@ -14,12 +14,20 @@ import {
   type FloatArray,
 } from '@tapegrad/autograd';
 import { gemm } from '../src/kernels/matmul.js';
-import { PARALLEL_MIN, gemmThreads } from '../src/kernels/threads.js';
+import { PARALLEL_MIN, gemmThreads, setParallelMin } from '../src/kernels/threads.js';
 import { injectWorkerFault, poolThreads, setStallFloor } from '../src/kernels/wasm/pool.js';
 import { splitOutput } from '../src/kernels/wasm/split.js';
 import { wasmKernels, type WasmKernels } from '../src/kernels/wasm/instance.js';
 
 const initial = getNumThreads();
+/**
+ * The pool tests split products far below the measured threshold (a 64×64×64 product): small
+ * shapes reach every edge case of the split in milliseconds.
+ */
+const SMALL_SPLIT = 1 << 14;
+
+beforeAll(() => setParallelMin(SMALL_SPLIT));
+afterAll(() => setParallelMin(undefined));
 const onWasm = getBackend() === 'wasm';
 
 afterEach(() => {
@@ -100,12 +108,12 @@ describe('setNumThreads', () => {
     expect(warn).toHaveBeenCalledOnce();
   });
 
-  it('defaults to one thread (the pool is opt-in), and knows the cores available', async () => {
+  it('defaults to the cores available', async () => {
     vi.resetModules();
     vi.stubEnv('TAPEGRAD_NUM_THREADS', '');
     const os = await import('node:os');
     const threads = await import('../src/kernels/threads.js');
-    expect(threads.getNumThreads()).toBe(1);
+    expect(threads.getNumThreads()).toBe(Math.min(64, os.availableParallelism()));
     expect(threads.coresAvailable()).toBe(Math.min(64, os.availableParallelism()));
   });
 });
@@ -212,13 +220,18 @@ describe.runIf(onWasm)('the worker pool', () => {
   });
 
   it('keeps products below the threshold on the calling thread', () => {
-    const wasm = wasmKernels()!;
-    setNumThreads(2);
-    expect(gemmThreads(wasm, 32, 32, 32)).toBe(1);
-    expect(32 * 32 * 32).toBeLessThan(PARALLEL_MIN);
-    expect(gemmThreads(wasm, 64, 64, 64)).toBe(2);
-    setNumThreads(1);
-    expect(gemmThreads(wasm, 256, 256, 256)).toBe(1);
+    setParallelMin(undefined);
+    try {
+      const wasm = wasmKernels()!;
+      setNumThreads(2);
+      expect(gemmThreads(wasm, 255, 256, 256)).toBe(1);
+      expect(255 * 256 * 256).toBeLessThan(PARALLEL_MIN);
+      expect(gemmThreads(wasm, 256, 256, 256)).toBe(2);
+      setNumThreads(1);
+      expect(gemmThreads(wasm, 512, 512, 512)).toBe(1);
+    } finally {
+      setParallelMin(SMALL_SPLIT);
+    }
   });
 
   it('runs on one thread, saying so once, where memory cannot be shared', () => {
@@ -291,7 +304,7 @@ describe.runIf(onWasm)('the worker pool', () => {
       timeout: 60_000,
     });
     expect(result.stderr).toBe('');
-    expect(result.stdout.trim()).toBe('threads 2 pool 2 c 128');
+    expect(result.stdout.trim()).toBe('threads 2 pool 2 c 256');
     expect(result.status).toBe(0);
   });
 });

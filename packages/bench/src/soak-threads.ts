@@ -4,7 +4,9 @@
  * pool is torn down and rebuilt. Fails (exit code 1) if the heap, the resident set or the wasm
  * memory grows past warm-up, or if results stop matching the first step bit for bit.
  *
- * `npx -y pnpm@10 --filter @tapegrad/bench soak:threads [steps]`; not a unit test (it takes minutes).
+ * `npx -y pnpm@10 --filter @tapegrad/bench soak:threads [steps]`; not a unit test (it takes minutes). The
+ * command sets `TAPEGRAD_PARALLEL_MIN=0`, so the 64×64 products split although they are below the
+ * default threshold: a step stays short and the pool still does every one.
  */
 import { Rng, getNumThreads, matmul, randn, setNumThreads } from '@tapegrad/autograd';
 

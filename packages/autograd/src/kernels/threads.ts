@@ -15,14 +15,21 @@ import { closePool, ensurePool } from './wasm/pool.js';
 const MAX_THREADS = 64;
 
 /**
- * Products of fewer multiply-adds stay on the calling thread: waking a worker (tens of µs) costs
- * more than it saves. Measured with `npx -y pnpm@10 --filter @tapegrad/bench threshold:threads`,
- * which sets `TAPEGRAD_PARALLEL_MIN=0` to time the split below it too.
+ * Products of fewer multiply-adds (256×256×256) stay on the calling thread. Measured on an idle
+ * 2-core machine with `npx -y pnpm@10 --filter @tapegrad/bench threshold:threads` (which sets
+ * `TAPEGRAD_PARALLEL_MIN=0` to time the split below it too): below this a second thread gave
+ * 0.5–1.1× one thread, since the operand copies stay serial and both threads slow each other;
+ * at 256³ 1.0–1.5×, at 512³ 1.5–1.9×.
  */
-export const PARALLEL_MIN = 1 << 18;
+export const PARALLEL_MIN = 1 << 24;
 
 /** PARALLEL_MIN, or `TAPEGRAD_PARALLEL_MIN` (read once) for measuring the threshold itself. */
 let parallelMin: number | undefined;
+
+/** Test hook: sets the threshold in multiply-adds; undefined goes back to the environment or the default. */
+export function setParallelMin(macs: number | undefined): void {
+  parallelMin = macs;
+}
 
 function minToSplit(): number {
   if (parallelMin === undefined) {
@@ -70,9 +77,7 @@ function requested(): number {
     ];
     chosen = env === undefined || env === '' ? null : parseThreads('TAPEGRAD_NUM_THREADS', env, true);
   }
-  // One thread unless asked: on this project's shared 2-core machines a second thread measured
-  // 0.35-1.5x one thread, so the pool stays opt-in until its gain is measured on an idle machine.
-  return chosen ?? 1;
+  return chosen ?? coresAvailable();
 }
 
 /**
@@ -87,8 +92,8 @@ export function setNumThreads(n: number): void {
 }
 
 /**
- * The thread count requested: the one set, else `TAPEGRAD_NUM_THREADS`, else 1 (the pool is
- * opt-in; `coresAvailable` tells how many threads would fit).
+ * The thread count requested: the one set, else `TAPEGRAD_NUM_THREADS`, else the cores available
+ * (`os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in browsers).
  */
 export function getNumThreads(): number {
   return requested();

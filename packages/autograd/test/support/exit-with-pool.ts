@@ -4,6 +4,6 @@ import { getNumThreads, matmul, ones, setNumThreads } from '@tapegrad/autograd';
 import { poolThreads } from '../../src/kernels/wasm/pool.js';
 
 setNumThreads(2);
-const a = ones([128, 128]);
+const a = ones([256, 256]); // 256³ multiply-adds: the smallest product the pool takes by default
 const c = matmul(a, a);
 console.log(`threads ${getNumThreads()} pool ${poolThreads()} c ${c.data[0]}`);
