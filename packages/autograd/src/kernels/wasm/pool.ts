@@ -86,6 +86,8 @@ export function closePool(): void {
   Atomics.store(pool.ctl, L.stop, 1);
   Atomics.add(pool.ctl, L.claim, 1 << L.CLAIM_BITS);
   Atomics.notify(pool.ctl, L.claim);
+  // A thread parked on `stop` (the test hook's stand-in for a dead thread) leaves too.
+  Atomics.notify(pool.ctl, L.stop);
   for (const worker of pool.workers) void worker.terminate();
   pool = null;
 }
