@@ -19,7 +19,7 @@ const MAX_THREADS = 64;
  * 2-core machine with `npx -y pnpm@10 --filter @tapegrad/bench threshold:threads` (which sets
  * `TAPEGRAD_PARALLEL_MIN=0` to time the split below it too): below this a second thread gave
  * 0.5–1.1× one thread, since the operand copies stay serial and both threads slow each other;
- * at 256³ 1.0–1.5×, at 512³ 1.5–1.9×.
+ * at 256³ 1.0–1.5×, at 512³ 1.0–1.9× (varying from run to run).
  */
 export const PARALLEL_MIN = 1 << 24;
 
