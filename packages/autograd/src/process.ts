@@ -71,3 +71,12 @@ export function brandClass(cls: abstract new (...args: never[]) => unknown, name
     },
   });
 }
+
+/**
+ * An environment variable where there is a process (Node), else undefined; '' counts as unset.
+ * Read through globalThis: browsers have no `process`, and browser builds have no Node types.
+ */
+export function envVar(name: string): string | undefined {
+  const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
+  return value === '' ? undefined : value;
+}

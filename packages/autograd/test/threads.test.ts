@@ -53,6 +53,24 @@ function product(threads: number, f64: boolean, transA: boolean, transB: boolean
   return c;
 }
 
+/**
+ * Injects a worker fault and runs m×m×m products on 2 threads until one meets it; returns what it
+ * threw (null if none did). The fault fires in whichever worker claims a task first, and the
+ * caller may take them all on a busy machine, so it tries a few products.
+ */
+function firstFault(kind: 'throw' | 'exit', m: number): unknown {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    try {
+      product(2, true, false, false, m, m, m); // opens the pool (or meets an earlier attempt's fault)
+      injectWorkerFault(kind);
+      product(2, true, false, false, m, m, m);
+    } catch (e) {
+      return e;
+    }
+  }
+  return null;
+}
+
 function bytesOf(x: FloatArray): Uint8Array {
   return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
 }
@@ -247,18 +265,7 @@ describe.runIf(onWasm)('the worker pool', () => {
   it('turns a failing worker into a WorkerError, then restarts the pool and computes correctly', () => {
     const m = 128;
     const want = product(1, true, false, false, m, m, m);
-    let caught: unknown = null;
-    // The fault fires in whichever worker claims a task first; the caller may take them all on a
-    // busy machine, so try a few products.
-    for (let attempt = 0; attempt < 200 && caught === null; attempt++) {
-      try {
-        product(2, true, false, false, m, m, m); // opens the pool (or meets an earlier attempt's fault)
-        injectWorkerFault();
-        product(2, true, false, false, m, m, m);
-      } catch (e) {
-        caught = e;
-      }
-    }
+    const caught = firstFault('throw', m);
     expect(caught).toBeInstanceOf(WorkerError);
     expect(String((caught as Error).message)).toMatch(
       /gemm \(128×128 by 128×128\): kernel thread \d failed: fault injected by a test/,
@@ -273,17 +280,7 @@ describe.runIf(onWasm)('the worker pool', () => {
     const want = product(1, true, false, false, m, m, m);
     setStallFloor(300);
     try {
-      let caught: unknown = null;
-      // As above: the fault reaches a worker only if one claims a task before the caller takes all.
-      for (let attempt = 0; attempt < 200 && caught === null; attempt++) {
-        try {
-          product(2, true, false, false, m, m, m);
-          injectWorkerFault('exit');
-          product(2, true, false, false, m, m, m);
-        } catch (e) {
-          caught = e;
-        }
-      }
+      const caught = firstFault('exit', m);
       expect(caught).toBeInstanceOf(WorkerError);
       expect(String((caught as Error).message)).toMatch(
         /gemm \(128×128 by 128×128\): a kernel thread stopped answering \(no progress for 300 ms: it died or hung\)/,

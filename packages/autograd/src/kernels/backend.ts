@@ -7,6 +7,7 @@
  * across backends to rounding (see `docs/backends.md` for the bound).
  */
 import { ArgumentError } from '../errors.js';
+import { envVar } from '../process.js';
 import { wasmSettled, wasmState } from './wasm/instance.js';
 
 /** A kernel backend: `'wasm'` (WebAssembly SIMD128) or `'js'` (TypeScript loops). */
@@ -37,11 +38,8 @@ function requireWasm(where: string): void {
 
 function resolved(): BackendName | null {
   if (chosen !== undefined) return chosen;
-  // Through globalThis: browsers have no `process`, and browser builds have no Node types.
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[
-    'TAPEGRAD_BACKEND'
-  ];
-  if (env === undefined || env === '') {
+  const env = envVar('TAPEGRAD_BACKEND');
+  if (env === undefined) {
     chosen = null;
   } else {
     const name = parseBackend('TAPEGRAD_BACKEND', env);

@@ -8,6 +8,7 @@
  * same order whichever thread it is.
  */
 import { ArgumentError } from '../errors.js';
+import { envVar } from '../process.js';
 import type { WasmKernels } from './wasm/instance.js';
 import { closePool, ensurePool } from './wasm/pool.js';
 
@@ -31,13 +32,16 @@ export function setParallelMin(macs: number | undefined): void {
   parallelMin = macs;
 }
 
+/** Whether a text is a whole number of digits (surrounding spaces allowed). */
+function isWholeNumber(text: string): boolean {
+  return /^\s*\d+\s*$/.test(text);
+}
+
 function minToSplit(): number {
   if (parallelMin === undefined) {
-    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[
-      'TAPEGRAD_PARALLEL_MIN'
-    ];
-    if (env === undefined || env === '') parallelMin = PARALLEL_MIN;
-    else if (/^\s*\d+\s*$/.test(env)) parallelMin = Number(env);
+    const env = envVar('TAPEGRAD_PARALLEL_MIN');
+    if (env === undefined) parallelMin = PARALLEL_MIN;
+    else if (isWholeNumber(env)) parallelMin = Number(env);
     else {
       throw new ArgumentError(
         `TAPEGRAD_PARALLEL_MIN: expected a whole number of multiply-adds, got ${JSON.stringify(env)}; unset it for the measured default ${PARALLEL_MIN}.`,
@@ -52,7 +56,7 @@ let chosen: number | null | undefined;
 let noticed = false;
 
 function parseThreads(where: string, value: unknown, text = false): number {
-  const n = text && typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  const n = text && typeof value === 'string' && isWholeNumber(value) ? Number(value) : value;
   if (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_THREADS) return n;
   throw new ArgumentError(
     `${where}: expected a whole number of threads from 1 to ${MAX_THREADS}, got ${JSON.stringify(value)}; 1 runs every kernel on the calling thread.`,
@@ -72,10 +76,8 @@ export function coresAvailable(): number {
 
 function requested(): number {
   if (chosen === undefined) {
-    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[
-      'TAPEGRAD_NUM_THREADS'
-    ];
-    chosen = env === undefined || env === '' ? null : parseThreads('TAPEGRAD_NUM_THREADS', env, true);
+    const env = envVar('TAPEGRAD_NUM_THREADS');
+    chosen = env === undefined ? null : parseThreads('TAPEGRAD_NUM_THREADS', env, true);
   }
   return chosen ?? coresAvailable();
 }

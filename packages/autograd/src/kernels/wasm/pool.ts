@@ -123,9 +123,10 @@ export function ensurePool(wasm: WasmKernels, threads: number): number {
 }
 
 /**
- * Runs c[m×n] += op(A)·op(B) (byte offsets into the shared memory) on the pool opened by
+ * Runs c[m×n] = op(A)·op(B) (byte offsets into the shared memory) on the pool opened by
  * {@link ensurePool}; scratch of thread t is at `scratch + t·scratchStride`. Throws WorkerError if
- * a thread's task failed (the pool is then closed, and reopened by the next call).
+ * a thread's task failed or a thread stopped answering (the pool is then closed, and reopened by
+ * the next call).
  */
 export function runParallel(
   f64: boolean,
