@@ -13,7 +13,7 @@ import {
   type DType,
   type FloatArray,
 } from '@tapegrad/autograd';
-import { gemm } from '../src/kernels/matmul.js';
+import { gemm, gemmNew } from '../src/kernels/matmul.js';
 
 /** The textbook triple loop in float64, reading op(A) and op(B) through strides. */
 function naive(
@@ -95,6 +95,33 @@ describe('gemm kernel', () => {
     const empty = new Float64Array(m * n).fill(Number.NaN);
     gemm(false, false, m, n, 0, a, 0, b, 0, empty, 0);
     expect(empty.every((v) => v === 0)).toBe(true);
+  });
+
+  it('gemmNew gives the bits of gemm in a new plain array of the output dtype, for mixed dtypes too', () => {
+    fc.assert(
+      fc.property(
+        dims,
+        dims,
+        dims,
+        fc.constantFrom(...variants),
+        fc.constantFrom<DType[]>(['float64', 'float64'], ['float32', 'float32'], ['float32', 'float64']),
+        (m, n, k, [tA, tB], [inA, out]) => {
+          const rng = new Rng(11 * m + 13 * n + 17 * k);
+          const a = filled(inA, m * k, rng);
+          const b = filled(out, k * n, rng);
+          const want = out === 'float64' ? new Float64Array(m * n) : new Float32Array(m * n);
+          gemm(tA, tB, m, n, k, a, 0, b, 0, want, 0);
+          const got = gemmNew(out, tA, tB, m, n, k, a, 0, b, 0);
+          expect(got).toBeInstanceOf(out === 'float64' ? Float64Array : Float32Array);
+          // A tensor's own storage: not a view into the kernels' shared memory.
+          expect(got.buffer).toBeInstanceOf(ArrayBuffer);
+          expect(got.byteOffset).toBe(0);
+          expect(got.buffer.byteLength).toBe(got.byteLength);
+          expect(new Uint8Array(got.buffer)).toEqual(new Uint8Array(want.buffer));
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 
   it('handles sizes past the column block (n > 256)', () => {

@@ -189,7 +189,7 @@ describe.runIf(onWasm)('the worker pool', () => {
       [false, true],
       [true, true],
     ] as const;
-    // Thread counts outermost: each change of count restarts the pool.
+    // Thread counts outermost: each change to another count above 1 restarts the pool.
     const runs = [1, 2, 3, 4].map((threads) => {
       const outputs = [true, false].flatMap((f64) =>
         flags.flatMap(([transA, transB]) => shapes.map(([m, n, k]) => product(threads, f64, transA, transB, m, n, k))),
@@ -213,7 +213,7 @@ describe.runIf(onWasm)('the worker pool', () => {
         fc.boolean(),
         (m, n, k, f64, transA, transB) => {
           const one = product(1, f64, transA, transB, m, n, k);
-          const two = product(2, f64, transA, transB, m, n, k); // setNumThreads(1) closed the pool: it reopens
+          const two = product(2, f64, transA, transB, m, n, k);
           expect(bytesOf(two)).toEqual(bytesOf(one));
         },
       ),
@@ -235,6 +235,16 @@ describe.runIf(onWasm)('the worker pool', () => {
     const [y2, g2] = run(2);
     expect(bytesOf(y2!)).toEqual(bytesOf(y1!));
     expect(bytesOf(g2!)).toEqual(bytesOf(g1!));
+  });
+
+  it('keeps the pool open at one thread, so going back to two starts no new workers', () => {
+    product(2, true, false, false, 64, 64, 64);
+    expect(poolThreads()).toBe(2);
+    const one = product(1, true, false, false, 64, 64, 64);
+    expect(poolThreads()).toBe(2);
+    const two = product(2, true, false, false, 64, 64, 64);
+    expect(poolThreads()).toBe(2);
+    expect(bytesOf(two)).toEqual(bytesOf(one));
   });
 
   it('keeps products below the threshold on the calling thread', () => {

@@ -10,7 +10,7 @@
 import { ArgumentError } from '../errors.js';
 import { envVar } from '../process.js';
 import type { WasmKernels } from './wasm/instance.js';
-import { closePool, ensurePool } from './wasm/pool.js';
+import { ensurePool } from './wasm/pool.js';
 
 /** The most threads accepted: past this the control block's task counts would not pay. */
 const MAX_THREADS = 64;
@@ -89,8 +89,9 @@ function requested(): number {
  * once. The TypeScript kernels (`setBackend('js')`) always run on one thread.
  */
 export function setNumThreads(n: number): void {
+  // The pool stays open at 1: its threads sleep, holding nothing the process waits for, and a
+  // later setNumThreads(2) would otherwise pay tens of milliseconds to start them again.
   chosen = parseThreads('setNumThreads', n);
-  if (chosen === 1) closePool();
 }
 
 /**

@@ -39,6 +39,8 @@ export const LAYOUT = {
   /** Scratch of thread t starts at scratch + t · scratchStride (bytes). */
   scratch: 20,
   scratchStride: 21,
+  /** How long an idle thread spins, watching `claim`, before it sleeps (milliseconds). */
+  SPIN_MS: 1,
   /** Rows and columns of one chunk: a task runs as chunks, beating between them. */
   CHUNK: 256,
   /** Bits of `claim` holding the task index; tasks per job stay below 2^CLAIM_BITS. */
@@ -152,10 +154,12 @@ export function workerLoop(start: WorkerStart, drainJobs: typeof drain): void {
     drainJobs(ctl, L, exports.gemmF64, exports.gemmF32, start.thread);
     if (Atomics.load(ctl, L.stop) === 1) return;
     const seen = Atomics.load(ctl, L.claim);
-    // A short spin first: the steps of a training loop issue products back to back.
-    let spins = 0;
-    while (spins < 2000 && Atomics.load(ctl, L.claim) === seen) spins++;
-    if (spins === 2000 && Atomics.load(ctl, L.stop) !== 1) Atomics.wait(ctl, L.claim, seen);
+    // Spin a while before sleeping, since waking a sleeping thread takes 50–200 µs on a busy
+    // machine: a training step issues products back to back, and a caller about to post one
+    // wakes the pool first (wakePool), so the thread is spinning by the time the job comes.
+    const until = performance.now() + L.SPIN_MS;
+    while (Atomics.load(ctl, L.claim) === seen && performance.now() < until);
+    if (Atomics.load(ctl, L.claim) === seen && Atomics.load(ctl, L.stop) !== 1) Atomics.wait(ctl, L.claim, seen);
   }
 }
 

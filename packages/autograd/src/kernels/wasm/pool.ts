@@ -92,6 +92,14 @@ export function closePool(): void {
   pool = null;
 }
 
+/**
+ * Wakes the pool's sleeping threads ahead of a job: called before the operands are copied, so a
+ * thread's wake-up passes during the copies. An awoken thread spins (LAYOUT.SPIN_MS) for the job.
+ */
+export function wakePool(): void {
+  if (pool !== null) Atomics.notify(pool.ctl, L.claim);
+}
+
 /** Threads of the pool now running (the caller included), or 1 with no pool. */
 export function poolThreads(): number {
   return pool === null ? 1 : pool.workers.length + 1;
