@@ -104,7 +104,7 @@ describe('gemm kernel', () => {
         dims,
         dims,
         fc.constantFrom(...variants),
-        fc.constantFrom<DType[]>(['float64', 'float64'], ['float32', 'float32'], ['float32', 'float64']),
+        fc.constantFrom<[DType, DType]>(['float64', 'float64'], ['float32', 'float32'], ['float32', 'float64']),
         (m, n, k, [tA, tB], [inA, out]) => {
           const rng = new Rng(11 * m + 13 * n + 17 * k);
           const a = filled(inA, m * k, rng);

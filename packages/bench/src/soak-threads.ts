@@ -1,7 +1,7 @@
 /**
  * Soak of the kernels' worker pool: 100,000 training-like steps (a product large enough to split,
- * and its backward) on every thread, switching to one thread and back every 10,000 steps so the
- * pool is torn down and rebuilt. Fails (exit code 1) if the heap, the resident set or the wasm
+ * and its backward) on every thread, switching to one more thread and back every 10,000 steps so
+ * the pool is torn down and rebuilt (a change to one thread leaves it open, asleep). Fails (exit code 1) if the heap, the resident set or the wasm
  * memory grows past warm-up, or if results stop matching the first step bit for bit.
  *
  * `npx -y pnpm@10 --filter @tapegrad/bench soak:threads [steps]`; not a unit test (it takes minutes). The
@@ -35,7 +35,7 @@ let warm: { heap: number; rss: number } | null = null;
 let worst = { heap: 0, rss: 0 };
 const started = performance.now();
 for (let i = 1; i <= steps; i++) {
-  if (i % 10_000 === 0) setNumThreads(1);
+  if (i % 10_000 === 0) setNumThreads(threads + 1);
   if (i % 10_000 === 100) setNumThreads(threads);
   const g = step();
   if (i % 997 === 0 && !g.every((v, j) => Object.is(v, first[j]))) {

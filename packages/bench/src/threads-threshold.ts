@@ -1,7 +1,9 @@
 /**
- * Where a second thread starts to pay: times `matmul` on one thread and on N (interleaved rounds,
- * median per size) for square products and for the products of an MLP training step, and prints
- * the ratio one thread ÷ N threads (above 1: the pool pays). This is the measurement behind
+ * Where a second thread starts to pay: times `matmul` on one thread and on N for square products
+ * and for the products of an MLP training step, and prints the ratio one thread ÷ N threads (above
+ * 1: the pool pays). The two sides alternate in short blocks, and the figure is the median of the
+ * blocks' ratios: on a shared machine the speed drifts by a third over seconds, and a pair of
+ * adjacent blocks sees the same drift. This is the measurement behind
  * PARALLEL_MIN in packages/autograd/src/kernels/threads.ts; the script's command sets
  * `TAPEGRAD_PARALLEL_MIN=0`, so products below the threshold are split too and both sides of it
  * are measured.
@@ -13,7 +15,9 @@ import { availableParallelism } from 'node:os';
 import { Rng, matmul, randn, setNumThreads, type DType, type Tensor } from '@tapegrad/autograd';
 
 const threads = Number(process.argv[2] ?? Math.max(2, availableParallelism()));
-const rounds = 7;
+/** Pairs of blocks per product, and the least time one block runs (ms). */
+const pairs = 31;
+const blockMs = 8;
 const rng = new Rng(14);
 
 interface Case {
@@ -39,14 +43,13 @@ function mlp(batch: number, hidden: number, dtype: DType): Case[] {
   ];
 }
 
-/** Mean µs per call over calls filling at least 50 ms. */
+/** Mean µs per call over calls filling at least `blockMs`. */
 function time(c: Case): number {
   const run = (): unknown => matmul(c.a, c.b, { transposeA: c.transposeA ?? false, transposeB: c.transposeB ?? false });
-  for (let i = 0; i < 3; i++) run();
   let calls = 0;
   const start = performance.now();
   let elapsed = 0;
-  while (elapsed < 50) {
+  while (elapsed < blockMs) {
     run();
     calls++;
     elapsed = performance.now() - start;
@@ -72,21 +75,31 @@ for (const dtype of ['float64', 'float32'] as const) {
   }
 }
 
-console.log(`one thread ÷ ${threads} threads, median of ${rounds} interleaved rounds (above 1: the pool pays)`);
-console.log('| product | multiply-adds | 1 thread (µs) | ratio |');
-console.log('|---|---:|---:|---:|');
+console.log(
+  `one thread ÷ ${threads} threads, median over ${pairs} pairs of alternating blocks (above 1: the pool pays)`,
+);
+console.log('| product | multiply-adds | 1 thread (µs) | ratio | middle half of the ratios |');
+console.log('|---|---:|---:|---:|---|');
 for (const c of cases) {
   const one: number[] = [];
-  const many: number[] = [];
-  for (let round = 0; round < rounds; round++) {
+  const ratios: number[] = [];
+  // Warm both sides first: the pool opens at the first split product and then stays open.
+  for (const count of [1, threads]) {
+    setNumThreads(count);
+    time(c);
+  }
+  for (let pair = 0; pair < pairs; pair++) {
     setNumThreads(1);
-    one.push(time(c));
+    const single = time(c);
     setNumThreads(threads);
-    many.push(time(c));
+    one.push(single);
+    ratios.push(single / time(c));
   }
   const [m, k] = c.transposeA ? [c.a.shape[1]!, c.a.shape[0]!] : [c.a.shape[0]!, c.a.shape[1]!];
   const n = c.transposeB ? c.b.shape[0]! : c.b.shape[1]!;
   const macs = m * n * k;
-  console.log(`| ${c.name} | ${macs} | ${median(one).toFixed(1)} | ${(median(one) / median(many)).toFixed(2)}× |`);
+  const sorted = [...ratios].sort((p, q) => p - q);
+  const spread = `${sorted[Math.floor(pairs / 4)]!.toFixed(2)}–${sorted[Math.floor((3 * pairs) / 4)]!.toFixed(2)}`;
+  console.log(`| ${c.name} | ${macs} | ${median(one).toFixed(1)} | ${median(ratios).toFixed(2)}× | ${spread} |`);
 }
 process.exit(0);
