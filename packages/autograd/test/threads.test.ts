@@ -107,8 +107,8 @@ describe('setNumThreads', () => {
     const errors = await import('../src/errors.js');
     const wasm = { shared: false } as WasmKernels;
     bad.setNumThreads(2);
-    expect(() => bad.gemmThreads(wasm, true, 64, 64, 64)).toThrow(errors.ArgumentError);
-    expect(() => bad.gemmThreads(wasm, true, 64, 64, 64)).toThrow(/TAPEGRAD_PARALLEL_MIN: expected a whole number/);
+    expect(() => bad.gemmThreads(wasm, 64, 64, 64)).toThrow(errors.ArgumentError);
+    expect(() => bad.gemmThreads(wasm, 64, 64, 64)).toThrow(/TAPEGRAD_PARALLEL_MIN: expected a whole number/);
     vi.resetModules();
     vi.stubEnv('TAPEGRAD_PARALLEL_MIN', '0');
     const zero = await import('../src/kernels/threads.js');
@@ -116,13 +116,13 @@ describe('setNumThreads', () => {
     // Past the threshold the split is only refused for the unshared memory, with its notice; at
     // the default threshold a 16×16×16 product never gets that far.
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    expect(zero.gemmThreads(wasm, true, 16, 16, 16)).toBe(1);
+    expect(zero.gemmThreads(wasm, 16, 16, 16)).toBe(1);
     expect(warn).toHaveBeenCalledOnce();
     vi.resetModules();
     vi.stubEnv('TAPEGRAD_PARALLEL_MIN', '');
     const usual = await import('../src/kernels/threads.js');
     usual.setNumThreads(2);
-    expect(usual.gemmThreads(wasm, true, 16, 16, 16)).toBe(1);
+    expect(usual.gemmThreads(wasm, 16, 16, 16)).toBe(1);
     expect(warn).toHaveBeenCalledOnce();
   });
 
@@ -252,15 +252,11 @@ describe.runIf(onWasm)('the worker pool', () => {
     try {
       const wasm = wasmKernels()!;
       setNumThreads(2);
-      // Just under and at each dtype's threshold (m·n·k = 2^17 and 2^19).
-      expect(gemmThreads(wasm, true, 63, 64, 32)).toBe(1);
-      expect(gemmThreads(wasm, true, 64, 64, 32)).toBe(2);
-      expect(64 * 64 * 32).toBe(PARALLEL_MIN.float64);
-      expect(gemmThreads(wasm, false, 127, 64, 64)).toBe(1);
-      expect(gemmThreads(wasm, false, 128, 64, 64)).toBe(2);
-      expect(128 * 64 * 64).toBe(PARALLEL_MIN.float32);
+      expect(gemmThreads(wasm, 127, 64, 64)).toBe(1);
+      expect(gemmThreads(wasm, 128, 64, 64)).toBe(2);
+      expect(128 * 64 * 64).toBe(PARALLEL_MIN);
       setNumThreads(1);
-      expect(gemmThreads(wasm, true, 512, 512, 512)).toBe(1);
+      expect(gemmThreads(wasm, 512, 512, 512)).toBe(1);
     } finally {
       setParallelMin(SMALL_SPLIT);
     }
@@ -270,8 +266,8 @@ describe.runIf(onWasm)('the worker pool', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const unshared: WasmKernels = { ...wasmKernels()!, shared: false };
     setNumThreads(2);
-    expect(gemmThreads(unshared, true, 256, 256, 256)).toBe(1);
-    expect(gemmThreads(unshared, true, 256, 256, 256)).toBe(1);
+    expect(gemmThreads(unshared, 256, 256, 256)).toBe(1);
+    expect(gemmThreads(unshared, 256, 256, 256)).toBe(1);
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0]![0])).toMatch(/SharedArrayBuffer is unavailable.*Cross-Origin-Opener-Policy/);
   });

@@ -41,6 +41,59 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** The value at fraction `q` (0 to 1) of the sorted list: 0.25 and 0.75 bound its middle half. */
+export function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+/** One side of a paired comparison: switches into its configuration, then runs one call. */
+export interface PairSide {
+  readonly enter: () => void;
+  readonly run: () => void;
+}
+
+/** Per pair of blocks: seconds per call of each side, and first ÷ second. */
+export interface Paired {
+  readonly first: number[];
+  readonly second: number[];
+  readonly ratios: number[];
+}
+
+/** Seconds per call over calls filling at least `blockMs` (one call at least). */
+function block(side: PairSide, blockMs: number): number {
+  side.enter();
+  let calls = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  do {
+    side.run();
+    calls++;
+    elapsed = performance.now() - start;
+  } while (elapsed < blockMs);
+  return elapsed / 1000 / calls;
+}
+
+/**
+ * Times two configurations of one synchronous computation in alternating blocks of at least
+ * `blockMs`, after one untimed block each. On a shared machine the speed drifts by a third over
+ * seconds; two adjacent blocks see the same drift, so the median of the pairs' ratios holds where
+ * a ratio of separately timed figures does not.
+ */
+export function pairedBlocks(first: PairSide, second: PairSide, pairs: number, blockMs: number): Paired {
+  block(first, blockMs);
+  block(second, blockMs);
+  const out: Paired = { first: [], second: [], ratios: [] };
+  for (let p = 0; p < pairs; p++) {
+    const a = block(first, blockMs);
+    const b = block(second, blockMs);
+    out.first.push(a);
+    out.second.push(b);
+    out.ratios.push(a / b);
+  }
+  return out;
+}
+
 /** A function to time: one call is one matmul, one training step, one chain gradient... */
 export type Run = () => void | Promise<void>;
 

@@ -21,6 +21,7 @@ const flags = parseFlags(benchCommand(), process.argv.slice(2), defaultReport, c
 const { jaxVersion } = await import('./jaxjs.js');
 const { machineInfo, markdown, progressLine } = await import('./report.js');
 const { NOTES, runSuite, targetsOf } = await import('./suite.js');
+const { runScaling, scalingSection } = await import('./threads-scaling.js');
 const { tf, wasmFeatures } = await import('./tfjs.js');
 const mode = flags.quick ? QUICK_MODE : FULL_MODE;
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -34,13 +35,17 @@ const results = await runSuite(
     log(`${name}: round ${round + 1}/${mode.rounds} (${((performance.now() - started) / 1000).toFixed(0)} s)`),
   (r) => log(progressLine(r)),
 );
+const scaling = runScaling(mode, flags.only, (label) =>
+  log(`threads: ${label} (${((performance.now() - started) / 1000).toFixed(0)} s)`),
+);
+for (const s of scaling) log(`threads: ${s.label}: 1 thread ÷ ${s.threads} threads ${s.ratio.toFixed(2)}×`);
 const targets = targetsOf(results);
 const caveat = flags.quick ? ' (quick mode: the times mean little)' : '';
 for (const t of targets) log(`target ${t.description}: ${targetMet(t) ? 'met' : 'MISSED'}${caveat}`);
 
 const info = machineInfo(tf.version.tfjs, await wasmFeatures(), jaxVersion(), loadAtStart);
 const command = `npx -y pnpm@10 bench${flags.quick ? ' --quick' : ''}${flags.only ? ` --only ${flags.only.join(',')}` : ''}`;
-const report = markdown(info, results, targets, NOTES, command);
+const report = markdown(info, results, targets, NOTES, command, scalingSection(scaling));
 process.stdout.write(report);
 if (flags.write !== undefined) {
   writeFileSync(flags.write, report);

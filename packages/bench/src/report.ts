@@ -132,6 +132,8 @@ export function markdown(
   targets: readonly Target[],
   notes: readonly string[],
   command: string,
+  /** Sections of their own (Markdown lines), placed after the workloads' tables. */
+  sections: readonly string[] = [],
 ): string {
   const out = [
     '# Benchmarks',
@@ -163,6 +165,7 @@ export function markdown(
     out.push(`## ${TITLES[w] ?? w}`, '', ...ratioTable(rs), '', "Peers' figures:", '', ...peerTable(rs), '');
     out.push(...missingLines(rs));
   }
+  out.push(...sections);
   if (targets.length > 0) {
     out.push('## Targets (ratios in this run)', '', '| target | ratios | met |', '|---|---|---|');
     for (const t of targets) {

@@ -13,6 +13,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Rng, matmul, randn, setNumThreads, type DType, type Tensor } from '@tapegrad/autograd';
+import { median, pairedBlocks, quantile } from './harness.js';
 
 const threads = Number(process.argv[2] ?? Math.max(2, availableParallelism()));
 /** Pairs of blocks per product, and the least time one block runs (ms). */
@@ -43,25 +44,6 @@ function mlp(batch: number, hidden: number, dtype: DType): Case[] {
   ];
 }
 
-/** Mean µs per call over calls filling at least `blockMs`. */
-function time(c: Case): number {
-  const run = (): unknown => matmul(c.a, c.b, { transposeA: c.transposeA ?? false, transposeB: c.transposeB ?? false });
-  let calls = 0;
-  const start = performance.now();
-  let elapsed = 0;
-  while (elapsed < blockMs) {
-    run();
-    calls++;
-    elapsed = performance.now() - start;
-  }
-  return (elapsed * 1000) / calls;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((p, q) => p - q);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
 const cases: Case[] = [];
 for (const dtype of ['float64', 'float32'] as const) {
   for (const n of [32, 48, 64, 96, 128, 192, 256, 512]) cases.push(square(n, dtype));
@@ -81,25 +63,18 @@ console.log(
 console.log('| product | multiply-adds | 1 thread (µs) | ratio | middle half of the ratios |');
 console.log('|---|---:|---:|---:|---|');
 for (const c of cases) {
-  const one: number[] = [];
-  const ratios: number[] = [];
-  // Warm both sides first: the pool opens at the first split product and then stays open.
-  for (const count of [1, threads]) {
-    setNumThreads(count);
-    time(c);
-  }
-  for (let pair = 0; pair < pairs; pair++) {
-    setNumThreads(1);
-    const single = time(c);
-    setNumThreads(threads);
-    one.push(single);
-    ratios.push(single / time(c));
-  }
+  const run = (): unknown => matmul(c.a, c.b, { transposeA: c.transposeA ?? false, transposeB: c.transposeB ?? false });
+  const timed = pairedBlocks(
+    { enter: () => setNumThreads(1), run },
+    { enter: () => setNumThreads(threads), run },
+    pairs,
+    blockMs,
+  );
   const [m, k] = c.transposeA ? [c.a.shape[1]!, c.a.shape[0]!] : [c.a.shape[0]!, c.a.shape[1]!];
   const n = c.transposeB ? c.b.shape[0]! : c.b.shape[1]!;
-  const macs = m * n * k;
-  const sorted = [...ratios].sort((p, q) => p - q);
-  const spread = `${sorted[Math.floor(pairs / 4)]!.toFixed(2)}–${sorted[Math.floor((3 * pairs) / 4)]!.toFixed(2)}`;
-  console.log(`| ${c.name} | ${macs} | ${median(one).toFixed(1)} | ${median(ratios).toFixed(2)}× | ${spread} |`);
+  const r = timed.ratios;
+  const spread = `${quantile(r, 0.25).toFixed(2)}–${quantile(r, 0.75).toFixed(2)}`;
+  const micros = median(timed.first) * 1e6;
+  console.log(`| ${c.name} | ${m * n * k} | ${micros.toFixed(1)} | ${median(r).toFixed(2)}× | ${spread} |`);
 }
 process.exit(0);

@@ -1,12 +1,14 @@
 import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { benchCommand, parseFlags } from '../src/cli.js';
-import { QUICK_MODE } from '../src/harness.js';
+import { QUICK_MODE, pairedBlocks, quantile } from '../src/harness.js';
 import { jaxArray, np, useJaxWasm } from '../src/jaxjs.js';
 import { type MachineInfo, markdown } from '../src/report.js';
 import { type CaseResult, PEERS, WORKLOAD_IDS } from '../src/results.js';
 import { OUR_SETUPS, variantName } from '../src/ours.js';
 import { runSuite, targetsOf } from '../src/suite.js';
+import { runScaling, scalingSection } from '../src/threads-scaling.js';
+import { getNumThreads, setNumThreads } from '@tapegrad/autograd';
 import { useBackend } from '../src/tfjs.js';
 import { jaxMatmulDiscrepancy, matmulDiscrepancy } from '../src/workloads/matmul.js';
 import { MLP_CASES, initParams } from '../src/workloads/mlp-setup.js';
@@ -95,6 +97,72 @@ describe('report', () => {
     expect(md).toContain('- jax-js eager, [2, 2, 1] batch 4, float64: RangeError: Maximum call stack size exceeded');
     expect(md).toContain('| W2 (tape) ≥ 3× tfjs-cpu, both dtypes, both networks | 3.00× | yes |');
     expect(md).toContain('- a note');
+  });
+
+  it('places sections of their own after the workloads and before the targets', () => {
+    const md = markdown(info, [result], targetsOf([result]), [], 'bench', ['## Threads here', '']);
+    expect(md.indexOf('## Threads here')).toBeGreaterThan(md.indexOf('## W2'));
+    expect(md.indexOf('## Threads here')).toBeLessThan(md.indexOf('## Targets'));
+  });
+});
+
+describe('paired blocks', () => {
+  it('alternates the two sides, one untimed block each first, and divides first by second per pair', () => {
+    const order: string[] = [];
+    const side = (name: string) => ({ enter: () => order.push(`enter ${name}`), run: () => order.push(name) });
+    const timed = pairedBlocks(side('a'), side('b'), 2, 0);
+    // blockMs 0: one call per block.
+    expect(order).toEqual([
+      'enter a',
+      'a',
+      'enter b',
+      'b',
+      'enter a',
+      'a',
+      'enter b',
+      'b',
+      'enter a',
+      'a',
+      'enter b',
+      'b',
+    ]);
+    expect(timed.ratios).toHaveLength(2);
+    timed.ratios.forEach((r, i) => expect(r).toBe(timed.first[i]! / timed.second[i]!));
+  });
+
+  it('quantile picks from the sorted values', () => {
+    expect(quantile([5, 1, 4, 2, 3], 0)).toBe(1);
+    expect(quantile([5, 1, 4, 2, 3], 0.5)).toBe(3);
+    expect(quantile([5, 1, 4, 2, 3], 1)).toBe(5);
+  });
+});
+
+describe('thread scaling (quick mode)', () => {
+  it('runs W1 and W2 on 1 and N threads, leaves the thread count as it found it, and reports each case', () => {
+    const before = getNumThreads();
+    setNumThreads(2);
+    try {
+      const results = runScaling(QUICK_MODE);
+      expect(results.map((r) => r.label)).toEqual([
+        'W1 n=33, float32',
+        'W1 n=33, float64',
+        'W2 [16, 8, 4] batch 5, float32, tape',
+        'W2 [16, 8, 4] batch 5, float64, tape',
+      ]);
+      expect(getNumThreads()).toBe(2);
+      for (const r of results) expect(r.ratio > 0 && Number.isFinite(r.ratio), r.label).toBe(true);
+      const md = scalingSection(results).join('\n');
+      expect(md).toContain('## Threads: 2 threads against 1');
+      expect(md).toMatch(
+        /\| W1 n=33, float32 \| [\d.]+ \| [\d.]+ \| [\d.]+× \| [\d.]+–[\d.]+× \| ≥ 1.7× \| (yes|no) \|/,
+      );
+      expect(md).toMatch(/\| W2 \[16, 8, 4\] batch 5, float64, tape \|.*\| no slower \| (yes|no) \|/);
+      expect(runScaling(QUICK_MODE, ['W2']).map((r) => r.label)).toHaveLength(2);
+      setNumThreads(1);
+      expect(runScaling(QUICK_MODE)).toEqual([]);
+    } finally {
+      setNumThreads(before);
+    }
   });
 });
 

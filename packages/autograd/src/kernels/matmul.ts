@@ -73,7 +73,8 @@ export function gemm(
 /**
  * op(A)·op(B) as a new m×n array of `dtype`, as {@link gemm} computes it. Where the SIMD128
  * module runs the product, the result is copied out of its memory straight into a new array,
- * skipping the zero-fill a preallocated output would cost (a fifth of a 256×256 call's copying).
+ * skipping the zero-fill of a preallocated output: at 256×256 in float64 a slice took half as long
+ * as a new array filled by `set`.
  */
 export function gemmNew(
   dtype: DType,

@@ -16,19 +16,18 @@ import { ensurePool } from './wasm/pool.js';
 const MAX_THREADS = 64;
 
 /**
- * Products of fewer multiply-adds stay on the calling thread: about 150 µs of one thread's work,
- * where handing half to a worker stops paying. Measured on a 2-core machine with
- * `npx -y pnpm@10 --filter @tapegrad/bench threshold:threads` (which sets `TAPEGRAD_PARALLEL_MIN=0`
- * to time the split below it too; medians of paired 1-thread and 2-thread blocks): float64 gained
- * 1.3–1.4× from 64×64×64 and from a batch-10 MLP's products (235,200 multiply-adds); float32,
- * twice as fast per multiply-add, lost below 2^19 (0.7–1.0×) and gained 1.1–1.5× from 784,000.
+ * Products of fewer multiply-adds (about 80×80×80) stay on the calling thread. Measured on a
+ * 2-core machine by alternating short blocks on one thread and on two and taking the median of
+ * the blocks' ratios (`npx -y pnpm@10 --filter @tapegrad/bench threshold:threads`, which sets
+ * `TAPEGRAD_PARALLEL_MIN=0` to time the split below it too): one thread ÷ two was 0.95–1.07× at
+ * 64³ and 1.0× at 80³ in float64, 1.6× at 96³; in float32 0.7–1.0× below this and 1.2–1.3× at 96³.
  */
-export const PARALLEL_MIN = { float64: 1 << 17, float32: 1 << 19 } as const;
+export const PARALLEL_MIN = 1 << 19;
 
-/** `TAPEGRAD_PARALLEL_MIN` (read once; null when unset), for measuring the threshold itself. */
-let parallelMin: number | null | undefined;
+/** PARALLEL_MIN, or `TAPEGRAD_PARALLEL_MIN` (read once) for measuring the threshold itself. */
+let parallelMin: number | undefined;
 
-/** Test hook: sets the threshold in multiply-adds for both dtypes; undefined goes back to the environment or the defaults. */
+/** Test hook: sets the threshold in multiply-adds; undefined goes back to the environment or the default. */
 export function setParallelMin(macs: number | undefined): void {
   parallelMin = macs;
 }
@@ -38,18 +37,18 @@ function isWholeNumber(text: string): boolean {
   return /^\s*\d+\s*$/.test(text);
 }
 
-function minToSplit(f64: boolean): number {
+function minToSplit(): number {
   if (parallelMin === undefined) {
     const env = envVar('TAPEGRAD_PARALLEL_MIN');
-    if (env === undefined) parallelMin = null;
+    if (env === undefined) parallelMin = PARALLEL_MIN;
     else if (isWholeNumber(env)) parallelMin = Number(env);
     else {
       throw new ArgumentError(
-        `TAPEGRAD_PARALLEL_MIN: expected a whole number of multiply-adds, got ${JSON.stringify(env)}; unset it for the measured defaults (${PARALLEL_MIN.float64} in float64, ${PARALLEL_MIN.float32} in float32).`,
+        `TAPEGRAD_PARALLEL_MIN: expected a whole number of multiply-adds, got ${JSON.stringify(env)}; unset it for the measured default ${PARALLEL_MIN}.`,
       );
     }
   }
-  return parallelMin ?? PARALLEL_MIN[f64 ? 'float64' : 'float32'];
+  return parallelMin;
 }
 
 /** null: the default; undefined: not yet resolved from the environment. */
@@ -104,12 +103,11 @@ export function getNumThreads(): number {
 }
 
 /**
- * How many threads a product of m·n·k multiply-adds in float64 (else float32) runs on, opening
- * the pool if needed: 1 below {@link PARALLEL_MIN}, with one thread requested, or where memory
- * cannot be shared.
+ * How many threads a product of m·n·k multiply-adds runs on, opening the pool if needed: 1 below
+ * {@link PARALLEL_MIN}, with one thread requested, or where memory cannot be shared.
  */
-export function gemmThreads(wasm: WasmKernels, f64: boolean, m: number, n: number, k: number): number {
-  if (m * n * k < minToSplit(f64) || (m < 8 && n < 16)) return 1;
+export function gemmThreads(wasm: WasmKernels, m: number, n: number, k: number): number {
+  if (m * n * k < minToSplit() || (m < 8 && n < 16)) return 1;
   const want = requested();
   if (want === 1) return 1;
   if (!wasm.shared) {

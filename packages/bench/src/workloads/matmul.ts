@@ -16,7 +16,8 @@ import { type TfBackend, tf, useBackend } from '../tfjs.js';
  */
 export const MATMUL_SIZES = { full: [64, 256], quick: [5, 33] } as const;
 
-function operands(n: number): [Tensor, Tensor] {
+/** W1's seeded n×n operands. */
+export function operands(n: number): [Tensor, Tensor] {
   const rng = new Rng(1000 + n);
   return [randn([n, n], { rng }), randn([n, n], { rng })];
 }

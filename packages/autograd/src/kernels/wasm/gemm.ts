@@ -51,7 +51,7 @@ function compute(
   const bPtr = align16(aPtr + aLen * size);
   const cPtr = align16(bPtr + bLen * size);
   const scratch = align16(cPtr + m * n * size);
-  const threads = gemmThreads(wasm, f64, m, n, k);
+  const threads = gemmThreads(wasm, m, n, k);
   // Waking the workers now lets their wake-up latency pass while the operands are copied.
   if (threads > 1) wakePool();
   const stride = align16((scratchBytes[size] ??= wasm.exports.gemmScratchBytes(size)));
