@@ -102,7 +102,7 @@ describe('wasm and js gemm agree to the documented bound', () => {
               js.fill(0.5);
               wasm.fill(0.5);
               gemmJs(transA, transB, m, n, k, a, 0, b, 0, js, 0);
-              expect(wasmGemm(transA, transB, m, n, k, a, 0, b, 0, wasm, 0)).toBe(true);
+              expect(wasmGemm(transA, transB, m, n, k, a, 0, b, 0, wasm, 0)).toBe(wasm);
               const scale = absProduct(transA, transB, m, n, k, a, b);
               const eps = f64 ? Number.EPSILON : 2 ** -23;
               for (let i = 0; i < m * n; i++) {
@@ -130,7 +130,7 @@ describe('wasm and js gemm agree to the documented bound', () => {
       const js = new Float64Array(m * n);
       const wasm = new Float64Array(m * n);
       gemmJs(false, true, m, n, k, a, 0, b.subarray(0, k * n), 0, js, 0);
-      expect(wasmGemm(false, true, m, n, k, a, 0, b, 0, wasm, 0)).toBe(true);
+      expect(wasmGemm(false, true, m, n, k, a, 0, b, 0, wasm, 0)).toBe(wasm);
       const scale = absProduct(false, true, m, n, k, a, b);
       for (let i = 0; i < m * n; i++)
         expect(Math.abs(wasm[i]! - js[i]!)).toBeLessThanOrEqual((k + 2) * 2 ** -52 * scale[i]!);
@@ -145,7 +145,7 @@ describe('wasm and js gemm agree to the documented bound', () => {
     const js = new Float64Array(4 + m * n + 2).fill(2);
     const wasm = new Float64Array(4 + m * n + 2).fill(2);
     gemmJs(true, false, m, n, k, a, 3, b, 5, js, 4);
-    expect(wasmGemm(true, false, m, n, k, a, 3, b, 5, wasm, 4)).toBe(true);
+    expect(wasmGemm(true, false, m, n, k, a, 3, b, 5, wasm, 4)).toBe(wasm);
     expect(Array.from(wasm.subarray(0, 4))).toEqual([2, 2, 2, 2]);
     expect(Array.from(wasm.subarray(4 + m * n))).toEqual([2, 2]);
     for (let i = 4; i < 4 + m * n; i++) expect(wasm[i]).toBeCloseTo(js[i]!, 12);
@@ -153,15 +153,19 @@ describe('wasm and js gemm agree to the documented bound', () => {
 
   it('declines float32 outputs with a float64 operand (left to the js kernel, never narrowed)', () => {
     const c = new Float32Array(64 * 64);
-    expect(wasmGemm(false, false, 64, 64, 64, new Float64Array(64 * 64), 0, new Float32Array(64 * 64), 0, c, 0)).toBe(
-      false,
-    );
+    expect(
+      wasmGemm(false, false, 64, 64, 64, new Float64Array(64 * 64), 0, new Float32Array(64 * 64), 0, c, 0),
+    ).toBeNull();
+    expect(
+      wasmGemm(false, false, 64, 64, 64, new Float64Array(64 * 64), 0, new Float32Array(64 * 64), 0, 'float32'),
+    ).toBeNull();
   });
 
   it('declines products whose arena would pass 2 GiB (the module addresses memory with i32 offsets)', () => {
     // Only the sizes are read before declining, so small stand-in arrays suffice.
     const x = new Float64Array(1);
-    expect(wasmGemm(false, false, 20_000, 20_000, 20_000, x, 0, x, 0, new Float64Array(1), 0)).toBe(false);
+    expect(wasmGemm(false, false, 20_000, 20_000, 20_000, x, 0, x, 0, new Float64Array(1), 0)).toBeNull();
+    expect(wasmGemm(false, false, 20_000, 20_000, 20_000, x, 0, x, 0, 'float64')).toBeNull();
   });
 
   it('propagates NaN and ±Infinity like the js kernel, edge tiles included', () => {

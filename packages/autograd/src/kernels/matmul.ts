@@ -13,7 +13,7 @@
  */
 import { allocate, type DType, type FloatArray } from '../dtype.js';
 import { useWasm } from './backend.js';
-import { wasmGemm, wasmGemmNew } from './wasm/gemm.js';
+import { wasmGemm } from './wasm/gemm.js';
 
 /** Rows of op(A) per packed panel (micro-kernel height). */
 const MR = 4;
@@ -46,9 +46,13 @@ const tile = new Float64Array(MR * NR);
 /**
  * c[m×n] = op(A)[m×k] · op(B)[k×n] on row-major blocks starting at the given offsets, where
  * op(A) = A (stored m×k) or Aᵀ (A stored k×m) when `transA`, and likewise op(B) = B (stored k×n)
- * or Bᵀ (B stored n×k) when `transB`. The block of `c` is overwritten, never read (so the SIMD128
- * path copies nothing in for it). Every product is computed (no zero skipping), so NaN and ±Infinity propagate exactly
- * as in the textbook triple loop; only the summation order differs.
+ * or Bᵀ (B stored n×k) when `transB`. `c` is the output array, whose block at `cOff` is
+ * overwritten, never read (so the SIMD128 path copies nothing in for it), or the dtype of a new
+ * m×n output. Returns the array written. A new output from the SIMD128 module is copied out of
+ * its memory straight into a new array, skipping the zero-fill of a preallocated one: at 256×256
+ * in float64 that took half as long as a new array filled by `set`. Every product is computed (no
+ * zero skipping), so NaN and ±Infinity propagate exactly as in the textbook triple loop; only the
+ * summation order differs.
  *
  * Runs on the selected backend (kernels/backend.ts): the SIMD128 module for products above
  * {@link WASM_MIN} multiply-adds, else {@link gemmJs}.
@@ -63,38 +67,20 @@ export function gemm(
   aOff: number,
   b: FloatArray,
   bOff: number,
-  c: FloatArray,
-  cOff: number,
-): void {
-  if (m * n * k >= WASM_MIN && useWasm() && wasmGemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff)) return;
-  gemmJs(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
-}
-
-/**
- * op(A)·op(B) as a new m×n array of `dtype`, as {@link gemm} computes it. Where the SIMD128
- * module runs the product, the result is copied out of its memory straight into a new array,
- * skipping the zero-fill of a preallocated output: at 256×256 in float64 a slice took half as long
- * as a new array filled by `set`.
- */
-export function gemmNew(
-  dtype: DType,
-  transA: boolean,
-  transB: boolean,
-  m: number,
-  n: number,
-  k: number,
-  a: FloatArray,
-  aOff: number,
-  b: FloatArray,
-  bOff: number,
+  c: FloatArray | DType,
+  cOff = 0,
 ): FloatArray {
   if (m * n * k >= WASM_MIN && useWasm()) {
-    const c = wasmGemmNew(dtype, transA, transB, m, n, k, a, aOff, b, bOff);
-    if (c !== null) return c;
+    const written = wasmGemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
+    if (written !== null) return written;
   }
-  const c = allocate(dtype, m * n);
-  gemmJs(transA, transB, m, n, k, a, aOff, b, bOff, c, 0);
-  return c;
+  if (typeof c !== 'string') {
+    gemmJs(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
+    return c;
+  }
+  const out = allocate(c, m * n);
+  gemmJs(transA, transB, m, n, k, a, aOff, b, bOff, out, 0);
+  return out;
 }
 
 /** {@link gemm} on the TypeScript kernel, whatever the backend (float32 products summed in float64). */

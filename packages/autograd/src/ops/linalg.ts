@@ -3,7 +3,7 @@ import { allocate, promoteTypes } from '../dtype.js';
 import { ShapeError } from '../errors.js';
 import { broadcastShapes, broadcastStrides, checkSize, formatShape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { gemm, gemmNew } from '../kernels/matmul.js';
+import { gemm } from '../kernels/matmul.js';
 import { applyOp, defineOps } from './define.js';
 import type { MatmulParams } from './params.js';
 import { checkOptions } from '../options.js';
@@ -44,7 +44,7 @@ export const LINALG_OPS = defineOps({
       const k = A.shape[transA ? ra - 2 : ra - 1]!;
       const n = B.shape[transB ? rb - 2 : rb - 1]!;
       if (ra === 2 && rb === 2) {
-        return new Tensor(gemmNew(dtype, transA, transB, m, n, k, A.data, 0, B.data, 0), [m, n]);
+        return new Tensor(gemm(transA, transB, m, n, k, A.data, 0, B.data, 0, dtype), [m, n]);
       }
       const batchA = A.shape.slice(0, -2);
       const batchB = B.shape.slice(0, -2);

@@ -16,19 +16,14 @@ import { gemmThreads } from '../threads.js';
 /** Scratch bytes per element size, queried once from the module. */
 const scratchBytes: number[] = [];
 
-/** Where a product computed in the module's memory sits, for the caller to copy out. */
-interface Computed {
-  readonly view: Float32Array | Float64Array;
-  /** Element index of C in `view`. */
-  readonly at: number;
-}
-
 /**
- * Computes op(A)·op(B) into the arena, returning where C sits, or null, having touched nothing,
- * when the module is not loaded, the dtypes mix (see below) or its memory cannot hold the operands.
+ * op(A)·op(B) as {@link gemm} in kernels/matmul.ts: into `c` at `cOff` when `c` is an array, else
+ * into a new array of dtype `c`, sliced out of the module's memory (a slice is allocated without
+ * the zero-fill of a new array, and is a plain, unshared array like any other tensor's). Returns
+ * the array written, or null, having touched nothing, when the module is not loaded, the dtypes
+ * mix (see below) or its memory cannot hold the operands.
  */
-function compute(
-  f64: boolean,
+export function wasmGemm(
   transA: boolean,
   transB: boolean,
   m: number,
@@ -38,9 +33,12 @@ function compute(
   aOff: number,
   b: FloatArray,
   bOff: number,
-): Computed | null {
+  c: FloatArray | DType,
+  cOff = 0,
+): FloatArray | null {
   const wasm = wasmKernels();
   if (wasm === null) return null;
+  const f64 = typeof c === 'string' ? c === 'float64' : c instanceof Float64Array;
   // A float32 output with a float64 operand would narrow that operand: the TypeScript kernel
   // handles the mix instead (promotion never produces it).
   if (!f64 && (a instanceof Float64Array || b instanceof Float64Array)) return null;
@@ -67,49 +65,8 @@ function compute(
     const run = f64 ? wasm.exports.gemmF64 : wasm.exports.gemmF32;
     run(transA ? 1 : 0, transB ? 1 : 0, m, n, k, aPtr, bPtr, cPtr, 0, m, 0, n, scratch);
   }
-  return { view, at: cPtr / size };
-}
-
-/**
- * c[m×n at cOff] = op(A)·op(B) as {@link gemm} in kernels/matmul.ts; returns false, having
- * touched nothing, when the module is not loaded or its memory cannot hold the operands.
- */
-export function wasmGemm(
-  transA: boolean,
-  transB: boolean,
-  m: number,
-  n: number,
-  k: number,
-  a: FloatArray,
-  aOff: number,
-  b: FloatArray,
-  bOff: number,
-  c: FloatArray,
-  cOff: number,
-): boolean {
-  const done = compute(c instanceof Float64Array, transA, transB, m, n, k, a, aOff, b, bOff);
-  if (done === null) return false;
-  c.set(done.view.subarray(done.at, done.at + m * n), cOff);
-  return true;
-}
-
-/**
- * op(A)·op(B) as a new m×n array of `dtype`, or null as for {@link wasmGemm}. The result is
- * sliced out of the module's memory: a slice is allocated without the zero-fill of a new array,
- * and it is a plain (unshared) array like any other tensor's.
- */
-export function wasmGemmNew(
-  dtype: DType,
-  transA: boolean,
-  transB: boolean,
-  m: number,
-  n: number,
-  k: number,
-  a: FloatArray,
-  aOff: number,
-  b: FloatArray,
-  bOff: number,
-): FloatArray | null {
-  const done = compute(dtype === 'float64', transA, transB, m, n, k, a, aOff, b, bOff);
-  return done === null ? null : done.view.slice(done.at, done.at + m * n);
+  const at = cPtr / size;
+  if (typeof c === 'string') return view.slice(at, at + m * n);
+  c.set(view.subarray(at, at + m * n), cOff);
+  return c;
 }
