@@ -5,7 +5,7 @@
  * third on a shared machine.
  */
 import { getNumThreads, matmul, setNumThreads, type DType } from '@tapegrad/autograd';
-import { type RunMode, median, pairedBlocks, quantile } from './harness.js';
+import { type Paired, type RunMode, median, pairedBlocks, quantile } from './harness.js';
 import { operands } from './workloads/matmul.js';
 import { MLP_CASES, QUICK_MLP_CASES, type MlpCase, initParams, makeBatch, tensorOf } from './workloads/mlp-setup.js';
 import { TapeMlp } from './workloads/mlp-tape.js';
@@ -73,6 +73,18 @@ function cases(mode: RunMode, only?: readonly string[]): ScalingCase[] {
   return [...((only?.includes('W1') ?? true) ? w1 : []), ...((only?.includes('W2') ?? true) ? w2 : [])];
 }
 
+/** `run` timed in alternating blocks on one thread and on `threads`, which it leaves set. */
+export function oneThreadAgainst(threads: number, run: () => void, pairs: number, blockMs: number): Paired {
+  const timed = pairedBlocks(
+    { enter: () => setNumThreads(1), run },
+    { enter: () => setNumThreads(threads), run },
+    pairs,
+    blockMs,
+  );
+  setNumThreads(threads);
+  return timed;
+}
+
 /**
  * Runs the scaling cases of the selected workloads (W1, W2), or none where the library runs on
  * one thread anyway (a one-core machine, or TAPEGRAD_NUM_THREADS=1).
@@ -84,14 +96,7 @@ export function runScaling(mode: RunMode, only?: readonly string[], onCase?: (la
   const blockMs = mode.quick ? 0 : 25;
   return cases(mode, only).map((c) => {
     onCase?.(c.label);
-    const run = c.make();
-    const timed = pairedBlocks(
-      { enter: () => setNumThreads(1), run },
-      { enter: () => setNumThreads(threads), run },
-      pairs,
-      blockMs,
-    );
-    setNumThreads(threads);
+    const timed = oneThreadAgainst(threads, c.make(), pairs, blockMs);
     return {
       label: c.label,
       threads,

@@ -12,8 +12,9 @@
  * a second thread cannot pay where the second core is busy.
  */
 import { availableParallelism } from 'node:os';
-import { Rng, matmul, randn, setNumThreads, type DType, type Tensor } from '@tapegrad/autograd';
-import { median, pairedBlocks, quantile } from './harness.js';
+import { Rng, matmul, randn, type DType, type Tensor } from '@tapegrad/autograd';
+import { median, quantile } from './harness.js';
+import { oneThreadAgainst } from './threads-scaling.js';
 
 const threads = Number(process.argv[2] ?? Math.max(2, availableParallelism()));
 /** Pairs of blocks per product, and the least time one block runs (ms). */
@@ -64,12 +65,7 @@ console.log('| product | multiply-adds | 1 thread (µs) | ratio | middle half of
 console.log('|---|---:|---:|---:|---|');
 for (const c of cases) {
   const run = (): unknown => matmul(c.a, c.b, { transposeA: c.transposeA ?? false, transposeB: c.transposeB ?? false });
-  const timed = pairedBlocks(
-    { enter: () => setNumThreads(1), run },
-    { enter: () => setNumThreads(threads), run },
-    pairs,
-    blockMs,
-  );
+  const timed = oneThreadAgainst(threads, run, pairs, blockMs);
   const [m, k] = c.transposeA ? [c.a.shape[1]!, c.a.shape[0]!] : [c.a.shape[0]!, c.a.shape[1]!];
   const n = c.transposeB ? c.b.shape[0]! : c.b.shape[1]!;
   const r = timed.ratios;

@@ -81,7 +81,7 @@ function open(wasm: WasmKernels, threads: number): Pool {
 }
 
 /** Stops the pool's workers (they leave their loop; terminate ends any that are not listening). */
-export function closePool(): void {
+function closePool(): void {
   if (pool === null) return;
   Atomics.store(pool.ctl, L.stop, 1);
   Atomics.add(pool.ctl, L.claim, 1 << L.CLAIM_BITS);
